@@ -1,0 +1,91 @@
+package dev.partisan.api;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A Partisan node: it joins a cluster through the configured overlay and carries messages between named
+ * handlers on its members. Create one with {@code dev.partisan.runtime.PartisanNode.create(config)}, then
+ * {@link #start()} it; {@link #close()} stops it without leaving the cluster (peers see it go down).
+ */
+public interface Partisan extends AutoCloseable {
+
+	/** Binds the server, starts the overlay and failure detection. Idempotent. */
+	Partisan start();
+
+	/** Stops the node abruptly as far as peers can tell: no leave is announced. Idempotent. */
+	@Override
+	void close();
+
+	/** This node, with the port its server is bound to once started. */
+	Node localNode();
+
+	/** The name of the overlay in use, e.g. {@code full-mesh}. */
+	String overlayName();
+
+	/**
+	 * Joins the cluster that {@code seed} belongs to. The future completes when the seed is an up member
+	 * of this node, and fails with {@link JoinException} when the seed cannot be reached, or with
+	 * {@link OverlayOperationException} when the overlay has no join (static).
+	 */
+	CompletableFuture<Void> join(Node seed);
+
+	/**
+	 * Like {@link #join(Node)}, and completes only once every channel and lane to the seed is connected
+	 * (the Erlang original's {@code sync_join}).
+	 */
+	CompletableFuture<Void> syncJoin(Node seed);
+
+	/** Leaves the cluster: the others drop this node from their members. */
+	CompletableFuture<Void> leave();
+
+	/** Removes another node from the cluster and asks it to leave. */
+	CompletableFuture<Void> leave(NodeId node);
+
+	/** The members that are up as this node sees them, itself included. */
+	Set<Node> members();
+
+	/** Whether this node's control connection to {@code node} is open. */
+	boolean isConnected(NodeId node);
+
+	/**
+	 * Sends {@code message} to the handler registered under {@code name} on {@code node}. Returns as soon
+	 * as the message is queued on a lane; delivery is best effort.
+	 * @throws UnknownNodeException when this node has no route to {@code node}
+	 * @throws MessageTooLargeException when the encoded message exceeds the maximum frame size
+	 * @throws QueueFullException when the chosen lane's queue is at its bound
+	 * @throws CodecException when the payload cannot be encoded
+	 */
+	void forward(NodeId node, String name, Object message, ForwardOptions options);
+
+	/** {@link #forward(NodeId, String, Object, ForwardOptions)} on the default channel. */
+	default void forward(NodeId node, String name, Object message) {
+		forward(node, name, message, ForwardOptions.defaults());
+	}
+
+	/** The paper's {@code cast_message}: the same as {@code forward} to a handler name. */
+	default void cast(NodeId node, String name, Object message, ForwardOptions options) {
+		forward(node, name, message, options);
+	}
+
+	default void cast(NodeId node, String name, Object message) {
+		forward(node, name, message, ForwardOptions.defaults());
+	}
+
+	/**
+	 * Registers a handler under {@code name}. Payloads are decoded to {@code type}; for objects decoded
+	 * by the object codec, {@code type} is added to the allow-list.
+	 * @throws IllegalStateException when the name is taken
+	 */
+	<T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler);
+
+	/** Removes the handler registered under {@code name}, if any. */
+	void unregister(String name);
+
+	Registration addMembershipListener(MembershipListener listener);
+
+	/** A snapshot of the connection table: one row per peer × channel × lane. */
+	List<LaneStats> connectionTable();
+
+}

@@ -1,0 +1,116 @@
+package dev.partisan.dispatch;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.partisan.api.MessageHandler;
+import dev.partisan.api.Registration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The named handlers of a node and the worker pool that runs their mailboxes. */
+public final class Dispatcher implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
+
+	/** The name of the handler running on this thread, used as the sender identity for affinity. */
+	static final ThreadLocal<@Nullable String> CURRENT_HANDLER = new ThreadLocal<>();
+
+	private final Map<String, Mailbox<?>> mailboxes = new ConcurrentHashMap<>();
+
+	private final Map<String, Boolean> warnedUnknown = new ConcurrentHashMap<>();
+
+	private final LongAdder undeliverable = new LongAdder();
+
+	private final ExecutorService workers;
+
+	private final PayloadDecoder decoder;
+
+	private final int mailboxCapacity;
+
+	public Dispatcher(String nodeName, int threads, int mailboxCapacity, PayloadDecoder decoder) {
+		this.decoder = decoder;
+		this.mailboxCapacity = mailboxCapacity;
+		AtomicInteger counter = new AtomicInteger();
+		ThreadFactory factory = (task) -> {
+			Thread thread = new Thread(task, "partisan-" + nodeName + "-handler-" + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+		this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+				factory);
+	}
+
+	/** The handler name running on the calling thread, or {@code null} outside handlers. */
+	public static @Nullable String currentHandler() {
+		return CURRENT_HANDLER.get();
+	}
+
+	public <T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler) {
+		if (name.isBlank()) {
+			throw new IllegalArgumentException("A handler name must not be blank");
+		}
+		Mailbox<T> mailbox = new Mailbox<>(name, type, handler, this.workers, this.decoder, this.mailboxCapacity);
+		if (this.mailboxes.putIfAbsent(name, mailbox) != null) {
+			throw new IllegalStateException("A handler named '" + name + "' is already registered");
+		}
+		this.warnedUnknown.remove(name);
+		return () -> {
+			if (this.mailboxes.remove(name, mailbox)) {
+				mailbox.close();
+			}
+		};
+	}
+
+	public void unregister(String name) {
+		Mailbox<?> removed = this.mailboxes.remove(name);
+		if (removed != null) {
+			removed.close();
+		}
+	}
+
+	/** The payload type of the handler named {@code name}, if one is registered. */
+	public @Nullable Class<?> typeOf(String name) {
+		Mailbox<?> mailbox = this.mailboxes.get(name);
+		return (mailbox != null) ? mailbox.type : null;
+	}
+
+	/** Hands a delivery to its handler's mailbox; the delivery's payload is always released eventually. */
+	public void dispatch(Delivery delivery) {
+		String name = delivery.meta().destination();
+		Mailbox<?> mailbox = this.mailboxes.get(name);
+		if (mailbox == null) {
+			delivery.payload().release();
+			this.undeliverable.increment();
+			if (this.warnedUnknown.putIfAbsent(name, Boolean.TRUE) == null) {
+				logger.warn("No handler named '{}' for message {} from {}; dropped (logged once per name)", name,
+						delivery.meta().messageId(), delivery.meta().sender());
+			}
+			return;
+		}
+		if (!mailbox.offer(delivery)) {
+			logger.warn("Mailbox of handler '{}' is full ({} messages); dropped message {} from {}", name,
+					this.mailboxCapacity, delivery.meta().messageId(), delivery.meta().sender());
+		}
+	}
+
+	public long undeliverable() {
+		return this.undeliverable.sum();
+	}
+
+	@Override
+	public void close() {
+		this.mailboxes.values().forEach(Mailbox::close);
+		this.mailboxes.clear();
+		this.workers.shutdownNow();
+	}
+
+}

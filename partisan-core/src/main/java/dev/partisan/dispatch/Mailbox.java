@@ -1,0 +1,148 @@
+package dev.partisan.dispatch;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.partisan.api.MessageHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One handler's queue. At most one worker drains it at a time (the scheduled flag), which gives actor
+ * semantics without a thread per handler; a worker takes a bounded batch and then yields the thread so a
+ * busy handler cannot starve the others.
+ */
+final class Mailbox<T> {
+
+	private static final Logger logger = LoggerFactory.getLogger(Mailbox.class);
+
+	private static final int BATCH = 64;
+
+	final String name;
+
+	final Class<T> type;
+
+	private final MessageHandler<? super T> handler;
+
+	private final Executor executor;
+
+	private final PayloadDecoder decoder;
+
+	private final int capacity;
+
+	private final ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger size = new AtomicInteger();
+
+	private final AtomicBoolean scheduled = new AtomicBoolean();
+
+	final LongAdder delivered = new LongAdder();
+
+	final LongAdder failed = new LongAdder();
+
+	final LongAdder dropped = new LongAdder();
+
+	private volatile boolean closed;
+
+	Mailbox(String name, Class<T> type, MessageHandler<? super T> handler, Executor executor, PayloadDecoder decoder,
+			int capacity) {
+		this.name = name;
+		this.type = type;
+		this.handler = handler;
+		this.executor = executor;
+		this.decoder = decoder;
+		this.capacity = capacity;
+	}
+
+	/** Queues a delivery; returns false (and releases it) when the mailbox is full or closed. */
+	boolean offer(Delivery delivery) {
+		if (this.closed || this.size.incrementAndGet() > this.capacity) {
+			if (!this.closed) {
+				this.size.decrementAndGet();
+			}
+			delivery.payload().release();
+			this.dropped.increment();
+			return false;
+		}
+		this.queue.add(delivery);
+		schedule();
+		return true;
+	}
+
+	private void schedule() {
+		if (this.scheduled.compareAndSet(false, true)) {
+			try {
+				this.executor.execute(this::drain);
+			}
+			catch (RejectedExecutionException ex) {
+				this.scheduled.set(false);
+			}
+		}
+	}
+
+	private void drain() {
+		String previous = Dispatcher.CURRENT_HANDLER.get();
+		Dispatcher.CURRENT_HANDLER.set(this.name);
+		try {
+			for (int i = 0; i < BATCH; i++) {
+				Delivery next = this.queue.poll();
+				if (next == null) {
+					break;
+				}
+				this.size.decrementAndGet();
+				process(next);
+			}
+		}
+		finally {
+			Dispatcher.CURRENT_HANDLER.set(previous);
+			this.scheduled.set(false);
+		}
+		if (!this.queue.isEmpty() && !this.closed) {
+			schedule();
+		}
+	}
+
+	private void process(Delivery delivery) {
+		T payload;
+		try {
+			payload = this.type.cast(this.decoder.decode(delivery, this.type));
+		}
+		catch (RuntimeException ex) {
+			this.failed.increment();
+			logger.warn("Rejected message {} from {} for handler '{}' on channel '{}': {}",
+					delivery.meta().messageId(), delivery.meta().sender(), this.name, delivery.meta().channel(),
+					ex.getMessage());
+			return;
+		}
+		finally {
+			delivery.payload().release();
+		}
+		try {
+			this.handler.handle(payload, delivery.meta());
+			this.delivered.increment();
+		}
+		catch (Exception | LinkageError | AssertionError ex) {
+			this.failed.increment();
+			logger.error("Handler '{}' failed on message {} from {}; it keeps its name and gets the next message",
+					this.name, delivery.meta().messageId(), delivery.meta().sender(), ex);
+		}
+	}
+
+	int size() {
+		return this.size.get();
+	}
+
+	void close() {
+		this.closed = true;
+		Delivery next;
+		while ((next = this.queue.poll()) != null) {
+			next.payload().release();
+			this.dropped.increment();
+		}
+	}
+
+}

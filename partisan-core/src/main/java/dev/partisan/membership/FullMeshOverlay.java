@@ -1,0 +1,258 @@
+package dev.partisan.membership;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import dev.partisan.api.JoinException;
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+import dev.partisan.api.OverlayOperationException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every node connects to every other. The membership is a {@link MemberSet} CRDT: a node pushes its state
+ * to every member whenever it changes and to all connected members every gossip interval, and answers a
+ * state that differs from its own with its own, so all replicas converge. A leave is a removal in the
+ * CRDT, so it sticks; a node that finds itself removed resets to a cluster of one.
+ */
+public final class FullMeshOverlay implements Overlay {
+
+	public static final String NAME = "full-mesh";
+
+	private static final Logger logger = LoggerFactory.getLogger(FullMeshOverlay.class);
+
+	/** The membership state, pushed between members. */
+	public record Gossip(List<MemberEntry> members) implements ControlMessage {
+	}
+
+	/** Asks the receiver to leave the cluster. */
+	public record LeaveRequest(String reason) implements ControlMessage {
+	}
+
+	private final Duration gossipInterval;
+
+	private final MemberSet state = new MemberSet();
+
+	private final Map<NodeId, CompletableFuture<Void>> pendingJoins = new HashMap<>();
+
+	private @Nullable OverlayContext context;
+
+	public FullMeshOverlay(Duration gossipInterval) {
+		this.gossipInterval = gossipInterval;
+	}
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	@Override
+	public Map<String, Class<? extends ControlMessage>> controlMessageTypes() {
+		return Map.of("full-mesh.gossip", Gossip.class, "full-mesh.leave", LeaveRequest.class);
+	}
+
+	@Override
+	public void start(OverlayContext context) {
+		this.context = context;
+		this.state.add(context.localNode(), context.incarnation());
+		context.schedule(this.gossipInterval, this::gossipToConnected);
+	}
+
+	private OverlayContext ctx() {
+		if (this.context == null) {
+			throw new IllegalStateException("The overlay is not started");
+		}
+		return this.context;
+	}
+
+	@Override
+	public CompletableFuture<Void> join(Node seed) {
+		OverlayContext ctx = ctx();
+		if (seed.id().equals(ctx.localNode().id())) {
+			return CompletableFuture.failedFuture(new OverlayOperationException("A node cannot join itself"));
+		}
+		MemberEntry known = this.state.get(seed.id());
+		if (known != null && !known.removed()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<Void> joined = this.pendingJoins.computeIfAbsent(seed.id(), (id) -> new CompletableFuture<>());
+		ctx.connect(seed);
+		ctx.send(seed.id(), new Gossip(this.state.entries()));
+		return joined;
+	}
+
+	/** A pending join through an unreachable seed fails; the seed is forgotten unless it is a member. */
+	@Override
+	public void onPeerUnreachable(NodeId seed, Throwable cause) {
+		CompletableFuture<Void> pending = this.pendingJoins.remove(seed);
+		if (pending != null) {
+			pending.completeExceptionally(new JoinException(
+					"Could not reach seed '" + seed + "': " + cause.getMessage(), cause));
+			MemberEntry known = this.state.get(seed);
+			if (known == null || known.removed()) {
+				ctx().disconnect(seed);
+			}
+		}
+	}
+
+	@Override
+	public CompletableFuture<Void> leave() {
+		OverlayContext ctx = ctx();
+		Node self = ctx.localNode();
+		long version = this.state.remove(self.id());
+		List<CompletableFuture<Void>> told = new ArrayList<>();
+		Gossip farewell = new Gossip(this.state.entries());
+		for (Node member : others()) {
+			if (ctx.isConnected(member.id())) {
+				told.add(ctx.send(member.id(), farewell).exceptionally((ex) -> null));
+			}
+		}
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		CompletableFuture.allOf(told.toArray(CompletableFuture[]::new))
+			.whenComplete((ok, ex) -> ctx.scheduleOnce(Duration.ZERO, () -> {
+				becomeAlone(version + 1);
+				done.complete(null);
+			}));
+		return done;
+	}
+
+	@Override
+	public CompletableFuture<Void> leave(NodeId node) {
+		OverlayContext ctx = ctx();
+		if (node.equals(ctx.localNode().id())) {
+			return leave();
+		}
+		if (this.state.remove(node) < 0) {
+			return CompletableFuture.failedFuture(
+					new OverlayOperationException("Node '" + node + "' is not a member; nothing to remove"));
+		}
+		CompletableFuture<Void> told = ctx.send(node, new LeaveRequest("removed by " + ctx.localNode().id()))
+			.exceptionally((ex) -> null);
+		pushToAll();
+		ctx.membersChanged();
+		return told.whenComplete((ok, ex) -> ctx.scheduleOnce(Duration.ZERO, () -> dropIfRemoved(node)));
+	}
+
+	private void dropIfRemoved(NodeId node) {
+		MemberEntry entry = this.state.get(node);
+		if (entry != null && entry.removed()) {
+			ctx().disconnect(node);
+		}
+	}
+
+	@Override
+	public Set<Node> members() {
+		return this.state.alive();
+	}
+
+	@Override
+	public void onControlMessage(NodeId from, ControlMessage message) {
+		if (message instanceof Gossip gossip) {
+			onGossip(from, gossip);
+		}
+		else if (message instanceof LeaveRequest request) {
+			logger.info("Node {} leaves the cluster: {}", ctx().localNode().id(), request.reason());
+			leave();
+		}
+	}
+
+	private void onGossip(NodeId from, Gossip gossip) {
+		OverlayContext ctx = ctx();
+		Node self = ctx.localNode();
+		MemberEntry mine = this.state.get(self.id());
+		boolean changed = this.state.merge(gossip.members());
+		MemberEntry merged = this.state.get(self.id());
+		if (mine != null && merged != null && merged.removed()) {
+			logger.info("Node {} was removed from the cluster by a peer; it is now on its own", self.id());
+			becomeAlone(merged.version() + 1);
+			return;
+		}
+		if (changed) {
+			applyConnections();
+			completeJoins();
+			ctx.membersChanged();
+			pushToAll();
+		}
+		else if (!this.state.sameAs(gossip.members()) && ctx.isConnected(from)) {
+			ctx.send(from, new Gossip(this.state.entries()));
+		}
+	}
+
+	@Override
+	public void onPeerUp(Node peer) {
+		ctx().send(peer.id(), new Gossip(this.state.entries()));
+	}
+
+	private void becomeAlone(long version) {
+		OverlayContext ctx = ctx();
+		for (MemberEntry entry : this.state.entries()) {
+			if (!entry.node().id().equals(ctx.localNode().id())) {
+				ctx.disconnect(entry.node().id());
+			}
+		}
+		this.state.resetTo(ctx.localNode(), version);
+		ctx.membersChanged();
+	}
+
+	private void applyConnections() {
+		OverlayContext ctx = ctx();
+		for (MemberEntry entry : this.state.entries()) {
+			if (entry.node().id().equals(ctx.localNode().id())) {
+				continue;
+			}
+			if (entry.removed()) {
+				ctx.disconnect(entry.node().id());
+			}
+			else {
+				ctx.connect(entry.node());
+			}
+		}
+	}
+
+	private void completeJoins() {
+		this.pendingJoins.entrySet().removeIf((pending) -> {
+			MemberEntry entry = this.state.get(pending.getKey());
+			if (entry != null && !entry.removed()) {
+				pending.getValue().complete(null);
+				return true;
+			}
+			return false;
+		});
+	}
+
+	private List<Node> others() {
+		NodeId self = ctx().localNode().id();
+		return this.state.alive().stream().filter((node) -> !node.id().equals(self)).toList();
+	}
+
+	private void pushToAll() {
+		Gossip gossip = new Gossip(this.state.entries());
+		for (Node member : others()) {
+			ctx().send(member.id(), gossip);
+		}
+	}
+
+	private void gossipToConnected() {
+		Gossip gossip = new Gossip(this.state.entries());
+		for (Node member : others()) {
+			if (ctx().isConnected(member.id())) {
+				ctx().send(member.id(), gossip);
+			}
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.pendingJoins.values()
+			.forEach((pending) -> pending.completeExceptionally(new OverlayOperationException("The node stopped")));
+		this.pendingJoins.clear();
+	}
+
+}

@@ -1,0 +1,56 @@
+package dev.partisan.membership;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+
+/**
+ * A membership and connection strategy: the papers' peer service manager. The node calls every method on
+ * the overlay's own thread, one at a time; an overlay therefore needs no locking, and must not block.
+ *
+ * <p>Up and down are the node's business, not the overlay's: a member is up when it is in
+ * {@link #members()} and its control connection is open and heard from within the failure timeout. Member
+ * listeners fire from that rule for every overlay alike.
+ */
+public interface Overlay {
+
+	/** The name users select it by, e.g. {@code full-mesh}. */
+	String name();
+
+	void start(OverlayContext context);
+
+	/** Joins through {@code seed}; the future completes when the seed is in {@link #members()}. */
+	CompletableFuture<Void> join(Node seed);
+
+	/** Leaves the cluster; completes once the others have been told. */
+	CompletableFuture<Void> leave();
+
+	/** Removes {@code node} from the cluster and asks it to leave. */
+	CompletableFuture<Void> leave(NodeId node);
+
+	/** The members as this overlay knows them, this node included. */
+	Set<Node> members();
+
+	/** The control messages this overlay sends, by wire type name. */
+	Map<String, Class<? extends ControlMessage>> controlMessageTypes();
+
+	void onControlMessage(NodeId from, ControlMessage message);
+
+	/** A member's control connection came up (or came back). */
+	default void onPeerUp(Node peer) {
+	}
+
+	/** A connection attempt to {@code peer}'s control lane failed. */
+	default void onPeerUnreachable(NodeId peer, Throwable cause) {
+	}
+
+	/** A member went down. */
+	default void onPeerDown(Node peer) {
+	}
+
+	void stop();
+
+}

@@ -1,0 +1,50 @@
+package dev.partisan.membership;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+
+/** What the node offers its overlay. Every method may be called only from the overlay's thread. */
+public interface OverlayContext {
+
+	/** This node. */
+	Node localNode();
+
+	/** This node's incarnation: larger for every start, so a restarted node supersedes its old self. */
+	long incarnation();
+
+	/** The seeds from configuration (the static overlay's members). */
+	List<Node> seeds();
+
+	/** Keep connections to {@code peer} (idempotent). */
+	void connect(Node peer);
+
+	/** Drop the connections to {@code peer} and what is queued for it. */
+	void disconnect(NodeId peer);
+
+	/** Whether the control connection to {@code peer} is open. */
+	boolean isConnected(NodeId peer);
+
+	/**
+	 * Sends a control message; the future completes when it is written to the socket and fails if it
+	 * cannot be queued or the connection closes first.
+	 */
+	CompletableFuture<Void> send(NodeId peer, ControlMessage message);
+
+	/** Tells the node that {@link Overlay#members()} changed, so it can recompute up and down members. */
+	void membersChanged();
+
+	/** Runs {@code task} on the overlay's thread every {@code period}; cancelled when the overlay stops. */
+	void schedule(Duration period, Runnable task);
+
+	/** Runs {@code task} once on the overlay's thread after {@code delay}. */
+	void scheduleOnce(Duration delay, Runnable task);
+
+	/** The overlay's source of randomness (seeded in simulations). */
+	Random random();
+
+}

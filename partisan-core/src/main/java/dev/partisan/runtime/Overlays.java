@@ -1,0 +1,38 @@
+package dev.partisan.runtime;
+
+import java.util.List;
+
+import dev.partisan.membership.FullMeshOverlay;
+import dev.partisan.membership.StaticOverlay;
+
+/** The built-in overlays, by the names configuration uses. */
+public final class Overlays {
+
+	/** The names {@link #byName} accepts. */
+	public static final List<String> NAMES = List.of(StaticOverlay.NAME, FullMeshOverlay.NAME);
+
+	private Overlays() {
+	}
+
+	public static OverlayFactory fullMesh() {
+		return (config) -> new FullMeshOverlay(config.gossipInterval());
+	}
+
+	public static OverlayFactory staticMembers() {
+		return (config) -> new StaticOverlay();
+	}
+
+	/**
+	 * The built-in overlay called {@code name}.
+	 * @throws IllegalArgumentException listing the known names when there is none by that name
+	 */
+	public static OverlayFactory byName(String name) {
+		return switch (name) {
+			case StaticOverlay.NAME -> staticMembers();
+			case FullMeshOverlay.NAME -> fullMesh();
+			default -> throw new IllegalArgumentException(
+					"Unknown overlay '" + name + "'; the built-in overlays are " + NAMES);
+		};
+	}
+
+}

@@ -1,0 +1,612 @@
+package dev.partisan.runtime;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import dev.partisan.api.ForwardOptions;
+import dev.partisan.api.JoinException;
+import dev.partisan.api.LaneStats;
+import dev.partisan.api.MembershipListener;
+import dev.partisan.api.MessageHandler;
+import dev.partisan.api.MessageTooLargeException;
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+import dev.partisan.api.Partisan;
+import dev.partisan.api.PartisanException;
+import dev.partisan.api.PartisanMessage;
+import dev.partisan.api.Registration;
+import dev.partisan.api.UnknownNodeException;
+import dev.partisan.dispatch.Delivery;
+import dev.partisan.dispatch.Dispatcher;
+import dev.partisan.membership.ControlMessage;
+import dev.partisan.membership.Overlay;
+import dev.partisan.membership.OverlayContext;
+import dev.partisan.transport.ChannelSpec;
+import dev.partisan.transport.Transport;
+import dev.partisan.transport.TransportListener;
+import dev.partisan.wire.Compression;
+import dev.partisan.wire.Frame;
+import dev.partisan.wire.FrameCodec;
+import dev.partisan.wire.FrameKind;
+import dev.partisan.wire.Hello;
+import dev.partisan.wire.PayloadCodec;
+import dev.partisan.wire.PayloadCodecs;
+import dev.partisan.wire.TypeAllowList;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Partisan runtime: a Reactor Netty transport, an overlay, failure detection and named handlers.
+ *
+ * <p>Threads: Netty event loops split frames and hand them on; handler workers decode payloads and run
+ * handlers; one control thread runs the overlay, heartbeats and up/down tracking, so overlays need no
+ * locks. Senders encode on their own thread and only enqueue.
+ */
+public final class PartisanNode implements Partisan {
+
+	private static final Logger logger = LoggerFactory.getLogger(PartisanNode.class);
+
+	private static final AtomicLong LAST_INCARNATION = new AtomicLong();
+
+	private enum State {
+
+		NEW, STARTED, CLOSED
+
+	}
+
+	private final PartisanConfig config;
+
+	private final long incarnation;
+
+	private final TypeAllowList allowList = new TypeAllowList();
+
+	private final PayloadCodecs codecs;
+
+	private final Dispatcher dispatcher;
+
+	private final ScheduledExecutorService control;
+
+	private final MemberTracker tracker;
+
+	private final AtomicLong messageIds = new AtomicLong();
+
+	private final Map<NodeId, List<CompletableFuture<Void>>> fullConnectionWaiters = new ConcurrentHashMap<>();
+
+	private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+
+	private volatile State state = State.NEW;
+
+	private volatile Node local;
+
+	private @Nullable Transport transport;
+
+	private @Nullable Overlay overlay;
+
+	private @Nullable ControlCodec controlCodec;
+
+	private volatile @Nullable Thread controlThread;
+
+	private PartisanNode(PartisanConfig config) {
+		this.config = config;
+		this.local = config.node();
+		this.incarnation = LAST_INCARNATION.updateAndGet((last) -> Math.max(last + 1, System.currentTimeMillis() * 1000));
+		this.allowList.allowPackages(config.allowedPackages());
+		this.codecs = new PayloadCodecs(config.codecs(), this.allowList);
+		this.dispatcher = new Dispatcher(config.node().name(), config.handlerThreads(), config.mailboxCapacity(),
+				this::decode);
+		this.control = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "partisan-" + config.node().name() + "-control");
+			thread.setDaemon(true);
+			this.controlThread = thread;
+			return thread;
+		});
+		this.tracker = new MemberTracker(config.node().id());
+	}
+
+	/** A node with this configuration, not started yet. */
+	public static PartisanNode create(PartisanConfig config) {
+		return new PartisanNode(config);
+	}
+
+	@Override
+	public synchronized PartisanNode start() {
+		if (this.state == State.STARTED) {
+			return this;
+		}
+		if (this.state == State.CLOSED) {
+			throw new IllegalStateException("Node " + this.local.id() + " is closed; create a new one to restart");
+		}
+		Overlay created = this.config.overlay().create(this.config);
+		this.controlCodec = new ControlCodec(created.controlMessageTypes());
+		Transport started = new Transport(this.config.transportSettings(), this.config.node(), this.incarnation,
+				new Inbound(), this.control);
+		try {
+			this.local = started.start();
+		}
+		catch (RuntimeException ex) {
+			started.close();
+			throw new PartisanException("Node " + this.local.id() + " could not listen on " + this.local.host() + ":"
+					+ this.local.port() + ": " + rootMessage(ex), ex);
+		}
+		this.transport = started;
+		this.overlay = created;
+		this.state = State.STARTED;
+		onControl(() -> created.start(new Context()));
+		long period = this.config.heartbeatInterval().toNanos();
+		this.control.scheduleWithFixedDelay(guard(this::heartbeat), period, period, TimeUnit.NANOSECONDS);
+		logger.info("Partisan node {} started on {} with the {} overlay", this.local.id(), this.local.address(),
+				created.name());
+		return this;
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.state == State.CLOSED) {
+			return;
+		}
+		State was = this.state;
+		this.state = State.CLOSED;
+		if (was == State.STARTED) {
+			Overlay current = this.overlay;
+			try {
+				this.control.submit(guard(current::stop)).get(2, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				logger.debug("Overlay of {} did not stop cleanly", this.local.id(), ex);
+			}
+			transport().close();
+		}
+		this.control.shutdownNow();
+		this.dispatcher.close();
+		this.fullConnectionWaiters.values()
+			.forEach((list) -> list.forEach((f) -> f.completeExceptionally(new PartisanException("Node closed"))));
+		logger.info("Partisan node {} closed", this.local.id());
+	}
+
+	@Override
+	public Node localNode() {
+		return this.local;
+	}
+
+	@Override
+	public String overlayName() {
+		return (this.overlay != null) ? this.overlay.name() : "(not started)";
+	}
+
+	/** The node's incarnation: larger at every start in this JVM and across restarts. */
+	public long incarnation() {
+		return this.incarnation;
+	}
+
+	@Override
+	public CompletableFuture<Void> join(Node seed) {
+		requireStarted();
+		CompletableFuture<Void> joined = callOnControl(() -> overlay().join(seed))
+			.thenCompose((v) -> callOnControl(() -> {
+				evaluate();
+				return this.tracker.awaitUp(seed.id());
+			}));
+		return withTimeout(joined, this.config.joinTimeout(),
+				() -> new JoinException("Seed " + seed.address() + " did not answer within "
+						+ this.config.joinTimeout() + " (partisan.join-timeout)"));
+	}
+
+	@Override
+	public CompletableFuture<Void> syncJoin(Node seed) {
+		return join(seed).thenCompose((v) -> awaitFullyConnected(seed.id()));
+	}
+
+	/** Completes when every channel and lane to {@code peer} is connected. */
+	public CompletableFuture<Void> awaitFullyConnected(NodeId peer) {
+		CompletableFuture<Void> future = new CompletableFuture<>();
+		this.fullConnectionWaiters.computeIfAbsent(peer, (k) -> new java.util.concurrent.CopyOnWriteArrayList<>())
+			.add(future);
+		checkFullyConnected(peer);
+		return withTimeout(future, this.config.joinTimeout(), () -> new JoinException(
+				"Not every lane to " + peer + " connected within " + this.config.joinTimeout()));
+	}
+
+	private void checkFullyConnected(NodeId peer) {
+		if (this.transport != null && this.transport.isFullyConnected(peer)) {
+			List<CompletableFuture<Void>> waiting = this.fullConnectionWaiters.remove(peer);
+			if (waiting != null) {
+				waiting.forEach((f) -> f.complete(null));
+			}
+		}
+	}
+
+	@Override
+	public CompletableFuture<Void> leave() {
+		requireStarted();
+		return callOnControl(() -> overlay().leave()).thenRun(() -> onControl(this::evaluate));
+	}
+
+	@Override
+	public CompletableFuture<Void> leave(NodeId node) {
+		requireStarted();
+		return callOnControl(() -> overlay().leave(node)).thenRun(() -> onControl(this::evaluate));
+	}
+
+	@Override
+	public Set<Node> members() {
+		Set<Node> members = new LinkedHashSet<>();
+		members.add(this.local);
+		members.addAll(this.tracker.up().values());
+		return members;
+	}
+
+	@Override
+	public boolean isConnected(NodeId node) {
+		return this.transport != null && this.transport.isControlConnected(node);
+	}
+
+	@Override
+	public void forward(NodeId node, String name, Object message, ForwardOptions options) {
+		requireStarted();
+		PayloadCodec codec = this.codecs.codecFor(message);
+		ByteBuf payload = codec.encode(message, this.alloc);
+		String channel = options.channel();
+		int flags = 0;
+		ChannelSpec spec = this.config.channels().get(channel);
+		if (spec != null && spec.compression() && payload.readableBytes() >= this.config.compressionThreshold()) {
+			payload = Compression.deflate(payload, this.alloc);
+			flags |= FrameCodec.FLAG_COMPRESSED;
+		}
+		long id = this.messageIds.incrementAndGet();
+		if (node.equals(this.local.id())) {
+			deliverLocally(name, channel, id, codec, message, payload, flags);
+			return;
+		}
+		String identity = senderIdentity(options);
+		ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.DATA, flags, id, channel, this.local.name(), identity,
+				name, codec.id(), codec.typeName(message), payload);
+		if (frame.readableBytes() > this.config.maxFrameSize()) {
+			int size = frame.readableBytes();
+			frame.release();
+			throw new MessageTooLargeException(size, this.config.maxFrameSize());
+		}
+		transport().send(node, channel, options.partitionKey(), identity, name, frame, null);
+	}
+
+	private void deliverLocally(String name, String channel, long id, PayloadCodec codec, Object message,
+			ByteBuf payload, int flags) {
+		if (payload.readableBytes() > this.config.maxFrameSize()) {
+			int size = payload.readableBytes();
+			payload.release();
+			throw new MessageTooLargeException(size, this.config.maxFrameSize());
+		}
+		PartisanMessage meta = new PartisanMessage(this.local.id(), channel, name, id);
+		this.dispatcher.dispatch(new Delivery(meta, codec.id(), codec.typeName(message),
+				(flags & FrameCodec.FLAG_COMPRESSED) != 0, payload));
+	}
+
+	private static String senderIdentity(ForwardOptions options) {
+		if (options.sender() != null) {
+			return options.sender();
+		}
+		String handler = Dispatcher.currentHandler();
+		if (handler != null) {
+			return handler;
+		}
+		return "thread-" + Thread.currentThread().getId();
+	}
+
+	@Override
+	public <T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler) {
+		if (type != Object.class && type != String.class && type != byte[].class && type != ByteBuffer.class
+				&& !type.isPrimitive()) {
+			this.allowList.allow(type);
+		}
+		return this.dispatcher.register(name, type, handler);
+	}
+
+	@Override
+	public void unregister(String name) {
+		this.dispatcher.unregister(name);
+	}
+
+	@Override
+	public Registration addMembershipListener(MembershipListener listener) {
+		return this.tracker.addListener(listener);
+	}
+
+	@Override
+	public List<LaneStats> connectionTable() {
+		return (this.transport != null) ? this.transport.stats() : List.of();
+	}
+
+	/** Messages that arrived for a handler name nobody registered. */
+	public long undeliverableCount() {
+		return this.dispatcher.undeliverable();
+	}
+
+	private Object decode(Delivery delivery, Class<?> expected) {
+		if (!delivery.compressed()) {
+			return this.codecs.decode(delivery.codecId(), delivery.payloadType(), delivery.payload(), expected);
+		}
+		ByteBuf inflated = Compression.inflate(delivery.payload(), this.alloc, this.config.maxFrameSize());
+		try {
+			return this.codecs.decode(delivery.codecId(), delivery.payloadType(), inflated, expected);
+		}
+		finally {
+			inflated.release();
+		}
+	}
+
+	private void heartbeat() {
+		Transport current = transport();
+		for (NodeId peer : current.peers()) {
+			if (current.isControlConnected(peer)) {
+				ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.HEARTBEAT, 0, 0, ChannelSpec.CONTROL,
+						this.local.name(), "", "", (byte) 0, "", Unpooled.EMPTY_BUFFER);
+				try {
+					current.send(peer, ChannelSpec.CONTROL, null, "", "", frame, null);
+				}
+				catch (PartisanException ex) {
+					logger.debug("Heartbeat to {} not queued: {}", peer, ex.getMessage());
+				}
+			}
+		}
+		evaluate();
+	}
+
+	/** Recomputes up/down members (control thread). */
+	private void evaluate() {
+		if (this.state != State.STARTED) {
+			return;
+		}
+		Transport current = transport();
+		long timeout = this.config.failureTimeout().toNanos();
+		MemberTracker.Changes changes = this.tracker.evaluate(overlay().members(),
+				(id) -> current.isControlConnected(id) && current.silenceNanos(id) < timeout);
+		changes.cameUp().forEach(overlay()::onPeerUp);
+		changes.wentDown().forEach(overlay()::onPeerDown);
+	}
+
+	private Transport transport() {
+		Transport current = this.transport;
+		if (current == null) {
+			throw new IllegalStateException("Node " + this.local.id() + " is not started");
+		}
+		return current;
+	}
+
+	private Overlay overlay() {
+		Overlay current = this.overlay;
+		if (current == null) {
+			throw new IllegalStateException("Node " + this.local.id() + " is not started");
+		}
+		return current;
+	}
+
+	private void requireStarted() {
+		if (this.state != State.STARTED) {
+			throw new IllegalStateException("Node " + this.local.id() + " is " + this.state.name().toLowerCase()
+					+ "; call start() first");
+		}
+	}
+
+	private void onControl(Runnable task) {
+		try {
+			this.control.execute(guard(task));
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			logger.debug("Node {} is closed; control task dropped", this.local.id());
+		}
+	}
+
+	private <T> CompletableFuture<T> callOnControl(Supplier<CompletableFuture<T>> call) {
+		CompletableFuture<T> result = new CompletableFuture<>();
+		try {
+			this.control.execute(() -> {
+				try {
+					call.get().whenComplete((value, error) -> {
+						if (error != null) {
+							result.completeExceptionally(unwrap(error));
+						}
+						else {
+							result.complete(value);
+						}
+					});
+				}
+				catch (RuntimeException ex) {
+					result.completeExceptionally(ex);
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			result.completeExceptionally(new PartisanException("Node " + this.local.id() + " is closed"));
+		}
+		return result;
+	}
+
+	private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, Duration timeout,
+			Supplier<PartisanException> onTimeout) {
+		return future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, error) -> {
+			if (error == null) {
+				return value;
+			}
+			Throwable cause = unwrap(error);
+			if (cause instanceof TimeoutException) {
+				throw onTimeout.get();
+			}
+			throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
+		});
+	}
+
+	private static Throwable unwrap(Throwable error) {
+		Throwable current = error;
+		while (current instanceof CompletionException && current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	private Runnable guard(Runnable task) {
+		return () -> {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Control task failed on node {}", this.local.id(), ex);
+			}
+		};
+	}
+
+	private static String rootMessage(Throwable error) {
+		Throwable current = error;
+		while (current.getCause() != null && current.getCause() != current) {
+			current = current.getCause();
+		}
+		return String.valueOf(current.getMessage());
+	}
+
+	/** Frames and connection events from the transport, on event-loop threads. */
+	private final class Inbound implements TransportListener {
+
+		@Override
+		public void onFrame(Hello from, Frame frame) {
+			switch (frame.kind()) {
+				case DATA -> dispatcher.dispatch(new Delivery(
+						new PartisanMessage(from.node().id(), frame.channel(), frame.destination(), frame.messageId()),
+						frame.codecId(), frame.payloadType(), frame.compressed(), frame.payload()));
+				case CONTROL -> onControlFrame(from, frame);
+				default -> frame.release();
+			}
+		}
+
+		private void onControlFrame(Hello from, Frame frame) {
+			ControlMessage message;
+			try {
+				message = controlCodec.decode(frame.destination(), frame.payload());
+			}
+			catch (PartisanException ex) {
+				logger.warn("Dropped a control message from {}: {}", from.node(), ex.getMessage());
+				return;
+			}
+			finally {
+				frame.release();
+			}
+			onControl(() -> {
+				if (state == State.STARTED) {
+					overlay().onControlMessage(from.node().id(), message);
+					evaluate();
+				}
+			});
+		}
+
+		@Override
+		public void onControlConnected(NodeId peer) {
+			onControl(PartisanNode.this::evaluate);
+		}
+
+		@Override
+		public void onControlUnreachable(NodeId peer, Throwable cause) {
+			onControl(() -> {
+				if (state == State.STARTED) {
+					overlay().onPeerUnreachable(peer, cause);
+					evaluate();
+				}
+			});
+		}
+
+		@Override
+		public void onFullyConnected(NodeId peer) {
+			checkFullyConnected(peer);
+		}
+
+	}
+
+	/** The overlay's view of this node; used on the control thread only. */
+	private final class Context implements OverlayContext {
+
+		private final Random random = new Random();
+
+		@Override
+		public Node localNode() {
+			return local;
+		}
+
+		@Override
+		public long incarnation() {
+			return incarnation;
+		}
+
+		@Override
+		public List<Node> seeds() {
+			return config.seeds();
+		}
+
+		@Override
+		public void connect(Node peer) {
+			transport().connect(peer);
+		}
+
+		@Override
+		public void disconnect(NodeId peer) {
+			transport().disconnect(peer);
+		}
+
+		@Override
+		public boolean isConnected(NodeId peer) {
+			return transport().isControlConnected(peer);
+		}
+
+		@Override
+		public CompletableFuture<Void> send(NodeId peer, ControlMessage message) {
+			CompletableFuture<Void> written = new CompletableFuture<>();
+			try {
+				String type = controlCodec.typeName(message);
+				ByteBuf frame = FrameCodec.encode(alloc, FrameKind.CONTROL, 0, messageIds.incrementAndGet(),
+						ChannelSpec.CONTROL, local.name(), "", type, (byte) 0, type,
+						controlCodec.encode(message, alloc));
+				transport().send(peer, ChannelSpec.CONTROL, null, "", type, frame, written);
+			}
+			catch (PartisanException ex) {
+				written.completeExceptionally(ex);
+			}
+			return written;
+		}
+
+		@Override
+		public void membersChanged() {
+			onControl(PartisanNode.this::evaluate);
+		}
+
+		@Override
+		public void schedule(Duration period, Runnable task) {
+			control.scheduleWithFixedDelay(guard(task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void scheduleOnce(Duration delay, Runnable task) {
+			control.schedule(guard(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public Random random() {
+			return this.random;
+		}
+
+	}
+
+}

@@ -1,0 +1,28 @@
+package dev.partisan.transport;
+
+import java.util.Objects;
+
+/**
+ * A named channel and how many parallel connections (lanes) it gets to each peer.
+ *
+ * @param name the channel name
+ * @param parallelism lanes per peer, at least 1
+ * @param compression whether payloads at or above the compression threshold are deflated
+ */
+public record ChannelSpec(String name, int parallelism, boolean compression) {
+
+	/** The internal channel for membership and heartbeats, kept apart from application traffic. */
+	public static final String CONTROL = "_control";
+
+	public ChannelSpec {
+		Objects.requireNonNull(name, "name");
+		if (name.isBlank() || name.length() > 255) {
+			throw new IllegalArgumentException("Channel name '" + name + "' must be 1 to 255 characters");
+		}
+		if (parallelism < 1) {
+			throw new IllegalArgumentException(
+					"Channel '" + name + "' has parallelism " + parallelism + "; it must be at least 1");
+		}
+	}
+
+}

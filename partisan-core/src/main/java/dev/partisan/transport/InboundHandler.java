@@ -1,0 +1,121 @@
+package dev.partisan.transport;
+
+import java.net.SocketAddress;
+
+import dev.partisan.api.PartisanException;
+import dev.partisan.wire.Frame;
+import dev.partisan.wire.FrameCodec;
+import dev.partisan.wire.FrameKind;
+import dev.partisan.wire.Hello;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the frames of one accepted connection. The first must be a valid hello (with the cluster secret's
+ * proof when one is configured); anything else that is not a frame closes this connection, with the
+ * reason logged, and nothing else.
+ */
+final class InboundHandler extends ChannelInboundHandlerAdapter {
+
+	private static final Logger logger = LoggerFactory.getLogger(InboundHandler.class);
+
+	private final InboundStats stats;
+
+	private final TransportListener listener;
+
+	private final byte @Nullable [] secret;
+
+	private @Nullable Hello hello;
+
+	private InboundStats.@Nullable Counters counters;
+
+	private InboundStats.@Nullable Liveness liveness;
+
+	private boolean rejected;
+
+	InboundHandler(InboundStats stats, TransportListener listener, byte @Nullable [] secret) {
+		this.stats = stats;
+		this.listener = listener;
+		this.secret = secret;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		ByteBuf body = (ByteBuf) msg;
+		if (this.rejected) {
+			body.release();
+			return;
+		}
+		int size = body.readableBytes() + FrameCodec.LENGTH_FIELD_SIZE;
+		Frame frame;
+		try {
+			frame = FrameCodec.decode(body);
+		}
+		catch (PartisanException ex) {
+			reject(ctx, ex.getMessage());
+			return;
+		}
+		finally {
+			body.release();
+		}
+		Hello from = this.hello;
+		if (from == null) {
+			acceptHello(ctx, frame);
+			return;
+		}
+		if (frame.kind() == FrameKind.HELLO) {
+			frame.release();
+			reject(ctx, "a second hello on one connection");
+			return;
+		}
+		this.liveness.lastHeardNanos = System.nanoTime();
+		this.counters.messages.increment();
+		this.counters.bytes.add(size);
+		this.listener.onFrame(from, frame);
+	}
+
+	private void acceptHello(ChannelHandlerContext ctx, Frame frame) {
+		try {
+			if (frame.kind() != FrameKind.HELLO) {
+				reject(ctx, "expected a hello first, got " + frame.kind());
+				return;
+			}
+			Hello received = Hello.decode(frame.payload(), this.secret);
+			this.hello = received;
+			this.liveness = this.stats.liveness(received.node().id());
+			this.liveness.lastHeardNanos = System.nanoTime();
+			this.counters = this.stats.counters(received.node().id(), received.channel(), received.lane());
+			logger.debug("Accepted {} lane {} from {}", received.channel(), received.lane(), received.node());
+		}
+		catch (PartisanException ex) {
+			reject(ctx, ex.getMessage());
+		}
+		finally {
+			frame.release();
+		}
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		String reason = (cause instanceof DecoderException && cause.getMessage() != null) ? cause.getMessage()
+				: cause.toString();
+		reject(ctx, reason);
+	}
+
+	private void reject(ChannelHandlerContext ctx, @Nullable String reason) {
+		if (this.rejected) {
+			return;
+		}
+		this.rejected = true;
+		SocketAddress remote = ctx.channel().remoteAddress();
+		String who = (this.hello != null) ? this.hello.node() + " (" + remote + ")" : String.valueOf(remote);
+		logger.warn("Closing connection from {}: {}", who, reason);
+		ctx.close();
+	}
+
+}

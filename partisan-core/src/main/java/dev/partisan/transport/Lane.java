@@ -1,0 +1,274 @@
+package dev.partisan.transport;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.partisan.api.LaneStats;
+import dev.partisan.api.QueueFullException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.Connection;
+
+/**
+ * One outbound connection of a channel to a peer, with its queue. Senders enqueue from any thread; a drain
+ * task on the connection's event loop writes while the socket is writable and resumes when it becomes
+ * writable again, so a slow peer fills this queue (bounded, counted) rather than Netty's buffers.
+ */
+final class Lane {
+
+	enum State {
+
+		/** Never dialled. */
+		IDLE,
+		/** A connection attempt is under way. */
+		CONNECTING,
+		/** Open. */
+		CONNECTED,
+		/** The connection dropped; the next attempt is due at once and the peer still counts as reachable. */
+		RECONNECTING,
+		/** The last attempt failed; the next waits for its back-off. */
+		FAILED,
+		/** Removed with its peer; never dialled again. */
+		CLOSED
+
+	}
+
+	private record Outbound(ByteBuf frame, @Nullable CompletableFuture<Void> written) {
+	}
+
+	final PeerLanes peer;
+
+	final String channel;
+
+	final int index;
+
+	private final TransportSettings settings;
+
+	private final ConcurrentLinkedQueue<Outbound> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicLong queuedMessages = new AtomicLong();
+
+	private final AtomicLong queuedBytes = new AtomicLong();
+
+	private final LongAdder sentMessages = new LongAdder();
+
+	private final LongAdder sentBytes = new LongAdder();
+
+	private final LongAdder dropped = new LongAdder();
+
+	private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+	private volatile @Nullable Connection connection;
+
+	private volatile State state = State.IDLE;
+
+	private long nextAttemptNanos;
+
+	private int failures;
+
+	Lane(PeerLanes peer, String channel, int index, TransportSettings settings) {
+		this.peer = peer;
+		this.channel = channel;
+		this.index = index;
+		this.settings = settings;
+	}
+
+	State state() {
+		return this.state;
+	}
+
+	boolean isOpen() {
+		return this.state == State.CONNECTED;
+	}
+
+	synchronized boolean dueForDial(long nowNanos) {
+		return switch (this.state) {
+			case IDLE, RECONNECTING -> true;
+			case FAILED -> nowNanos - this.nextAttemptNanos >= 0;
+			default -> false;
+		};
+	}
+
+	synchronized boolean markConnecting() {
+		if (this.state == State.CLOSED || this.state == State.CONNECTING || this.state == State.CONNECTED) {
+			return false;
+		}
+		this.state = State.CONNECTING;
+		return true;
+	}
+
+	/** Called once the TCP connection is up; {@code hello} is written before anything queued. */
+	void connected(Connection conn, ByteBuf hello) {
+		Channel ch = conn.channel();
+		synchronized (this) {
+			if (this.state == State.CLOSED) {
+				hello.release();
+				conn.dispose();
+				return;
+			}
+			ch.writeAndFlush(hello);
+			this.connection = conn;
+			this.state = State.CONNECTED;
+			this.failures = 0;
+		}
+		conn.onDispose(() -> closed(conn));
+		scheduleDrain();
+	}
+
+	/** The connection dropped: the lane will be redialled at the next refresh. */
+	synchronized void closed(Connection conn) {
+		if (this.connection != conn) {
+			return;
+		}
+		this.connection = null;
+		if (this.state != State.CLOSED) {
+			this.state = State.RECONNECTING;
+		}
+	}
+
+	synchronized void connectFailed() {
+		if (this.state == State.CLOSED) {
+			return;
+		}
+		this.failures++;
+		this.state = State.FAILED;
+		long min = this.settings.reconnectMin().toNanos();
+		long max = this.settings.reconnectMax().toNanos();
+		long backoff = Math.min(max, min << Math.min(this.failures - 1, 20));
+		long jitter = ThreadLocalRandom.current().nextLong(backoff / 4 + 1);
+		this.nextAttemptNanos = System.nanoTime() + backoff - backoff / 8 + jitter;
+	}
+
+	/**
+	 * Queues a complete frame. The frame is consumed whatever happens.
+	 * @throws QueueFullException when the queue is at its bound
+	 */
+	void enqueue(ByteBuf frame, @Nullable CompletableFuture<Void> written) {
+		int size = frame.readableBytes();
+		if (this.state == State.CLOSED) {
+			frame.release();
+			this.dropped.increment();
+			throw new QueueFullException("Lane " + describe() + " is closed");
+		}
+		long messages = this.queuedMessages.incrementAndGet();
+		long bytes = this.queuedBytes.addAndGet(size);
+		if (messages > this.settings.maxQueuedMessages()
+				|| (bytes > this.settings.maxQueuedBytes() && messages > 1)) {
+			this.queuedMessages.decrementAndGet();
+			this.queuedBytes.addAndGet(-size);
+			frame.release();
+			this.dropped.increment();
+			throw new QueueFullException("Outbound queue of lane " + describe() + " is full (" + (messages - 1)
+					+ " messages, " + (bytes - size) + " bytes; bounds partisan.max-queued-messages="
+					+ this.settings.maxQueuedMessages() + ", partisan.max-queued-bytes="
+					+ this.settings.maxQueuedBytes() + ")");
+		}
+		this.queue.add(new Outbound(frame, written));
+		scheduleDrain();
+	}
+
+	void scheduleDrain() {
+		Connection conn = this.connection;
+		if (conn == null || this.queue.isEmpty()) {
+			return;
+		}
+		if (this.drainScheduled.compareAndSet(false, true)) {
+			conn.channel().eventLoop().execute(() -> drain(conn.channel()));
+		}
+	}
+
+	private void drain(Channel ch) {
+		int written = 0;
+		try {
+			while (ch.isActive() && ch.isWritable()) {
+				Outbound next = this.queue.poll();
+				if (next == null) {
+					break;
+				}
+				int size = next.frame.readableBytes();
+				this.queuedMessages.decrementAndGet();
+				this.queuedBytes.addAndGet(-size);
+				if (next.written != null) {
+					CompletableFuture<Void> future = next.written;
+					ch.write(next.frame).addListener((f) -> {
+						if (f.isSuccess()) {
+							future.complete(null);
+						}
+						else {
+							future.completeExceptionally(f.cause());
+						}
+					});
+				}
+				else {
+					ch.write(next.frame, ch.voidPromise());
+				}
+				this.sentMessages.increment();
+				this.sentBytes.add(size);
+				written++;
+			}
+		}
+		finally {
+			if (written > 0) {
+				ch.flush();
+			}
+			this.drainScheduled.set(false);
+		}
+		if (ch.isActive() && ch.isWritable() && !this.queue.isEmpty()) {
+			scheduleDrain();
+		}
+	}
+
+	/** Closes the connection for good and drops what is queued. */
+	void close() {
+		Connection conn;
+		synchronized (this) {
+			this.state = State.CLOSED;
+			conn = this.connection;
+			this.connection = null;
+		}
+		if (conn != null) {
+			conn.dispose();
+		}
+		Outbound next;
+		while ((next = this.queue.poll()) != null) {
+			this.queuedMessages.decrementAndGet();
+			this.queuedBytes.addAndGet(-next.frame.readableBytes());
+			next.frame.release();
+			this.dropped.increment();
+			if (next.written != null) {
+				next.written.completeExceptionally(new QueueFullException("Lane " + describe() + " was closed"));
+			}
+		}
+	}
+
+	LaneStats stats(long receivedMessages, long receivedBytes) {
+		return new LaneStats(this.peer.id(), this.channel, this.index, isOpen(), this.queuedMessages.get(),
+				this.queuedBytes.get(), this.sentMessages.sum(), this.sentBytes.sum(), receivedMessages,
+				receivedBytes, this.dropped.sum());
+	}
+
+	String describe() {
+		return this.peer.id() + "/" + this.channel + "/" + this.index;
+	}
+
+	/** Resumes draining when the socket becomes writable again. */
+	final class WritabilityHandler extends ChannelInboundHandlerAdapter {
+
+		@Override
+		public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+			if (ctx.channel().isWritable()) {
+				scheduleDrain();
+			}
+			super.channelWritabilityChanged(ctx);
+		}
+
+	}
+
+}

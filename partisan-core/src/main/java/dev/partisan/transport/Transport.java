@@ -1,0 +1,297 @@
+package dev.partisan.transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.partisan.api.ForwardOptions;
+import dev.partisan.api.LaneStats;
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+import dev.partisan.api.UnknownNodeException;
+import dev.partisan.wire.FrameCodec;
+import dev.partisan.wire.FrameKind;
+import dev.partisan.wire.Hello;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.TcpClient;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * A node's network: its server, and the connection table to its peers. Peers are added and removed by
+ * the overlay through the runtime; new connections are opened by a refresh task at most
+ * {@code connectionsPerRefresh} per peer per {@code refreshInterval}, control lane first, so a node that
+ * joins a large cluster is not flooded with N × C × P simultaneous connection attempts (the papers'
+ * LISTEN-queue mitigation). The same task redials dropped lanes, with back-off after a failed attempt.
+ */
+public final class Transport implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Transport.class);
+
+	private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
+
+	private final TransportSettings settings;
+
+	private final TransportListener listener;
+
+	private final ScheduledExecutorService timer;
+
+	private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+
+	private final Map<NodeId, PeerLanes> peers = new ConcurrentHashMap<>();
+
+	private final InboundStats inbound = new InboundStats();
+
+	private final Set<Connection> accepted = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> warnedChannels = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong roundRobin = new AtomicLong();
+
+	private final byte @Nullable [] secret;
+
+	private final LoopResources loops;
+
+	private final TcpClient client;
+
+	private volatile Node local;
+
+	private final long incarnation;
+
+	private @Nullable DisposableServer server;
+
+	private @Nullable ScheduledFuture<?> refreshTask;
+
+	public Transport(TransportSettings settings, Node local, long incarnation, TransportListener listener,
+			ScheduledExecutorService timer) {
+		this.settings = settings;
+		this.local = local;
+		this.incarnation = incarnation;
+		this.listener = listener;
+		this.timer = timer;
+		this.secret = Hello.secretBytes(settings.clusterSecret());
+		this.loops = LoopResources.create("partisan-" + local.name(), settings.eventLoopThreads(), true);
+		this.client = TcpClient.newConnection()
+			.runOn(this.loops)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.SO_KEEPALIVE, true)
+			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+	}
+
+	/** Binds the server and starts the refresh task; returns this node with its bound port. */
+	public Node start() {
+		DisposableServer bound = TcpServer.create()
+			.runOn(this.loops)
+			.host(this.local.host())
+			.port(this.local.port())
+			.option(ChannelOption.SO_BACKLOG, this.settings.listenBacklog())
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.doOnConnection((conn) -> track(conn)
+				.addHandlerLast("partisan-frames",
+						new LengthFieldBasedFrameDecoder(this.settings.maxFrameSize(), 0,
+								FrameCodec.LENGTH_FIELD_SIZE, 0, FrameCodec.LENGTH_FIELD_SIZE, true))
+				.addHandlerLast("partisan-inbound", new InboundHandler(this.inbound, this.listener, this.secret)))
+			.handle((in, out) -> Mono.never())
+			.bindNow(Duration.ofSeconds(10));
+		this.server = bound;
+		this.local = this.local.withPort(((InetSocketAddress) bound.address()).getPort());
+		long period = this.settings.refreshInterval().toNanos();
+		this.refreshTask = this.timer.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.NANOSECONDS);
+		return this.local;
+	}
+
+	public Node localNode() {
+		return this.local;
+	}
+
+	private Connection track(Connection conn) {
+		this.accepted.add(conn);
+		conn.onDispose(() -> this.accepted.remove(conn));
+		return conn;
+	}
+
+	/** Adds {@code peer} to the connection table (or updates its address) and starts dialling it. */
+	public void connect(Node peer) {
+		if (peer.id().equals(this.local.id())) {
+			return;
+		}
+		PeerLanes lanes = this.peers.computeIfAbsent(peer.id(), (id) -> new PeerLanes(peer, this.settings));
+		if (!lanes.node().equals(peer)) {
+			lanes.updateAddress(peer);
+		}
+		this.timer.execute(() -> refresh(lanes, System.nanoTime()));
+	}
+
+	/** Removes {@code peer} from the connection table, closing its lanes and dropping what they queue. */
+	public void disconnect(NodeId peer) {
+		PeerLanes removed = this.peers.remove(peer);
+		if (removed != null) {
+			removed.close();
+		}
+	}
+
+	public Set<NodeId> peers() {
+		return Set.copyOf(this.peers.keySet());
+	}
+
+	/** Whether the control lane is open, or just dropped and is being redialled. */
+	public boolean isControlConnected(NodeId peer) {
+		PeerLanes lanes = this.peers.get(peer);
+		if (lanes == null) {
+			return false;
+		}
+		Lane.State state = lanes.control().state();
+		return state == Lane.State.CONNECTED || state == Lane.State.RECONNECTING;
+	}
+
+	public boolean isFullyConnected(NodeId peer) {
+		PeerLanes lanes = this.peers.get(peer);
+		return lanes != null && lanes.fullyConnected();
+	}
+
+	/** Nanoseconds since the last frame from {@code peer}, {@link Long#MAX_VALUE} if none ever came. */
+	public long silenceNanos(NodeId peer) {
+		return this.inbound.silenceNanos(peer);
+	}
+
+	/**
+	 * Queues a frame on the lane that the channel and key select. A channel this node does not have falls
+	 * back to the default channel (logged once per name).
+	 * @throws UnknownNodeException when {@code peer} is not in the connection table
+	 */
+	public void send(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity,
+			String destination, ByteBuf frame, @Nullable CompletableFuture<Void> written) {
+		PeerLanes lanes = this.peers.get(peer);
+		if (lanes == null) {
+			frame.release();
+			throw new UnknownNodeException(peer);
+		}
+		if (ChannelSpec.CONTROL.equals(channel)) {
+			lanes.control().enqueue(frame, written);
+			return;
+		}
+		Lane[] channelLanes = lanes.lanes(channel);
+		if (channelLanes == null) {
+			if (this.warnedChannels.add(channel)) {
+				logger.warn("Channel '{}' is not configured on node {}; its messages use the default channel, "
+						+ "so they share its lanes and its ordering", channel, this.local.id());
+			}
+			channelLanes = lanes.lanes(ForwardOptions.DEFAULT_CHANNEL);
+		}
+		int index = LaneSelector.select(channelLanes.length, partitionKey, senderIdentity, destination,
+				this.settings.affinity(), this.roundRobin.getAndIncrement());
+		channelLanes[index].enqueue(frame, written);
+	}
+
+	/** A snapshot of the connection table. */
+	public List<LaneStats> stats() {
+		List<LaneStats> rows = new ArrayList<>();
+		for (PeerLanes lanes : this.peers.values()) {
+			for (Lane lane : lanes.dialOrder()) {
+				InboundStats.Counters received = this.inbound.find(lanes.id(), lane.channel, lane.index);
+				rows.add(lane.stats(received.messages.sum(), received.bytes.sum()));
+			}
+		}
+		return rows;
+	}
+
+	private void refresh() {
+		long now = System.nanoTime();
+		for (PeerLanes lanes : this.peers.values()) {
+			refresh(lanes, now);
+		}
+	}
+
+	private void refresh(PeerLanes lanes, long now) {
+		if (this.peers.get(lanes.id()) != lanes) {
+			return;
+		}
+		int budget = this.settings.connectionsPerRefresh();
+		for (Lane lane : lanes.dialOrder()) {
+			if (budget == 0) {
+				return;
+			}
+			if (lane.dueForDial(now) && lane.markConnecting()) {
+				dial(lane);
+				budget--;
+			}
+		}
+	}
+
+	private void dial(Lane lane) {
+		Node target = lane.peer.node();
+		boolean control = lane.channel.equals(ChannelSpec.CONTROL);
+		this.client.host(target.host())
+			.port(target.port())
+			.doOnConnected((conn) -> conn.addHandlerLast("partisan-lane", lane.new WritabilityHandler()))
+			.connect()
+			.subscribe((conn) -> onConnected(lane, conn, control), (error) -> onConnectFailed(lane, error, control));
+	}
+
+	private void onConnected(Lane lane, Connection conn, boolean control) {
+		Hello hello = new Hello(this.local, this.incarnation, lane.channel, lane.index, System.currentTimeMillis());
+		ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.HELLO, 0, 0, lane.channel, this.local.name(), "", "",
+				(byte) 0, "", hello.encode(this.alloc, this.secret));
+		lane.connected(conn, frame);
+		logger.debug("Connected {} to {}", lane.describe(), lane.peer.node());
+		if (control) {
+			this.listener.onControlConnected(lane.peer.id());
+		}
+		if (lane.peer.fullyConnected()) {
+			this.listener.onFullyConnected(lane.peer.id());
+		}
+	}
+
+	private void onConnectFailed(Lane lane, Throwable error, boolean control) {
+		lane.connectFailed();
+		logger.debug("Connecting {} to {} failed: {}", lane.describe(), lane.peer.node(), error.toString());
+		if (control && this.peers.get(lane.peer.id()) == lane.peer) {
+			this.listener.onControlUnreachable(lane.peer.id(), error);
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.refreshTask != null) {
+			this.refreshTask.cancel(false);
+		}
+		this.peers.values().forEach(PeerLanes::close);
+		this.peers.clear();
+		if (this.server != null) {
+			this.server.disposeNow(Duration.ofSeconds(5));
+		}
+		this.accepted.forEach(Connection::dispose);
+		this.loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(10));
+	}
+
+	/** An empty payload buffer, for frames that carry none. */
+	public static ByteBuf emptyPayload() {
+		return Unpooled.EMPTY_BUFFER;
+	}
+
+	public ByteBufAllocator allocator() {
+		return this.alloc;
+	}
+
+}

@@ -1,0 +1,54 @@
+package dev.partisan.wire;
+
+import java.nio.ByteBuffer;
+
+import dev.partisan.api.CodecException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+
+/**
+ * {@code byte[]} and {@link ByteBuffer} payloads, passed through as they are: the outgoing frame wraps the
+ * caller's bytes instead of copying them (so do not change an array after sending it), and a received
+ * payload is copied once, into the array or buffer the handler gets.
+ */
+public final class BinaryPayloadCodec implements PayloadCodec {
+
+	public static final byte ID = 1;
+
+	@Override
+	public byte id() {
+		return ID;
+	}
+
+	@Override
+	public boolean canEncode(Object payload) {
+		return payload instanceof byte[] || payload instanceof ByteBuffer;
+	}
+
+	@Override
+	public String typeName(Object payload) {
+		return "";
+	}
+
+	@Override
+	public ByteBuf encode(Object payload, ByteBufAllocator alloc) {
+		if (payload instanceof byte[] bytes) {
+			return Unpooled.wrappedBuffer(bytes);
+		}
+		return Unpooled.wrappedBuffer(((ByteBuffer) payload).duplicate());
+	}
+
+	@Override
+	public Object decode(String typeName, ByteBuf bytes, Class<?> expected) {
+		if (expected == byte[].class || expected == Object.class) {
+			return ByteBufUtil.getBytes(bytes);
+		}
+		if (expected == ByteBuffer.class) {
+			return ByteBuffer.wrap(ByteBufUtil.getBytes(bytes));
+		}
+		throw new CodecException("a binary payload cannot be given to a handler of " + expected.getName());
+	}
+
+}

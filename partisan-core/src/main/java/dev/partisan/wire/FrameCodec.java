@@ -1,0 +1,132 @@
+package dev.partisan.wire;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+
+/**
+ * Writes and reads frames. On the wire a frame is a 4-byte big-endian length (of what follows), then:
+ *
+ * <pre>
+ * u8  version        (1)
+ * u8  kind           (FrameKind code)
+ * u16 flags          (bit 0: payload compressed)
+ * i64 message id
+ * u8  len, channel           (UTF-8)
+ * u8  len, sender node name  (UTF-8)
+ * u16 len, sender identity   (UTF-8)
+ * u16 len, destination       (UTF-8)
+ * u8  codec id
+ * u16 len, payload type      (UTF-8, may be empty)
+ * ... payload (the rest of the frame)
+ * </pre>
+ *
+ * The length prefix lets a reader reject an oversized frame before buffering it.
+ */
+public final class FrameCodec {
+
+	public static final int VERSION = 1;
+
+	public static final int LENGTH_FIELD_SIZE = 4;
+
+	public static final int FLAG_COMPRESSED = 1;
+
+	/** Payloads at least this large are wrapped, not copied, into the outgoing frame. */
+	static final int WRAP_THRESHOLD = 64 * 1024;
+
+	private FrameCodec() {
+	}
+
+	/**
+	 * Builds a complete frame, length prefix included. The payload buffer is consumed (released or
+	 * made part of the result).
+	 */
+	public static ByteBuf encode(ByteBufAllocator alloc, FrameKind kind, int flags, long messageId, String channel,
+			String sender, String senderIdentity, String destination, byte codecId, String payloadType,
+			ByteBuf payload) {
+		byte[] channelBytes = utf8(channel, 255, "channel");
+		byte[] senderBytes = utf8(sender, 255, "sender");
+		byte[] identityBytes = utf8(senderIdentity, 65535, "sender identity");
+		byte[] destinationBytes = utf8(destination, 65535, "destination");
+		byte[] typeBytes = utf8(payloadType, 65535, "payload type");
+		int headerSize = 1 + 1 + 2 + 8 + 1 + channelBytes.length + 1 + senderBytes.length + 2 + identityBytes.length
+				+ 2 + destinationBytes.length + 1 + 2 + typeBytes.length;
+		int payloadSize = payload.readableBytes();
+		long frameLength = (long) headerSize + payloadSize;
+		if (frameLength > Integer.MAX_VALUE - LENGTH_FIELD_SIZE) {
+			payload.release();
+			throw new MalformedFrameException("frame of " + frameLength + " bytes cannot be encoded");
+		}
+		boolean wrap = payloadSize >= WRAP_THRESHOLD;
+		ByteBuf header = alloc.buffer(LENGTH_FIELD_SIZE + headerSize + (wrap ? 0 : payloadSize));
+		header.writeInt((int) frameLength);
+		header.writeByte(VERSION);
+		header.writeByte(kind.code());
+		header.writeShort(flags);
+		header.writeLong(messageId);
+		header.writeByte(channelBytes.length).writeBytes(channelBytes);
+		header.writeByte(senderBytes.length).writeBytes(senderBytes);
+		header.writeShort(identityBytes.length).writeBytes(identityBytes);
+		header.writeShort(destinationBytes.length).writeBytes(destinationBytes);
+		header.writeByte(codecId);
+		header.writeShort(typeBytes.length).writeBytes(typeBytes);
+		if (!wrap) {
+			header.writeBytes(payload);
+			payload.release();
+			return header;
+		}
+		CompositeByteBuf frame = alloc.compositeBuffer(2);
+		frame.addComponents(true, header, payload);
+		return frame;
+	}
+
+	/**
+	 * Reads one frame whose length prefix has already been stripped. The returned frame holds a retained
+	 * slice of {@code body}; the caller still owns its own reference to {@code body}.
+	 * @throws MalformedFrameException when the bytes do not form a frame
+	 */
+	public static Frame decode(ByteBuf body) {
+		try {
+			int version = body.readUnsignedByte();
+			if (version != VERSION) {
+				throw new MalformedFrameException("unsupported protocol version " + version + " (expected "
+						+ VERSION + ")");
+			}
+			FrameKind kind = FrameKind.fromCode(body.readUnsignedByte());
+			int flags = body.readUnsignedShort();
+			long messageId = body.readLong();
+			String channel = readString(body, body.readUnsignedByte(), "channel");
+			String sender = readString(body, body.readUnsignedByte(), "sender");
+			String identity = readString(body, body.readUnsignedShort(), "sender identity");
+			String destination = readString(body, body.readUnsignedShort(), "destination");
+			byte codecId = body.readByte();
+			String payloadType = readString(body, body.readUnsignedShort(), "payload type");
+			ByteBuf payload = body.readRetainedSlice(body.readableBytes());
+			return new Frame(kind, flags, messageId, channel, sender, identity, destination, codecId, payloadType,
+					payload);
+		}
+		catch (IndexOutOfBoundsException ex) {
+			throw new MalformedFrameException("frame ends inside its header");
+		}
+	}
+
+	private static String readString(ByteBuf body, int length, String what) {
+		if (length > body.readableBytes()) {
+			throw new MalformedFrameException(what + " length " + length + " runs past the end of the frame");
+		}
+		String value = body.toString(body.readerIndex(), length, StandardCharsets.UTF_8);
+		body.skipBytes(length);
+		return value;
+	}
+
+	private static byte[] utf8(String value, int max, String what) {
+		byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+		if (bytes.length > max) {
+			throw new IllegalArgumentException(what + " '" + value + "' is longer than " + max + " bytes");
+		}
+		return bytes;
+	}
+
+}

@@ -1,0 +1,41 @@
+package dev.partisan.wire;
+
+/** What a frame carries; the byte is its wire code. */
+public enum FrameKind {
+
+	/** First frame on every connection: who dials, for which channel and lane. */
+	HELLO(1),
+	/** An application message for a named handler. */
+	DATA(2),
+	/** An overlay's membership message; always on the control channel. */
+	CONTROL(3),
+	/** Liveness, on the control channel; carries no payload. */
+	HEARTBEAT(4);
+
+	private static final FrameKind[] BY_CODE = new FrameKind[16];
+
+	static {
+		for (FrameKind kind : values()) {
+			BY_CODE[kind.code] = kind;
+		}
+	}
+
+	private final int code;
+
+	FrameKind(int code) {
+		this.code = code;
+	}
+
+	public int code() {
+		return this.code;
+	}
+
+	public static FrameKind fromCode(int code) {
+		FrameKind kind = (code >= 0 && code < BY_CODE.length) ? BY_CODE[code] : null;
+		if (kind == null) {
+			throw new MalformedFrameException("unknown frame kind " + code);
+		}
+		return kind;
+	}
+
+}

@@ -1,0 +1,39 @@
+package dev.partisan.testing;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+
+/** Records what a logger writes, so a test can assert that a reason was logged. */
+public final class LogCapture implements AutoCloseable {
+
+	private final Logger logger;
+
+	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+	public LogCapture(Class<?> source) {
+		this.logger = (Logger) LoggerFactory.getLogger(source);
+		this.appender.start();
+		this.logger.addAppender(this.appender);
+	}
+
+	public List<String> messages() {
+		synchronized (this.appender) {
+			return this.appender.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+		}
+	}
+
+	public boolean contains(String fragment) {
+		return messages().stream().anyMatch((m) -> m.contains(fragment));
+	}
+
+	@Override
+	public void close() {
+		this.logger.detachAppender(this.appender);
+	}
+
+}

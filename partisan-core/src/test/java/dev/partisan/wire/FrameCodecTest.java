@@ -1,0 +1,89 @@
+package dev.partisan.wire;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FrameCodecTest {
+
+	private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+
+	@Test
+	void aFrameReadsBackAsWritten() {
+		ByteBuf wire = FrameCodec.encode(this.alloc, FrameKind.DATA, FrameCodec.FLAG_COMPRESSED, 42L, "vnode", "n1",
+				"worker-7", "kv", StringPayloadCodec.ID, "", Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
+		int length = wire.readInt();
+		assertThat(length).isEqualTo(wire.readableBytes());
+		Frame frame = FrameCodec.decode(wire);
+		try {
+			assertThat(frame.kind()).isEqualTo(FrameKind.DATA);
+			assertThat(frame.compressed()).isTrue();
+			assertThat(frame.messageId()).isEqualTo(42L);
+			assertThat(frame.channel()).isEqualTo("vnode");
+			assertThat(frame.sender()).isEqualTo("n1");
+			assertThat(frame.senderIdentity()).isEqualTo("worker-7");
+			assertThat(frame.destination()).isEqualTo("kv");
+			assertThat(frame.codecId()).isEqualTo(StringPayloadCodec.ID);
+			assertThat(frame.payload().toString(StandardCharsets.UTF_8)).isEqualTo("hello");
+		}
+		finally {
+			frame.release();
+			wire.release();
+		}
+	}
+
+	@Test
+	void aLargePayloadIsWrappedNotCopied() {
+		byte[] big = new byte[FrameCodec.WRAP_THRESHOLD];
+		ByteBuf wire = FrameCodec.encode(this.alloc, FrameKind.DATA, 0, 1, "default", "n1", "", "d",
+				BinaryPayloadCodec.ID, "", Unpooled.wrappedBuffer(big));
+		try {
+			big[big.length - 1] = 7;
+			assertThat(wire.getByte(wire.writerIndex() - 1)).isEqualTo((byte) 7);
+		}
+		finally {
+			wire.release();
+		}
+	}
+
+	@Test
+	void anotherProtocolVersionIsRejected() {
+		ByteBuf body = Unpooled.buffer().writeByte(9).writeByte(2);
+		assertThatThrownBy(() -> FrameCodec.decode(body)).isInstanceOf(MalformedFrameException.class)
+			.hasMessageContaining("unsupported protocol version 9");
+	}
+
+	@Test
+	void anUnknownKindIsRejected() {
+		ByteBuf body = Unpooled.buffer().writeByte(FrameCodec.VERSION).writeByte(99);
+		assertThatThrownBy(() -> FrameCodec.decode(body)).isInstanceOf(MalformedFrameException.class)
+			.hasMessageContaining("unknown frame kind 99");
+	}
+
+	@Test
+	void aHeaderThatEndsEarlyIsRejected() {
+		ByteBuf body = Unpooled.buffer().writeByte(FrameCodec.VERSION).writeByte(FrameKind.DATA.code()).writeShort(0);
+		assertThatThrownBy(() -> FrameCodec.decode(body)).isInstanceOf(MalformedFrameException.class)
+			.hasMessageContaining("ends inside its header");
+	}
+
+	@Test
+	void aStringLengthPastTheEndIsRejected() {
+		ByteBuf body = Unpooled.buffer()
+			.writeByte(FrameCodec.VERSION)
+			.writeByte(FrameKind.DATA.code())
+			.writeShort(0)
+			.writeLong(1)
+			.writeByte(200)
+			.writeBytes(new byte[3]);
+		assertThatThrownBy(() -> FrameCodec.decode(body)).isInstanceOf(MalformedFrameException.class)
+			.hasMessageContaining("channel length 200 runs past the end");
+	}
+
+}
