@@ -93,12 +93,12 @@ public final class FullMeshOverlay implements Overlay {
 	public void onPeerUnreachable(NodeId seed, Throwable cause) {
 		CompletableFuture<Void> pending = this.pendingJoins.remove(seed);
 		if (pending != null) {
-			pending.completeExceptionally(new JoinException(
-					"Could not reach seed '" + seed + "': " + cause.getMessage(), cause));
 			MemberEntry known = this.state.get(seed);
 			if (known == null || known.removed()) {
 				ctx().disconnect(seed);
 			}
+			pending.completeExceptionally(new JoinException(
+					"Could not reach seed '" + seed + "': " + cause.getMessage(), cause));
 		}
 	}
 

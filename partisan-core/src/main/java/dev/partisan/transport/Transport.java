@@ -30,7 +30,6 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.resources.LoopResources;
@@ -112,7 +111,9 @@ public final class Transport implements AutoCloseable {
 						new LengthFieldBasedFrameDecoder(this.settings.maxFrameSize(), 0,
 								FrameCodec.LENGTH_FIELD_SIZE, 0, FrameCodec.LENGTH_FIELD_SIZE, true))
 				.addHandlerLast("partisan-inbound", new InboundHandler(this.inbound, this.listener, this.secret)))
-			.handle((in, out) -> Mono.never())
+			// Subscribing to the inbound turns reading on (Reactor Netty accepts with auto-read off) and ends
+			// the connection when the peer closes it; the frames themselves are taken by our handlers.
+			.handle((in, out) -> in.receive().then())
 			.bindNow(Duration.ofSeconds(10));
 		this.server = bound;
 		this.local = this.local.withPort(((InetSocketAddress) bound.address()).getPort());
@@ -244,7 +245,11 @@ public final class Transport implements AutoCloseable {
 		boolean control = lane.channel.equals(ChannelSpec.CONTROL);
 		this.client.host(target.host())
 			.port(target.port())
-			.doOnConnected((conn) -> conn.addHandlerLast("partisan-lane", lane.new WritabilityHandler()))
+			.doOnConnected((conn) -> {
+				// Read (nothing is expected) so that a peer closing the socket is noticed at once.
+				conn.channel().config().setAutoRead(true);
+				conn.addHandlerLast("partisan-lane", lane.new WritabilityHandler());
+			})
 			.connect()
 			.subscribe((conn) -> onConnected(lane, conn, control), (error) -> onConnectFailed(lane, error, control));
 	}

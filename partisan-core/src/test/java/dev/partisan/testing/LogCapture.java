@@ -16,7 +16,12 @@ public final class LogCapture implements AutoCloseable {
 	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
 	public LogCapture(Class<?> source) {
-		this.logger = (Logger) LoggerFactory.getLogger(source);
+		this(source.getName());
+	}
+
+	/** Captures a logger by name, for classes that are not visible to the test. */
+	public LogCapture(String loggerName) {
+		this.logger = (Logger) LoggerFactory.getLogger(loggerName);
 		this.appender.start();
 		this.logger.addAppender(this.appender);
 	}

@@ -1,0 +1,124 @@
+package dev.partisan.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.partisan.api.ForwardOptions;
+import dev.partisan.api.LaneStats;
+import dev.partisan.api.NodeId;
+import dev.partisan.testing.TestNodes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Named channels with parallel lanes: the connection table, exactly-once, per-key FIFO. */
+class ChannelsAndLanesTest {
+
+	record Update(int sender, int key, int seq) {
+	}
+
+	private final TestNodes nodes = new TestNodes();
+
+	@AfterEach
+	void stop() {
+		this.nodes.close();
+	}
+
+	@Test
+	void theConnectionTableHasTheControlDefaultAndFourVnodeLanes() {
+		PartisanNode a = this.nodes.start("a", (b) -> b.channel("vnode", 4));
+		PartisanNode b = this.nodes.start("b", (c) -> c.channel("vnode", 4));
+		b.syncJoin(a.localNode()).join();
+
+		List<LaneStats> toA = b.connectionTable().stream().filter((row) -> row.peer().equals(a.localNode().id())).toList();
+		assertThat(toA).extracting((row) -> row.channel() + "/" + row.lane())
+			.containsExactlyInAnyOrder("_control/0", "default/0", "vnode/0", "vnode/1", "vnode/2", "vnode/3");
+		assertThat(toA).allMatch(LaneStats::connected);
+	}
+
+	@Test
+	void tenThousandMessagesFromSixteenSendersArriveOnceAndInOrderPerKey() throws Exception {
+		PartisanNode a = this.nodes.start("a", (b) -> b.channel("vnode", 4));
+		PartisanNode b = this.nodes.start("b", (c) -> c.channel("vnode", 4));
+		b.syncJoin(a.localNode()).join();
+
+		int senders = 16;
+		int perSender = 625;
+		int keys = 8;
+		Map<String, Integer> lastSeen = new ConcurrentHashMap<>();
+		Map<String, Boolean> seen = new ConcurrentHashMap<>();
+		AtomicInteger duplicates = new AtomicInteger();
+		AtomicInteger outOfOrder = new AtomicInteger();
+		AtomicInteger total = new AtomicInteger();
+		a.register("updates", Update.class, (update, meta) -> {
+			total.incrementAndGet();
+			if (seen.put(update.sender() + "/" + update.seq(), Boolean.TRUE) != null) {
+				duplicates.incrementAndGet();
+			}
+			String stream = update.sender() + "/" + update.key();
+			Integer previous = lastSeen.put(stream, update.seq());
+			if (previous != null && previous >= update.seq()) {
+				outOfOrder.incrementAndGet();
+			}
+		});
+
+		ExecutorService pool = Executors.newFixedThreadPool(senders);
+		CountDownLatch go = new CountDownLatch(1);
+		List<Future<?>> done = new ArrayList<>();
+		NodeId target = a.localNode().id();
+		for (int s = 0; s < senders; s++) {
+			int sender = s;
+			done.add(pool.submit(() -> {
+				go.await();
+				for (int seq = 0; seq < perSender; seq++) {
+					int key = seq % keys;
+					b.forward(target, "updates", new Update(sender, key, seq),
+							ForwardOptions.channel("vnode").partitionKey(sender * 100 + key));
+				}
+				return null;
+			}));
+		}
+		go.countDown();
+		for (Future<?> f : done) {
+			f.get(60, TimeUnit.SECONDS);
+		}
+		pool.shutdown();
+
+		await().atMost(TestNodes.awaitLimit()).until(() -> total.get() >= senders * perSender);
+		assertThat(seen).hasSize(senders * perSender);
+		assertThat(duplicates).hasValue(0);
+		assertThat(outOfOrder).hasValue(0);
+		List<LaneStats> vnodeLanes = b.connectionTable().stream().filter((row) -> row.channel().equals("vnode")).toList();
+		assertThat(vnodeLanes).hasSize(4).allMatch((row) -> row.sentMessages() > 0, "every vnode lane carried traffic");
+		assertThat(vnodeLanes.stream().mapToLong(LaneStats::sentMessages).sum()).isEqualTo(senders * perSender);
+		long receivedOnVnode = a.connectionTable().stream()
+			.filter((row) -> row.channel().equals("vnode"))
+			.mapToLong(LaneStats::receivedMessages)
+			.sum();
+		assertThat(receivedOnVnode).isEqualTo(senders * perSender);
+	}
+
+	@Test
+	void aMessageOnAChannelThePeerDoesNotHaveTravelsOnTheDefaultChannel() {
+		PartisanNode a = this.nodes.start("a");
+		PartisanNode b = this.nodes.start("b");
+		b.syncJoin(a.localNode()).join();
+		List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+		a.register("inbox", String.class, (text, meta) -> got.add(meta.channel() + ":" + text));
+		b.forward(a.localNode().id(), "inbox", "hello", ForwardOptions.channel("unconfigured"));
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(got).containsExactly("unconfigured:hello"));
+		assertThat(b.connectionTable()).filteredOn((row) -> row.channel().equals("default"))
+			.allMatch((row) -> row.sentMessages() == 1);
+	}
+
+}
