@@ -1,0 +1,134 @@
+package dev.partisan.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs the benchmark plan and writes the report.
+ *
+ * <pre>
+ * --mode=quick|full|smoke   what to run (default quick)
+ * --net=auto|netns|loopback where: namespaces with added latency need root; auto falls back to loopback
+ * --out=DIR                 where REPORT.md goes (default partisan-bench/report)
+ * --bench-dir=DIR           the partisan-bench folder (default: found from the working directory)
+ * </pre>
+ */
+public final class BenchMain {
+
+	private BenchMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String mode = "quick";
+		String net = "auto";
+		Path benchDir = findBenchDir();
+		Path out = null;
+		for (String arg : args) {
+			String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+			String value = (kv.length == 2) ? kv[1] : "";
+			switch (kv[0]) {
+				case "mode" -> mode = value;
+				case "quick", "full", "smoke" -> mode = kv[0];
+				case "net" -> net = value;
+				case "out" -> out = Path.of(value);
+				case "bench-dir" -> benchDir = Path.of(value);
+				default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; see BenchMain's Javadoc");
+			}
+		}
+		Path report = run(mode, net, benchDir, (out != null) ? out : benchDir.resolve("report"),
+				System.getProperty("java.class.path"));
+		System.out.println("Report written to " + report);
+	}
+
+	/** Runs a plan; returns the report path. */
+	public static Path run(String mode, String net, Path benchDir, Path out, String classpath)
+			throws IOException, InterruptedException {
+		boolean namespaces = switch (net) {
+			case "loopback" -> false;
+			case "netns" -> {
+				String reason = Network.namespacesUnavailableReason();
+				if (!reason.isEmpty()) {
+					throw new IllegalStateException("Network namespaces are not available (" + reason
+							+ "); run as root, or use --net=loopback for a run without added latency");
+				}
+				yield true;
+			}
+			case "auto" -> {
+				String reason = mode.equals("smoke") ? "smoke mode" : Network.namespacesUnavailableReason();
+				if (!reason.isEmpty()) {
+					System.out.println("Namespaces unavailable (" + reason + "): loopback only, no added latency.");
+				}
+				yield reason.isEmpty();
+			}
+			default -> throw new IllegalArgumentException("--net is auto, netns or loopback, not '" + net + "'");
+		};
+		Plan plan = Plan.of(mode, namespaces);
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		NodeProcesses processes = new NodeProcesses(java, classpath);
+		Report report = new Report();
+		environment(report, java);
+		int total = plan.settings().size() * (plan.partisanCases().size() + plan.rawCases().size())
+				+ plan.loopbackOnlyCases().size();
+		int[] done = { 0 };
+		int port = 20100;
+		for (NetSetting setting : plan.settings()) {
+			try (Network network = Network.up(benchDir, setting)) {
+				double rtt = network.measuredRttMillis();
+				List<BenchCase> partisanCases = new ArrayList<>(plan.partisanCases());
+				if (!setting.namespaces()) {
+					partisanCases.addAll(plan.loopbackOnlyCases());
+				}
+				List<CaseResult> results = new ArrayList<>();
+				results.addAll(processes.run(network, PartisanPeer.class, partisanCases, port,
+						(label) -> progress(++done[0], total, setting, label)));
+				results.addAll(processes.run(network, RawSocketPeer.class, plan.rawCases(), port + 10,
+						(label) -> progress(++done[0], total, setting, label)));
+				report.add(new Report.Section(setting, rtt, network.state(), results));
+				port += 20;
+			}
+		}
+		report.write(out, plan.mode());
+		return out.resolve("REPORT.md");
+	}
+
+	private static void progress(int done, int total, NetSetting setting, String label) {
+		System.out.printf(Locale.ROOT, "[%3d/%3d] %-16s %s%n", done, total, setting.name(), label);
+	}
+
+	private static void environment(Report report, String java) throws IOException, InterruptedException {
+		report.environment("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+		report.environment("memory", (osMemoryGiB()) + " GiB");
+		String kernel = Network.run(List.of("uname", "-r"), 10);
+		report.environment("kernel", (kernel != null) ? kernel.trim() : "?");
+		report.environment("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+				+ " (" + java + ", -Xmx3g, ParallelGC, one JVM per node)");
+		report.environment("latency", "netem: not available on this kernel; an NFQUEUE delayer on each namespace's input");
+	}
+
+	private static String osMemoryGiB() throws IOException {
+		Path meminfo = Path.of("/proc/meminfo");
+		if (!Files.exists(meminfo)) {
+			return "?";
+		}
+		for (String line : Files.readAllLines(meminfo)) {
+			if (line.startsWith("MemTotal:")) {
+				long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+				return String.valueOf(Math.round(kib / 1024.0 / 1024.0));
+			}
+		}
+		return "?";
+	}
+
+	private static Path findBenchDir() {
+		Path cwd = Path.of("").toAbsolutePath();
+		if (Files.exists(cwd.resolve("partisan-bench/pom.xml"))) {
+			return cwd.resolve("partisan-bench");
+		}
+		return cwd;
+	}
+
+}

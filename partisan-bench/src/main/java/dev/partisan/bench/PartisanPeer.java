@@ -1,0 +1,167 @@
+package dev.partisan.bench;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.partisan.api.ForwardOptions;
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+import dev.partisan.runtime.PartisanConfig;
+import dev.partisan.runtime.PartisanNode;
+import dev.partisan.transport.LaneSelector;
+
+/**
+ * A Partisan node in its own JVM, as receiver or sender. Both have the same channels: {@code default},
+ * {@code gossip} (1 lane), and {@code p1}, {@code p4}, {@code p8}, {@code p16} with that many lanes, so one
+ * pair of processes serves every configuration of a run.
+ *
+ * <p>Receiver: {@code receiver <host> <port>}, prints {@code READY}. Sender:
+ * {@code sender <host> <port> <receiver name@host:port> <cases json>}, prints one {@code RESULT} line
+ * per case.
+ */
+public final class PartisanPeer {
+
+	static final List<Integer> LANE_CHOICES = List.of(1, 4, 8, 16);
+
+	private PartisanPeer() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String role = args[0];
+		PartisanNode node = PartisanNode.create(config(role, args[1], Integer.parseInt(args[2]))).start();
+		try {
+			if (role.equals("receiver")) {
+				receive(node);
+				Protocol.ready();
+				Protocol.awaitStdinClosed();
+			}
+			else {
+				Node receiver = Node.parse(args[3]);
+				List<BenchCase> cases = Protocol.readCases(args[4]);
+				send(node, receiver, cases);
+			}
+		}
+		finally {
+			node.close();
+		}
+	}
+
+	static PartisanConfig config(String name, String host, int port) {
+		PartisanConfig.Builder builder = PartisanConfig.builder(name)
+			.host(host)
+			.port(port)
+			.channel("gossip", 1)
+			.maxQueued(1_000_000, 2L * 1024 * 1024 * 1024)
+			.connectionRefresh(java.time.Duration.ofMillis(20), 8);
+		for (int lanes : LANE_CHOICES) {
+			builder.channel("p" + lanes, lanes);
+		}
+		return builder.build();
+	}
+
+	private static void receive(PartisanNode node) {
+		for (int i = 0; i < RequestAckLoop.MAX_SENDERS; i++) {
+			String ackName = "ack-" + i;
+			node.register("sink-" + i, byte[].class, (payload, meta) -> node.forward(meta.sender(), ackName,
+					RequestAckLoop.header(payload), ForwardOptions.channel(meta.channel())));
+		}
+		node.register("bulk-sink", byte[].class, (payload, meta) -> node.forward(meta.sender(), "bulk-ack",
+				RequestAckLoop.header(payload), ForwardOptions.channel(meta.channel())));
+	}
+
+	private static void send(PartisanNode node, Node receiver, List<BenchCase> cases) throws Exception {
+		RequestAckLoop loop = new RequestAckLoop();
+		for (int i = 0; i < RequestAckLoop.MAX_SENDERS; i++) {
+			node.register("ack-" + i, byte[].class, (header, meta) -> loop.ack(header));
+		}
+		RequestAckLoop background = new RequestAckLoop();
+		node.register("bulk-ack", byte[].class, (header, meta) -> background.ack(header));
+		node.syncJoin(receiver).get(60, java.util.concurrent.TimeUnit.SECONDS);
+		NodeId to = receiver.id();
+		for (BenchCase c : cases) {
+			Protocol.progress(c);
+			CaseResult result = switch (c.experiment()) {
+				case "micro" -> RequestAckLoop.toResult(c, loop.run(c.senders(), c.messages(), c.size(),
+						(sender, payload) -> node.forward(to, "sink-" + sender, payload, microOptions(c, sender))));
+				case "isolation", "hol" -> withBackground(node, to, c, loop, background);
+				default -> CaseResult.failed(c, "unknown experiment " + c.experiment());
+			};
+			Protocol.result(result);
+		}
+	}
+
+	private static ForwardOptions microOptions(BenchCase c, int sender) {
+		ForwardOptions channel = ForwardOptions.channel("p" + c.lanes());
+		return switch (c.config()) {
+			case "parallel" -> channel.partitionKey(ThreadLocalRandom.current().nextLong());
+			case "affinity", "baseline" -> channel.sender("sender-" + sender);
+			default -> throw new IllegalArgumentException("unknown micro config " + c.config());
+		};
+	}
+
+	/**
+	 * Measured small request/acknowledgement traffic while one background sender pushes large messages
+	 * (each waiting for its own acknowledgement). Isolation: background on {@code default} (shared) or on
+	 * {@code gossip} (own channel). Head of line: both on one channel, one lane or two lanes by key.
+	 */
+	private static CaseResult withBackground(PartisanNode node, NodeId to, BenchCase c, RequestAckLoop loop,
+			RequestAckLoop background) throws InterruptedException {
+		ForwardOptions foreground;
+		ForwardOptions bulk;
+		switch (c.config()) {
+			case "shared-channel" -> {
+				foreground = ForwardOptions.channel("default");
+				bulk = ForwardOptions.channel("default");
+			}
+			case "own-channel" -> {
+				foreground = ForwardOptions.channel("default");
+				bulk = ForwardOptions.channel("gossip");
+			}
+			case "one-lane", "lanes" -> {
+				String channel = "p" + c.lanes();
+				int[] keys = distinctLaneKeys(c.lanes());
+				foreground = ForwardOptions.channel(channel).partitionKey(keys[0]);
+				bulk = ForwardOptions.channel(channel).partitionKey(keys[1]);
+			}
+			default -> {
+				return CaseResult.failed(c, "unknown config " + c.config());
+			}
+		}
+		AtomicBoolean running = new AtomicBoolean(true);
+		Thread pusher = new Thread(() -> {
+			try {
+				while (running.get()) {
+					background.run(1, 1, c.backgroundSize(), (s, payload) -> node.forward(to, "bulk-sink", payload, bulk));
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "bench-background");
+		pusher.setDaemon(true);
+		pusher.start();
+		Thread.sleep(200);
+		try {
+			return RequestAckLoop.toResult(c, loop.run(c.senders(), c.messages(), c.size(),
+					(sender, payload) -> node.forward(to, "sink-" + sender, payload, foreground)));
+		}
+		finally {
+			running.set(false);
+			pusher.join(RequestAckLoop.ACK_TIMEOUT_SECONDS * 1000);
+		}
+	}
+
+	/** Two partition keys that take different lanes when there are several (the same lane when one). */
+	static int[] distinctLaneKeys(int lanes) {
+		int first = 0;
+		int firstLane = LaneSelector.select(lanes, first, "", "", true, 0);
+		for (int key = 1; key < 1000; key++) {
+			if (lanes == 1 || LaneSelector.select(lanes, key, "", "", true, 0) != firstLane) {
+				return new int[] { first, key };
+			}
+		}
+		throw new IllegalStateException("no two keys on different lanes");
+	}
+
+}

@@ -1,0 +1,122 @@
+package dev.partisan.bench;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The papers' workload: N sender actors, each sends a message and waits for its acknowledgement before
+ * sending the next, M messages each. The first 8 bytes of a payload carry (sender, sequence); an
+ * acknowledgement echoes them. Every wait is bounded.
+ */
+final class RequestAckLoop {
+
+	static final int MAX_SENDERS = 256;
+
+	static final long ACK_TIMEOUT_SECONDS = 120;
+
+	/** Sends one payload for {@code sender}. */
+	@FunctionalInterface
+	interface Sender {
+
+		void send(int sender, byte[] payload) throws Exception;
+
+	}
+
+	record Measurement(double seconds, long messages, long[] sortedLatencies, String error) {
+	}
+
+	@SuppressWarnings("unchecked")
+	private final BlockingQueue<Integer>[] acks = new BlockingQueue[MAX_SENDERS];
+
+	RequestAckLoop() {
+		for (int i = 0; i < MAX_SENDERS; i++) {
+			this.acks[i] = new ArrayBlockingQueue<>(16);
+		}
+	}
+
+	/** Records an acknowledgement from its 8 header bytes. */
+	void ack(byte[] header) {
+		ByteBuffer buffer = ByteBuffer.wrap(header);
+		int sender = buffer.getInt();
+		int seq = buffer.getInt();
+		if (sender >= 0 && sender < MAX_SENDERS) {
+			this.acks[sender].offer(seq);
+		}
+	}
+
+	static void writeHeader(byte[] payload, int sender, int seq) {
+		ByteBuffer.wrap(payload).putInt(sender).putInt(seq);
+	}
+
+	static byte[] header(byte[] payload) {
+		byte[] header = new byte[8];
+		System.arraycopy(payload, 0, header, 0, 8);
+		return header;
+	}
+
+	Measurement run(int senders, int messages, int size, Sender transport) throws InterruptedException {
+		if (senders > MAX_SENDERS) {
+			throw new IllegalArgumentException("At most " + MAX_SENDERS + " senders");
+		}
+		for (BlockingQueue<Integer> queue : this.acks) {
+			queue.clear();
+		}
+		List<LatencyRecorder> recorders = new ArrayList<>();
+		AtomicReference<String> error = new AtomicReference<>("");
+		CountDownLatch start = new CountDownLatch(1);
+		CountDownLatch done = new CountDownLatch(senders);
+		for (int s = 0; s < senders; s++) {
+			int sender = s;
+			LatencyRecorder recorder = new LatencyRecorder(messages);
+			recorders.add(recorder);
+			Thread thread = new Thread(() -> {
+				byte[] payload = new byte[Math.max(8, size)];
+				try {
+					start.await();
+					for (int seq = 0; seq < messages && error.get().isEmpty(); seq++) {
+						writeHeader(payload, sender, seq);
+						long sentAt = System.nanoTime();
+						transport.send(sender, payload);
+						Integer acked = this.acks[sender].poll(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+						if (acked == null || acked != seq) {
+							error.compareAndSet("", "sender " + sender + " got no acknowledgement for message " + seq
+									+ " within " + ACK_TIMEOUT_SECONDS + " s");
+							break;
+						}
+						recorder.record(System.nanoTime() - sentAt);
+					}
+				}
+				catch (Exception ex) {
+					error.compareAndSet("", "sender " + sender + ": " + ex);
+				}
+				finally {
+					done.countDown();
+				}
+			}, "bench-sender-" + s);
+			thread.setDaemon(true);
+			thread.start();
+		}
+		long began = System.nanoTime();
+		start.countDown();
+		if (!done.await(ACK_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS)) {
+			error.compareAndSet("", "the case did not finish within " + ACK_TIMEOUT_SECONDS * 2 + " s");
+		}
+		double seconds = (System.nanoTime() - began) / 1e9;
+		long[] latencies = LatencyRecorder.merge(recorders);
+		return new Measurement(seconds, latencies.length, latencies, error.get());
+	}
+
+	static CaseResult toResult(BenchCase benchCase, Measurement m) {
+		double goodput = (m.seconds() > 0) ? (m.messages() * (double) benchCase.size()) / m.seconds() / 1e6 : 0;
+		return new CaseResult(benchCase, m.seconds(), m.messages(), goodput,
+				LatencyRecorder.percentileMillis(m.sortedLatencies(), 0.50),
+				LatencyRecorder.percentileMillis(m.sortedLatencies(), 0.99), m.error());
+	}
+
+}

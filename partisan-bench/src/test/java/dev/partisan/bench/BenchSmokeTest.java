@@ -1,0 +1,30 @@
+package dev.partisan.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The smallest plan, on loopback, through the real harness (separate node JVMs), so the benchmark cannot
+ * rot. No timing is asserted: only that every case completed and the report has its tables.
+ */
+class BenchSmokeTest {
+
+	@Test
+	void theSmokePlanRunsEveryCaseAndWritesTheReport(@TempDir Path out) throws Exception {
+		Path report = BenchMain.run("smoke", "loopback", Path.of("").toAbsolutePath(), out,
+				System.getProperty("java.class.path"));
+		String text = Files.readString(report);
+		assertThat(text).contains("## Network: loopback")
+			.contains("| micro | baseline | 1 | 2 | 64KiB |")
+			.contains("| micro | affinity | 4 | 2 | 64KiB |")
+			.contains("| micro | raw-shared | 1 | 2 | 64KiB |")
+			.contains("| isolation | own-channel |")
+			.doesNotContain("failed:");
+	}
+
+}
