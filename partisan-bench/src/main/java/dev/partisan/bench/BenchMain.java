@@ -68,7 +68,7 @@ public final class BenchMain {
 		};
 		Plan plan = Plan.of(mode, namespaces);
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		NodeProcesses processes = new NodeProcesses(java, classpath);
+		NodeProcesses processes = new NodeProcesses(java, classpath, plan.mode().equals("smoke") ? 0 : 100);
 		Report report = new Report();
 		environment(report, java);
 		int total = plan.settings().size() * (plan.partisanCases().size() + plan.rawCases().size())

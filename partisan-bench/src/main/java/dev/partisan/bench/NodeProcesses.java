@@ -19,9 +19,12 @@ final class NodeProcesses {
 
 	private final String classpath;
 
-	NodeProcesses(String java, String classpath) {
+	private final int warmup;
+
+	NodeProcesses(String java, String classpath, int warmup) {
 		this.java = java;
 		this.classpath = classpath;
+		this.warmup = warmup;
 	}
 
 	List<CaseResult> run(Network network, Class<?> main, List<BenchCase> cases, int port, Consumer<String> progress)
@@ -75,7 +78,7 @@ final class NodeProcesses {
 
 	private List<String> jvm(Class<?> main, String... args) {
 		List<String> command = new ArrayList<>(List.of(this.java, "-Xms1g", "-Xmx3g", "-XX:+UseParallelGC",
-				"-Dlogback.configurationFile=bench-logback.xml", "-cp", this.classpath, main.getName()));
+				"-Dlogback.configurationFile=bench-logback.xml", "-Dbench.warmup=" + this.warmup, "-cp", this.classpath, main.getName()));
 		command.addAll(List.of(args));
 		return command;
 	}

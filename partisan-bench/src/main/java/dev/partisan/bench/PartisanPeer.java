@@ -79,6 +79,14 @@ public final class PartisanPeer {
 		node.register("bulk-ack", byte[].class, (header, meta) -> background.ack(header));
 		node.syncJoin(receiver).get(60, java.util.concurrent.TimeUnit.SECONDS);
 		NodeId to = receiver.id();
+		int warmup = Integer.getInteger("bench.warmup", 0);
+		if (warmup > 0) {
+			// JIT-compile the send and receive paths before anything is measured.
+			for (String channel : List.of("p1", "p4", "default")) {
+				loop.run(4, warmup, 256 * 1024, (sender, payload) -> node.forward(to, "sink-" + sender, payload,
+						ForwardOptions.channel(channel).sender("warmup-" + sender)));
+			}
+		}
 		for (BenchCase c : cases) {
 			Protocol.progress(c);
 			CaseResult result = switch (c.experiment()) {

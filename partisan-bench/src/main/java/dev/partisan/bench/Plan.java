@@ -36,12 +36,13 @@ record Plan(String mode, List<NetSetting> settings, List<BenchCase> partisanCase
 		List<BenchCase> partisan = new ArrayList<>();
 		List<BenchCase> raw = new ArrayList<>();
 		for (int senders : List.of(1, 16)) {
-			partisan.add(new BenchCase("micro", "baseline", 1, senders, 10, mib, 0));
-			raw.add(new BenchCase("micro", "raw-shared", 1, senders, 10, mib, 0));
+			int messages = (senders == 1) ? 100 : 20;
+			partisan.add(new BenchCase("micro", "baseline", 1, senders, messages, mib, 0));
+			raw.add(new BenchCase("micro", "raw-shared", 1, senders, messages, mib, 0));
 			for (int lanes : List.of(4, 16)) {
-				partisan.add(new BenchCase("micro", "parallel", lanes, senders, 10, mib, 0));
-				partisan.add(new BenchCase("micro", "affinity", lanes, senders, 10, mib, 0));
-				raw.add(new BenchCase("micro", "raw-per-sender", lanes, senders, 10, mib, 0));
+				partisan.add(new BenchCase("micro", "parallel", lanes, senders, messages, mib, 0));
+				partisan.add(new BenchCase("micro", "affinity", lanes, senders, messages, mib, 0));
+				raw.add(new BenchCase("micro", "raw-per-sender", lanes, senders, messages, mib, 0));
 			}
 		}
 		partisan.add(new BenchCase("micro", "baseline", 1, 16, 4, 8 * mib, 0));

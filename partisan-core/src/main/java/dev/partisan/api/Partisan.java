@@ -1,8 +1,11 @@
 package dev.partisan.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+
+import reactor.core.publisher.Mono;
 
 /**
  * A Partisan node: it joins a cluster through the configured overlay and carries messages between named
@@ -74,11 +77,33 @@ public interface Partisan extends AutoCloseable {
 	}
 
 	/**
+	 * Sends {@code message} to the handler {@code name} on {@code node} and completes with what the handler
+	 * returns, decoded as {@code replyType} (which is allow-listed). Fails with
+	 * {@link CallTimeoutException} after {@code timeout}, with {@link NodeDownException} as soon as the
+	 * node is detected down, and with {@link RemoteHandlerException} when the handler throws or does not
+	 * exist. The reply travels on the request's channel.
+	 */
+	<R> CompletableFuture<R> call(NodeId node, String name, Object message, Class<R> replyType,
+			ForwardOptions options, Duration timeout);
+
+	/** {@link #call} as a {@link Mono}: the call is made on subscription. */
+	default <R> Mono<R> callMono(NodeId node, String name, Object message, Class<R> replyType,
+			ForwardOptions options, Duration timeout) {
+		return Mono.fromFuture(() -> call(node, name, message, replyType, options, timeout));
+	}
+
+	/**
 	 * Registers a handler under {@code name}. Payloads are decoded to {@code type}; for objects decoded
 	 * by the object codec, {@code type} is added to the allow-list.
 	 * @throws IllegalStateException when the name is taken
 	 */
 	<T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler);
+
+	/**
+	 * Registers a handler whose return value answers {@link #call calls}; otherwise like
+	 * {@link #register(String, Class, MessageHandler)}.
+	 */
+	<T> Registration registerRequestHandler(String name, Class<T> type, RequestHandler<? super T> handler);
 
 	/** Removes the handler registered under {@code name}, if any. */
 	void unregister(String name);

@@ -12,7 +12,8 @@ import io.netty.buffer.ByteBuf;
  * @param payloadType the codec's type name
  * @param compressed whether the payload is deflated
  * @param payload the encoded payload; the mailbox releases it
+ * @param call whether the sender waits for a reply
  */
 public record Delivery(PartisanMessage meta, byte codecId, String payloadType, boolean compressed,
-		ByteBuf payload) {
+		ByteBuf payload, boolean call) {
 }

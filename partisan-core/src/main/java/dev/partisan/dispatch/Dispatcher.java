@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.partisan.api.MessageHandler;
 import dev.partisan.api.Registration;
+import dev.partisan.api.RequestHandler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +35,13 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final PayloadDecoder decoder;
 
+	private final Replier replier;
+
 	private final int mailboxCapacity;
 
-	public Dispatcher(String nodeName, int threads, int mailboxCapacity, PayloadDecoder decoder) {
+	public Dispatcher(String nodeName, int threads, int mailboxCapacity, PayloadDecoder decoder, Replier replier) {
 		this.decoder = decoder;
+		this.replier = replier;
 		this.mailboxCapacity = mailboxCapacity;
 		AtomicInteger counter = new AtomicInteger();
 		ThreadFactory factory = (task) -> {
@@ -55,10 +59,18 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	public <T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler) {
+		return registerRequestHandler(name, type, (payload, meta) -> {
+			handler.handle(payload, meta);
+			return null;
+		});
+	}
+
+	public <T> Registration registerRequestHandler(String name, Class<T> type, RequestHandler<? super T> handler) {
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("A handler name must not be blank");
 		}
-		Mailbox<T> mailbox = new Mailbox<>(name, type, handler, this.workers, this.decoder, this.mailboxCapacity);
+		Mailbox<T> mailbox = new Mailbox<>(name, type, handler, this.workers, this.decoder, this.replier,
+				this.mailboxCapacity);
 		if (this.mailboxes.putIfAbsent(name, mailbox) != null) {
 			throw new IllegalStateException("A handler named '" + name + "' is already registered");
 		}
@@ -90,6 +102,9 @@ public final class Dispatcher implements AutoCloseable {
 		if (mailbox == null) {
 			delivery.payload().release();
 			this.undeliverable.increment();
+			if (delivery.call()) {
+				this.replier.reply(delivery, null, "No handler named '" + name + "'");
+			}
 			if (this.warnedUnknown.putIfAbsent(name, Boolean.TRUE) == null) {
 				logger.warn("No handler named '{}' for message {} from {}; dropped (logged once per name)", name,
 						delivery.meta().messageId(), delivery.meta().sender());
@@ -100,6 +115,11 @@ public final class Dispatcher implements AutoCloseable {
 			logger.warn("Mailbox of handler '{}' is full ({} messages); dropped message {} from {}", name,
 					this.mailboxCapacity, delivery.meta().messageId(), delivery.meta().sender());
 		}
+	}
+
+	/** Runs a task on the handler workers (e.g. decoding a reply off the event loop). */
+	public void execute(Runnable task) {
+		this.workers.execute(task);
 	}
 
 	public long undeliverable() {

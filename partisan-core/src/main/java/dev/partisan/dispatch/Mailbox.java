@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.partisan.api.MessageHandler;
+import dev.partisan.api.RequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +26,13 @@ final class Mailbox<T> {
 
 	final Class<T> type;
 
-	private final MessageHandler<? super T> handler;
+	private final RequestHandler<? super T> handler;
 
 	private final Executor executor;
 
 	private final PayloadDecoder decoder;
+
+	private final Replier replier;
 
 	private final int capacity;
 
@@ -48,13 +50,14 @@ final class Mailbox<T> {
 
 	private volatile boolean closed;
 
-	Mailbox(String name, Class<T> type, MessageHandler<? super T> handler, Executor executor, PayloadDecoder decoder,
-			int capacity) {
+	Mailbox(String name, Class<T> type, RequestHandler<? super T> handler, Executor executor, PayloadDecoder decoder,
+			Replier replier, int capacity) {
 		this.name = name;
 		this.type = type;
 		this.handler = handler;
 		this.executor = executor;
 		this.decoder = decoder;
+		this.replier = replier;
 		this.capacity = capacity;
 	}
 
@@ -116,19 +119,30 @@ final class Mailbox<T> {
 			logger.warn("Rejected message {} from {} for handler '{}' on channel '{}': {}",
 					delivery.meta().messageId(), delivery.meta().sender(), this.name, delivery.meta().channel(),
 					ex.getMessage());
+			if (delivery.call()) {
+				this.replier.reply(delivery, null, "Handler '" + this.name + "' rejected the message: " + ex.getMessage());
+			}
 			return;
 		}
 		finally {
 			delivery.payload().release();
 		}
+		Object result;
 		try {
-			this.handler.handle(payload, delivery.meta());
+			result = this.handler.handle(payload, delivery.meta());
 			this.delivered.increment();
 		}
 		catch (Exception | LinkageError | AssertionError ex) {
 			this.failed.increment();
 			logger.error("Handler '{}' failed on message {} from {}; it keeps its name and gets the next message",
 					this.name, delivery.meta().messageId(), delivery.meta().sender(), ex);
+			if (delivery.call()) {
+				this.replier.reply(delivery, null, "Handler '" + this.name + "' failed: " + ex);
+			}
+			return;
+		}
+		if (delivery.call()) {
+			this.replier.reply(delivery, result, null);
 		}
 	}
 

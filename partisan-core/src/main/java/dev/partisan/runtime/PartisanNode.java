@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import dev.partisan.api.CallTimeoutException;
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.JoinException;
 import dev.partisan.api.LaneStats;
@@ -25,11 +26,14 @@ import dev.partisan.api.MembershipListener;
 import dev.partisan.api.MessageHandler;
 import dev.partisan.api.MessageTooLargeException;
 import dev.partisan.api.Node;
+import dev.partisan.api.NodeDownException;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.Partisan;
 import dev.partisan.api.PartisanException;
 import dev.partisan.api.PartisanMessage;
 import dev.partisan.api.Registration;
+import dev.partisan.api.RemoteHandlerException;
+import dev.partisan.api.RequestHandler;
 import dev.partisan.api.UnknownNodeException;
 import dev.partisan.dispatch.Delivery;
 import dev.partisan.dispatch.Dispatcher;
@@ -67,6 +71,8 @@ public final class PartisanNode implements Partisan {
 
 	private static final AtomicLong LAST_INCARNATION = new AtomicLong();
 
+	private static final String NO_VALUE = "";
+
 	private enum State {
 
 		NEW, STARTED, CLOSED
@@ -91,6 +97,12 @@ public final class PartisanNode implements Partisan {
 
 	private final Map<NodeId, List<CompletableFuture<Void>>> fullConnectionWaiters = new ConcurrentHashMap<>();
 
+	private final Map<Long, PendingCall> pendingCalls = new ConcurrentHashMap<>();
+
+	/** A call waiting for its reply. */
+	private record PendingCall(NodeId node, String name, Class<?> replyType, CompletableFuture<Object> future) {
+	}
+
 	private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
 	private volatile State state = State.NEW;
@@ -112,7 +124,7 @@ public final class PartisanNode implements Partisan {
 		this.allowList.allowPackages(config.allowedPackages());
 		this.codecs = new PayloadCodecs(config.codecs(), this.allowList);
 		this.dispatcher = new Dispatcher(config.node().name(), config.handlerThreads(), config.mailboxCapacity(),
-				this::decode);
+				this::decode, this::reply);
 		this.control = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "partisan-" + config.node().name() + "-control");
 			thread.setDaemon(true);
@@ -179,6 +191,9 @@ public final class PartisanNode implements Partisan {
 		this.dispatcher.close();
 		this.fullConnectionWaiters.values()
 			.forEach((list) -> list.forEach((f) -> f.completeExceptionally(new PartisanException("Node closed"))));
+		this.pendingCalls.values()
+			.forEach((call) -> call.future.completeExceptionally(new PartisanException("Node closed")));
+		this.pendingCalls.clear();
 		logger.info("Partisan node {} closed", this.local.id());
 	}
 
@@ -261,17 +276,47 @@ public final class PartisanNode implements Partisan {
 
 	@Override
 	public void forward(NodeId node, String name, Object message, ForwardOptions options) {
+		send(node, name, message, options, 0, this.messageIds.incrementAndGet());
+	}
+
+	@Override
+	public <R> CompletableFuture<R> call(NodeId node, String name, Object message, Class<R> replyType,
+			ForwardOptions options, Duration timeout) {
+		allowListed(replyType);
+		long id = this.messageIds.incrementAndGet();
+		CompletableFuture<Object> reply = new CompletableFuture<>();
+		this.pendingCalls.put(id, new PendingCall(node, name, replyType, reply));
+		try {
+			send(node, name, message, options, FrameCodec.FLAG_CALL, id);
+		}
+		catch (RuntimeException ex) {
+			this.pendingCalls.remove(id);
+			return CompletableFuture.failedFuture(ex);
+		}
+		return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, error) -> {
+			this.pendingCalls.remove(id);
+			if (error == null) {
+				return replyType.cast(value);
+			}
+			Throwable cause = unwrap(error);
+			if (cause instanceof TimeoutException) {
+				throw new CallTimeoutException(node, name, timeout);
+			}
+			throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
+		});
+	}
+
+	private void send(NodeId node, String name, Object message, ForwardOptions options, int callFlag, long id) {
 		requireStarted();
 		PayloadCodec codec = this.codecs.codecFor(message);
 		ByteBuf payload = codec.encode(message, this.alloc);
 		String channel = options.channel();
-		int flags = 0;
+		int flags = callFlag;
 		ChannelSpec spec = this.config.channels().get(channel);
 		if (spec != null && spec.compression() && payload.readableBytes() >= this.config.compressionThreshold()) {
 			payload = Compression.deflate(payload, this.alloc);
 			flags |= FrameCodec.FLAG_COMPRESSED;
 		}
-		long id = this.messageIds.incrementAndGet();
 		if (node.equals(this.local.id())) {
 			deliverLocally(name, channel, id, codec, message, payload, flags);
 			return;
@@ -296,7 +341,73 @@ public final class PartisanNode implements Partisan {
 		}
 		PartisanMessage meta = new PartisanMessage(this.local.id(), channel, name, id);
 		this.dispatcher.dispatch(new Delivery(meta, codec.id(), codec.typeName(message),
-				(flags & FrameCodec.FLAG_COMPRESSED) != 0, payload));
+				(flags & FrameCodec.FLAG_COMPRESSED) != 0, payload, (flags & FrameCodec.FLAG_CALL) != 0));
+	}
+
+	/** Sends a handler's answer to the node that called it (on a handler worker). */
+	private void reply(Delivery call, @Nullable Object value, @Nullable String error) {
+		PartisanMessage meta = call.meta();
+		try {
+			Object body = (error != null) ? error : (value != null) ? value : NO_VALUE;
+			PayloadCodec codec = this.codecs.codecFor(body);
+			ByteBuf payload = codec.encode(body, this.alloc);
+			int flags = (error != null) ? FrameCodec.FLAG_ERROR : (value == null) ? FrameCodec.FLAG_NULL_REPLY : 0;
+			if (meta.sender().equals(this.local.id())) {
+				onReply(meta.sender(), meta.messageId(), flags, codec.id(), codec.typeName(body), payload);
+				return;
+			}
+			ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.REPLY, flags, meta.messageId(), meta.channel(),
+					this.local.name(), meta.destination(), "", codec.id(), codec.typeName(body), payload);
+			transport().send(meta.sender(), meta.channel(), null, meta.destination(), "", frame, null);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not reply to call {} from {} for handler '{}': {}", meta.messageId(), meta.sender(),
+					meta.destination(), ex.getMessage());
+		}
+	}
+
+	/** Completes a pending call; the payload is released. Decoding runs on a handler worker. */
+	private void onReply(NodeId from, long id, int flags, byte codecId, String payloadType, ByteBuf payload) {
+		PendingCall pending = this.pendingCalls.get(id);
+		if (pending == null || !pending.node.equals(from)) {
+			payload.release();
+			return;
+		}
+		Runnable decode = () -> {
+			try {
+				if ((flags & FrameCodec.FLAG_ERROR) != 0) {
+					pending.future.completeExceptionally(new RemoteHandlerException("Call to '" + pending.name
+							+ "' on node '" + from + "' failed: " + this.codecs.decode(codecId, payloadType, payload,
+									String.class)));
+				}
+				else if ((flags & FrameCodec.FLAG_NULL_REPLY) != 0) {
+					pending.future.complete(null);
+				}
+				else {
+					pending.future.complete(this.codecs.decode(codecId, payloadType, payload, pending.replyType));
+				}
+			}
+			catch (RuntimeException ex) {
+				pending.future.completeExceptionally(ex);
+			}
+			finally {
+				payload.release();
+			}
+		};
+		try {
+			this.dispatcher.execute(decode);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			payload.release();
+		}
+	}
+
+	private void failCallsTo(NodeId node) {
+		for (PendingCall pending : this.pendingCalls.values()) {
+			if (pending.node.equals(node)) {
+				pending.future.completeExceptionally(new NodeDownException(node, pending.name));
+			}
+		}
 	}
 
 	private static String senderIdentity(ForwardOptions options) {
@@ -312,11 +423,22 @@ public final class PartisanNode implements Partisan {
 
 	@Override
 	public <T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler) {
+		allowListed(type);
+		return this.dispatcher.register(name, type, handler);
+	}
+
+	@Override
+	public <T> Registration registerRequestHandler(String name, Class<T> type, RequestHandler<? super T> handler) {
+		allowListed(type);
+		return this.dispatcher.registerRequestHandler(name, type, handler);
+	}
+
+	/** Adds a payload type to the object codec's allow-list (types other codecs carry need no entry). */
+	private void allowListed(Class<?> type) {
 		if (type != Object.class && type != String.class && type != byte[].class && type != ByteBuffer.class
 				&& !type.isPrimitive()) {
 			this.allowList.allow(type);
 		}
-		return this.dispatcher.register(name, type, handler);
 	}
 
 	@Override
@@ -379,7 +501,10 @@ public final class PartisanNode implements Partisan {
 		MemberTracker.Changes changes = this.tracker.evaluate(overlay().members(),
 				(id) -> current.isControlConnected(id) && current.silenceNanos(id) < timeout);
 		changes.cameUp().forEach(overlay()::onPeerUp);
-		changes.wentDown().forEach(overlay()::onPeerDown);
+		changes.wentDown().forEach((node) -> {
+			failCallsTo(node.id());
+			overlay().onPeerDown(node);
+		});
 	}
 
 	private Transport transport() {
@@ -488,7 +613,10 @@ public final class PartisanNode implements Partisan {
 			switch (frame.kind()) {
 				case DATA -> dispatcher.dispatch(new Delivery(
 						new PartisanMessage(from.node().id(), frame.channel(), frame.destination(), frame.messageId()),
-						frame.codecId(), frame.payloadType(), frame.compressed(), frame.payload()));
+						frame.codecId(), frame.payloadType(), frame.compressed(), frame.payload(),
+						(frame.flags() & FrameCodec.FLAG_CALL) != 0));
+				case REPLY -> onReply(from.node().id(), frame.messageId(), frame.flags(), frame.codecId(),
+						frame.payloadType(), frame.payload());
 				case CONTROL -> onControlFrame(from, frame);
 				default -> frame.release();
 			}

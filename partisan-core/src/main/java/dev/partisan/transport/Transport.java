@@ -26,6 +26,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -106,10 +107,7 @@ public final class Transport implements AutoCloseable {
 			.port(this.local.port())
 			.option(ChannelOption.SO_BACKLOG, this.settings.listenBacklog())
 			.childOption(ChannelOption.TCP_NODELAY, true)
-			.doOnConnection((conn) -> track(conn)
-				.addHandlerLast("partisan-frames",
-						new LengthFieldBasedFrameDecoder(this.settings.maxFrameSize(), 0,
-								FrameCodec.LENGTH_FIELD_SIZE, 0, FrameCodec.LENGTH_FIELD_SIZE, true))
+			.doOnConnection((conn) -> track(conn).addHandlerLast("partisan-frames", frameDecoder())
 				.addHandlerLast("partisan-inbound", new InboundHandler(this.inbound, this.listener, this.secret)))
 			// Subscribing to the inbound turns reading on (Reactor Netty accepts with auto-read off) and ends
 			// the connection when the peer closes it; the frames themselves are taken by our handlers.
@@ -124,6 +122,17 @@ public final class Transport implements AutoCloseable {
 
 	public Node localNode() {
 		return this.local;
+	}
+
+	/**
+	 * Splits the inbound stream into frames. Cumulating into a composite buffer keeps a large frame as the
+	 * socket reads it arrived in, instead of copying it into an ever larger buffer on every read.
+	 */
+	private LengthFieldBasedFrameDecoder frameDecoder() {
+		LengthFieldBasedFrameDecoder decoder = new LengthFieldBasedFrameDecoder(this.settings.maxFrameSize(), 0,
+				FrameCodec.LENGTH_FIELD_SIZE, 0, FrameCodec.LENGTH_FIELD_SIZE, true);
+		decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+		return decoder;
 	}
 
 	private Connection track(Connection conn) {

@@ -12,7 +12,7 @@ import io.netty.buffer.CompositeByteBuf;
  * <pre>
  * u8  version        (1)
  * u8  kind           (FrameKind code)
- * u16 flags          (bit 0: payload compressed)
+ * u16 flags          (1: payload compressed, 2: call, 4: error reply, 8: empty reply)
  * i64 message id
  * u8  len, channel           (UTF-8)
  * u8  len, sender node name  (UTF-8)
@@ -32,6 +32,15 @@ public final class FrameCodec {
 	public static final int LENGTH_FIELD_SIZE = 4;
 
 	public static final int FLAG_COMPRESSED = 1;
+
+	/** On DATA: the sender waits for a REPLY with this message id. */
+	public static final int FLAG_CALL = 2;
+
+	/** On REPLY: the handler failed; the payload is its error message. */
+	public static final int FLAG_ERROR = 4;
+
+	/** On REPLY: the handler returned nothing; the payload is a placeholder. */
+	public static final int FLAG_NULL_REPLY = 8;
 
 	/** Payloads at least this large are wrapped, not copied, into the outgoing frame. */
 	static final int WRAP_THRESHOLD = 64 * 1024;

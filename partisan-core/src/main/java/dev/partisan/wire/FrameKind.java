@@ -10,7 +10,9 @@ public enum FrameKind {
 	/** An overlay's membership message; always on the control channel. */
 	CONTROL(3),
 	/** Liveness, on the control channel; carries no payload. */
-	HEARTBEAT(4);
+	HEARTBEAT(4),
+	/** The answer to a call; its message id is the call's. */
+	REPLY(5);
 
 	private static final FrameKind[] BY_CODE = new FrameKind[16];
 
