@@ -225,6 +225,15 @@ public final class PartisanNode implements Partisan {
 						+ this.config.joinTimeout() + " (partisan.join-timeout)"));
 	}
 
+	/**
+	 * Asks the node listening at {@code host:port} for its name, then joins it: for seeds known only by
+	 * address, such as the A records of a DNS name.
+	 */
+	public CompletableFuture<Node> joinAddress(String host, int port) {
+		requireStarted();
+		return transport().identify(host, port).thenCompose((seed) -> join(seed).thenApply((v) -> seed));
+	}
+
 	@Override
 	public CompletableFuture<Void> syncJoin(Node seed) {
 		return join(seed).thenCompose((v) -> awaitFullyConnected(seed.id()));

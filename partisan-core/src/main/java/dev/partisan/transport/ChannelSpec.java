@@ -14,6 +14,9 @@ public record ChannelSpec(String name, int parallelism, boolean compression) {
 	/** The internal channel for membership and heartbeats, kept apart from application traffic. */
 	public static final String CONTROL = "_control";
 
+	/** The pseudo-channel of a probe that asks a node for its name (DNS seed discovery). */
+	public static final String IDENTIFY = "_identify";
+
 	public ChannelSpec {
 		Objects.requireNonNull(name, "name");
 		if (name.isBlank() || name.length() > 255) {

@@ -30,6 +30,8 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
 
 	private final byte @Nullable [] secret;
 
+	private final java.util.function.Supplier<ByteBuf> ownHello;
+
 	private @Nullable Hello hello;
 
 	private InboundStats.@Nullable Counters counters;
@@ -38,10 +40,12 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
 
 	private boolean rejected;
 
-	InboundHandler(InboundStats stats, TransportListener listener, byte @Nullable [] secret) {
+	InboundHandler(InboundStats stats, TransportListener listener, byte @Nullable [] secret,
+			java.util.function.Supplier<ByteBuf> ownHello) {
 		this.stats = stats;
 		this.listener = listener;
 		this.secret = secret;
+		this.ownHello = ownHello;
 	}
 
 	@Override
@@ -86,6 +90,12 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
 				return;
 			}
 			Hello received = Hello.decode(frame.payload(), this.secret);
+			if (ChannelSpec.IDENTIFY.equals(received.channel())) {
+				// A probe that knows our address but not our name: answer with our hello, then hang up.
+				this.rejected = true;
+				ctx.writeAndFlush(this.ownHello.get()).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+				return;
+			}
 			this.hello = received;
 			this.liveness = this.stats.liveness(received.node().id());
 			this.liveness.lastHeardNanos = System.nanoTime();

@@ -108,7 +108,8 @@ public final class Transport implements AutoCloseable {
 			.option(ChannelOption.SO_BACKLOG, this.settings.listenBacklog())
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.doOnConnection((conn) -> track(conn).addHandlerLast("partisan-frames", frameDecoder())
-				.addHandlerLast("partisan-inbound", new InboundHandler(this.inbound, this.listener, this.secret)))
+				.addHandlerLast("partisan-inbound",
+						new InboundHandler(this.inbound, this.listener, this.secret, () -> helloFrame(ChannelSpec.IDENTIFY, 0))))
 			// Subscribing to the inbound turns reading on (Reactor Netty accepts with auto-read off) and ends
 			// the connection when the peer closes it; the frames themselves are taken by our handlers.
 			.handle((in, out) -> in.receive().then())
@@ -263,11 +264,35 @@ public final class Transport implements AutoCloseable {
 			.subscribe((conn) -> onConnected(lane, conn, control), (error) -> onConnectFailed(lane, error, control));
 	}
 
+	private ByteBuf helloFrame(String channel, int laneIndex) {
+		Hello hello = new Hello(this.local, this.incarnation, channel, laneIndex, System.currentTimeMillis());
+		return FrameCodec.encode(this.alloc, FrameKind.HELLO, 0, 0, channel, this.local.name(), "", "", (byte) 0, "",
+				hello.encode(this.alloc, this.secret));
+	}
+
+	/**
+	 * Asks the node listening at {@code host:port} who it is: the way to join a seed known only by address
+	 * (DNS discovery). Completes with the node, or fails when it cannot be reached or does not answer.
+	 */
+	public CompletableFuture<Node> identify(String host, int port) {
+		CompletableFuture<Node> result = new CompletableFuture<>();
+		this.client.host(host)
+			.port(port)
+			.doOnConnected((conn) -> {
+				conn.channel().config().setAutoRead(true);
+				conn.addHandlerLast("partisan-frames", frameDecoder())
+					.addHandlerLast("partisan-identify", new IdentifyHandler(result, this.secret));
+			})
+			.connect()
+			.subscribe((conn) -> {
+				conn.channel().writeAndFlush(helloFrame(ChannelSpec.IDENTIFY, 0));
+				result.whenComplete((node, error) -> conn.dispose());
+			}, result::completeExceptionally);
+		return result.orTimeout(this.settings.connectTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+	}
+
 	private void onConnected(Lane lane, Connection conn, boolean control) {
-		Hello hello = new Hello(this.local, this.incarnation, lane.channel, lane.index, System.currentTimeMillis());
-		ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.HELLO, 0, 0, lane.channel, this.local.name(), "", "",
-				(byte) 0, "", hello.encode(this.alloc, this.secret));
-		lane.connected(conn, frame);
+		lane.connected(conn, helloFrame(lane.channel, lane.index));
 		logger.debug("Connected {} to {}", lane.describe(), lane.peer.node());
 		if (control) {
 			this.listener.onControlConnected(lane.peer.id());

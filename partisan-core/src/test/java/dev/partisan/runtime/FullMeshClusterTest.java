@@ -96,6 +96,16 @@ class FullMeshClusterTest {
 	}
 
 	@Test
+	void aSeedKnownOnlyByItsAddressIsAskedItsNameAndJoined() {
+		PartisanNode n1 = this.nodes.start("n1");
+		PartisanNode n2 = this.nodes.start("n2");
+		Node seed = n2.joinAddress("127.0.0.1", n1.localNode().port()).join();
+		assertThat(seed.name()).isEqualTo("n1");
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(names(n1)).containsExactlyInAnyOrder("n1", "n2"));
+	}
+
+	@Test
 	void joiningThroughAnUnreachableSeedFailsClearly() {
 		PartisanNode lonely = this.nodes.start("lonely");
 		Node nobody = Node.of("nobody", "127.0.0.1", 1);

@@ -1,0 +1,35 @@
+package dev.partisan.spring.boot.actuate;
+
+import dev.partisan.api.Node;
+import dev.partisan.api.Partisan;
+import dev.partisan.spring.boot.autoconfigure.PartisanLifecycle;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/** {@code partisan} health: UP while the node runs, with its overlay and members as details. */
+public class PartisanHealthIndicator extends AbstractHealthIndicator {
+
+	private final Partisan partisan;
+
+	private final PartisanLifecycle lifecycle;
+
+	public PartisanHealthIndicator(Partisan partisan, PartisanLifecycle lifecycle) {
+		super("Partisan health check failed");
+		this.partisan = partisan;
+		this.lifecycle = lifecycle;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		if (!this.lifecycle.isRunning()) {
+			builder.down().withDetail("node", this.partisan.localNode().name()).withDetail("reason", "not running");
+			return;
+		}
+		builder.up()
+			.withDetail("node", this.partisan.localNode().address())
+			.withDetail("overlay", this.partisan.overlayName())
+			.withDetail("members", this.partisan.members().stream().map(Node::name).sorted().toList());
+	}
+
+}

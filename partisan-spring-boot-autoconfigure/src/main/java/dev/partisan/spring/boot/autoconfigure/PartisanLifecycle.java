@@ -1,0 +1,213 @@
+package dev.partisan.spring.boot.autoconfigure;
+
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.partisan.api.Node;
+import dev.partisan.api.Partisan;
+import dev.partisan.api.PartisanException;
+import dev.partisan.api.Registration;
+import dev.partisan.membership.FullMeshOverlay;
+import dev.partisan.runtime.PartisanNode;
+import dev.partisan.spring.core.PartisanMembershipEvent;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts the node with the application context, joins the seeds in the background (retrying, so an
+ * unreachable seed never fails start-up), publishes member up/down events, and leaves gracefully on
+ * shutdown. Starts before, and stops after, the web server.
+ */
+public class PartisanLifecycle implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(PartisanLifecycle.class);
+
+	private final Partisan partisan;
+
+	private final PartisanProperties properties;
+
+	private final List<Node> seeds;
+
+	private final ApplicationEventPublisher events;
+
+	private volatile boolean running;
+
+	private @Nullable ScheduledExecutorService joiner;
+
+	private @Nullable Registration listener;
+
+	public PartisanLifecycle(Partisan partisan, PartisanProperties properties, List<Node> seeds,
+			ApplicationEventPublisher events) {
+		this.partisan = partisan;
+		this.properties = properties;
+		this.seeds = seeds;
+		this.events = events;
+	}
+
+	@Override
+	public void start() {
+		this.listener = this.partisan.addMembershipListener(new dev.partisan.api.MembershipListener() {
+			@Override
+			public void memberUp(Node node) {
+				PartisanLifecycle.this.events.publishEvent(new PartisanMembershipEvent.MemberUp(PartisanLifecycle.this.partisan, node));
+			}
+
+			@Override
+			public void memberDown(Node node) {
+				PartisanLifecycle.this.events.publishEvent(new PartisanMembershipEvent.MemberDown(PartisanLifecycle.this.partisan, node));
+			}
+		});
+		try {
+			this.partisan.start();
+		}
+		catch (PartisanException ex) {
+			if (isPortInUse(ex)) {
+				throw new PartisanPortInUseException(this.properties.getNode().getHost(), this.properties.getNode().getPort(), ex);
+			}
+			throw ex;
+		}
+		this.running = true;
+		if (joinsAtRunTime()) {
+			startJoining();
+		}
+	}
+
+	private boolean joinsAtRunTime() {
+		return !"static".equals(this.partisan.overlayName());
+	}
+
+	private void startJoining() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "partisan-joiner");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.joiner = executor;
+		long retry = this.properties.getJoinRetryInterval().toMillis();
+		for (Node seed : this.seeds) {
+			if (!seed.id().equals(this.partisan.localNode().id())) {
+				executor.execute(() -> joinUntilMember(seed, executor, retry));
+			}
+		}
+		String dnsName = this.properties.getDiscovery().getDns().getName();
+		if (dnsName != null && !dnsName.isBlank()) {
+			long refresh = this.properties.getDiscovery().getDns().getRefreshInterval().toMillis();
+			executor.scheduleWithFixedDelay(() -> discover(dnsName), 0, refresh, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void joinUntilMember(Node seed, ScheduledExecutorService executor, long retryMillis) {
+		if (!this.running || isMember(seed)) {
+			return;
+		}
+		this.partisan.join(seed).whenComplete((ok, error) -> {
+			if (error != null && this.running) {
+				logger.info("Joining {} failed ({}); trying again in {} ms", seed.address(), rootMessage(error),
+						retryMillis);
+				try {
+					executor.schedule(() -> joinUntilMember(seed, executor, retryMillis), retryMillis,
+							TimeUnit.MILLISECONDS);
+				}
+				catch (java.util.concurrent.RejectedExecutionException ex) {
+					// stopping
+				}
+			}
+		});
+	}
+
+	/** Resolves the DNS name and joins every address that is not already a member. */
+	private void discover(String dnsName) {
+		if (!(this.partisan instanceof PartisanNode node)) {
+			return;
+		}
+		int port = this.properties.getDiscovery().getDns().getPort();
+		InetAddress[] addresses;
+		try {
+			addresses = InetAddress.getAllByName(dnsName);
+		}
+		catch (UnknownHostException ex) {
+			logger.info("Seed discovery: {} does not resolve yet ({})", dnsName, ex.getMessage());
+			return;
+		}
+		Node self = node.localNode();
+		for (InetAddress address : addresses) {
+			String host = address.getHostAddress();
+			boolean known = node.members().stream().anyMatch((m) -> m.port() == port && m.host().equals(host));
+			if (known || (self.port() == port && self.host().equals(host))) {
+				continue;
+			}
+			node.joinAddress(host, port).whenComplete((seed, error) -> {
+				if (error != null) {
+					logger.debug("Seed discovery: joining {}:{} failed: {}", host, port, rootMessage(error));
+				}
+				else {
+					logger.info("Seed discovery: joined {} found at {}:{}", seed.name(), host, port);
+				}
+			});
+		}
+	}
+
+	private boolean isMember(Node seed) {
+		return this.partisan.members().stream().anyMatch((m) -> m.id().equals(seed.id()));
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.joiner != null) {
+			this.joiner.shutdownNow();
+		}
+		if (this.properties.isLeaveOnShutdown() && FullMeshOverlay.NAME.equals(this.partisan.overlayName())) {
+			try {
+				this.partisan.leave().get(5, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				logger.info("Leaving the cluster on shutdown did not complete: {}", rootMessage(ex));
+			}
+		}
+		this.partisan.close();
+		if (this.listener != null) {
+			this.listener.remove();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Before the web server starts, after it stops. */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 2048;
+	}
+
+	/** Reactor Netty reports a taken port as a ChannelBindException; the JDK as a BindException. */
+	private static boolean isPortInUse(Throwable error) {
+		for (Throwable t = error; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t instanceof BindException || t.getClass().getName().equals("reactor.netty.ChannelBindException")
+					|| String.valueOf(t.getMessage()).contains("Address already in use")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String rootMessage(Throwable error) {
+		Throwable current = error;
+		while (current.getCause() != null && current.getCause() != current) {
+			current = current.getCause();
+		}
+		return String.valueOf(current.getMessage());
+	}
+
+}

@@ -1,0 +1,538 @@
+package dev.partisan.spring.boot.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the Partisan node, under {@code partisan.*}. The defaults run a single full-mesh node
+ * on 127.0.0.1:10100 with no external service.
+ */
+@ConfigurationProperties("partisan")
+public class PartisanProperties {
+
+	/**
+	 * Whether to create and start a Partisan node.
+	 */
+	private boolean enabled = true;
+
+	private final NodeSettings node = new NodeSettings();
+
+	/**
+	 * Overlay: 'static', 'full-mesh', or the name of an OverlayFactory bean.
+	 */
+	private String overlay = "full-mesh";
+
+	/**
+	 * Nodes to join through (full-mesh), or the fixed members (static), as name@host:port.
+	 */
+	private List<String> seeds = new ArrayList<>();
+
+	/**
+	 * Lanes (parallel connections) per peer of the default channel and of channels without their own
+	 * setting. More lanes move more bytes at once on a long, fat link; order holds only within a lane.
+	 */
+	private int parallelism = 1;
+
+	/**
+	 * Without a partition key, pick the lane by (sender, destination) so each sender's messages stay in
+	 * order and fast senders don't queue behind slow ones; false uses the lanes round robin.
+	 */
+	private boolean affinity = true;
+
+	/**
+	 * Named channels: separate connections per kind of traffic, e.g. vnode, gossip, metadata.
+	 */
+	private Map<String, Channel> channels = new LinkedHashMap<>();
+
+	/**
+	 * How often heartbeats go out on the control channel.
+	 */
+	private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+	/**
+	 * Silence after which a member is down. Shorter detects crashes sooner and risks calling a busy node
+	 * down; at least twice the heartbeat interval.
+	 */
+	private Duration failureTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * How often full-mesh members push their membership to each other (changes are pushed at once).
+	 */
+	private Duration gossipInterval = Duration.ofSeconds(10);
+
+	/**
+	 * How long one join attempt waits for its seed.
+	 */
+	private Duration joinTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Pause between background attempts to join a seed that could not be reached. An unreachable seed
+	 * never fails start-up.
+	 */
+	private Duration joinRetryInterval = Duration.ofSeconds(5);
+
+	/**
+	 * Whether to leave the cluster gracefully when the application stops; if false, peers see the node
+	 * go down instead.
+	 */
+	private boolean leaveOnShutdown = true;
+
+	/**
+	 * Largest frame sent or accepted. A larger send fails at once; a larger incoming frame closes its
+	 * connection. Bounds what one connection can make the node buffer.
+	 */
+	private DataSize maxFrameSize = DataSize.ofMegabytes(64);
+
+	/**
+	 * Payload size from which channels with compression deflate.
+	 */
+	private DataSize compressionThreshold = DataSize.ofKilobytes(64);
+
+	/**
+	 * How long one connection attempt may take.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * First back-off after a failed connection attempt; it doubles up to reconnect-max, with jitter.
+	 */
+	private Duration reconnectMin = Duration.ofMillis(200);
+
+	/**
+	 * Largest back-off between connection attempts.
+	 */
+	private Duration reconnectMax = Duration.ofSeconds(5);
+
+	/**
+	 * Pace of new connections: at most connections-per-refresh new connections to one peer per interval,
+	 * so a node joining a large cluster does not overflow its LISTEN queue.
+	 */
+	private Duration connectionRefreshInterval = Duration.ofMillis(100);
+
+	/**
+	 * New connections to one peer opened per refresh interval.
+	 */
+	private int connectionsPerRefresh = 1;
+
+	/**
+	 * Bound of each lane's outbound queue in messages; past it sends fail and count as dropped.
+	 */
+	private int maxQueuedMessages = 100_000;
+
+	/**
+	 * Bound of each lane's outbound queue in bytes.
+	 */
+	private DataSize maxQueuedBytes = DataSize.ofMegabytes(256);
+
+	/**
+	 * Messages a handler's mailbox holds before new ones are dropped and counted.
+	 */
+	private int mailboxCapacity = 100_000;
+
+	/**
+	 * Netty event-loop threads; 0 means max(2, cores).
+	 */
+	private int eventLoopThreads = 0;
+
+	/**
+	 * Threads that run handlers (each handler runs on one at a time); 0 means max(2, cores).
+	 */
+	private int handlerThreads = 0;
+
+	/**
+	 * Packages whose classes may be decoded from the wire besides handler parameter types. Keep it to
+	 * your message packages: every allowed class is a deserialization target.
+	 */
+	private List<String> allowedPackages = new ArrayList<>();
+
+	/**
+	 * Shared secret every connection must prove (HMAC-SHA256 in its hello); peers without it are refused.
+	 * Authenticates peers; does not encrypt traffic.
+	 */
+	private @Nullable String clusterSecret;
+
+	/**
+	 * Default timeout of PartisanTemplate calls.
+	 */
+	private Duration callTimeout = Duration.ofSeconds(5);
+
+	private final Discovery discovery = new Discovery();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public NodeSettings getNode() {
+		return this.node;
+	}
+
+	public String getOverlay() {
+		return this.overlay;
+	}
+
+	public void setOverlay(String overlay) {
+		this.overlay = overlay;
+	}
+
+	public List<String> getSeeds() {
+		return this.seeds;
+	}
+
+	public void setSeeds(List<String> seeds) {
+		this.seeds = seeds;
+	}
+
+	public int getParallelism() {
+		return this.parallelism;
+	}
+
+	public void setParallelism(int parallelism) {
+		this.parallelism = parallelism;
+	}
+
+	public boolean isAffinity() {
+		return this.affinity;
+	}
+
+	public void setAffinity(boolean affinity) {
+		this.affinity = affinity;
+	}
+
+	public Map<String, Channel> getChannels() {
+		return this.channels;
+	}
+
+	public void setChannels(Map<String, Channel> channels) {
+		this.channels = channels;
+	}
+
+	public Duration getHeartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	public void setHeartbeatInterval(Duration heartbeatInterval) {
+		this.heartbeatInterval = heartbeatInterval;
+	}
+
+	public Duration getFailureTimeout() {
+		return this.failureTimeout;
+	}
+
+	public void setFailureTimeout(Duration failureTimeout) {
+		this.failureTimeout = failureTimeout;
+	}
+
+	public Duration getGossipInterval() {
+		return this.gossipInterval;
+	}
+
+	public void setGossipInterval(Duration gossipInterval) {
+		this.gossipInterval = gossipInterval;
+	}
+
+	public Duration getJoinTimeout() {
+		return this.joinTimeout;
+	}
+
+	public void setJoinTimeout(Duration joinTimeout) {
+		this.joinTimeout = joinTimeout;
+	}
+
+	public Duration getJoinRetryInterval() {
+		return this.joinRetryInterval;
+	}
+
+	public void setJoinRetryInterval(Duration joinRetryInterval) {
+		this.joinRetryInterval = joinRetryInterval;
+	}
+
+	public boolean isLeaveOnShutdown() {
+		return this.leaveOnShutdown;
+	}
+
+	public void setLeaveOnShutdown(boolean leaveOnShutdown) {
+		this.leaveOnShutdown = leaveOnShutdown;
+	}
+
+	public DataSize getMaxFrameSize() {
+		return this.maxFrameSize;
+	}
+
+	public void setMaxFrameSize(DataSize maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+	}
+
+	public DataSize getCompressionThreshold() {
+		return this.compressionThreshold;
+	}
+
+	public void setCompressionThreshold(DataSize compressionThreshold) {
+		this.compressionThreshold = compressionThreshold;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getReconnectMin() {
+		return this.reconnectMin;
+	}
+
+	public void setReconnectMin(Duration reconnectMin) {
+		this.reconnectMin = reconnectMin;
+	}
+
+	public Duration getReconnectMax() {
+		return this.reconnectMax;
+	}
+
+	public void setReconnectMax(Duration reconnectMax) {
+		this.reconnectMax = reconnectMax;
+	}
+
+	public Duration getConnectionRefreshInterval() {
+		return this.connectionRefreshInterval;
+	}
+
+	public void setConnectionRefreshInterval(Duration connectionRefreshInterval) {
+		this.connectionRefreshInterval = connectionRefreshInterval;
+	}
+
+	public int getConnectionsPerRefresh() {
+		return this.connectionsPerRefresh;
+	}
+
+	public void setConnectionsPerRefresh(int connectionsPerRefresh) {
+		this.connectionsPerRefresh = connectionsPerRefresh;
+	}
+
+	public int getMaxQueuedMessages() {
+		return this.maxQueuedMessages;
+	}
+
+	public void setMaxQueuedMessages(int maxQueuedMessages) {
+		this.maxQueuedMessages = maxQueuedMessages;
+	}
+
+	public DataSize getMaxQueuedBytes() {
+		return this.maxQueuedBytes;
+	}
+
+	public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+		this.maxQueuedBytes = maxQueuedBytes;
+	}
+
+	public int getMailboxCapacity() {
+		return this.mailboxCapacity;
+	}
+
+	public void setMailboxCapacity(int mailboxCapacity) {
+		this.mailboxCapacity = mailboxCapacity;
+	}
+
+	public int getEventLoopThreads() {
+		return this.eventLoopThreads;
+	}
+
+	public void setEventLoopThreads(int eventLoopThreads) {
+		this.eventLoopThreads = eventLoopThreads;
+	}
+
+	public int getHandlerThreads() {
+		return this.handlerThreads;
+	}
+
+	public void setHandlerThreads(int handlerThreads) {
+		this.handlerThreads = handlerThreads;
+	}
+
+	public List<String> getAllowedPackages() {
+		return this.allowedPackages;
+	}
+
+	public void setAllowedPackages(List<String> allowedPackages) {
+		this.allowedPackages = allowedPackages;
+	}
+
+	public @Nullable String getClusterSecret() {
+		return this.clusterSecret;
+	}
+
+	public void setClusterSecret(@Nullable String clusterSecret) {
+		this.clusterSecret = clusterSecret;
+	}
+
+	public Duration getCallTimeout() {
+		return this.callTimeout;
+	}
+
+	public void setCallTimeout(Duration callTimeout) {
+		this.callTimeout = callTimeout;
+	}
+
+	public Discovery getDiscovery() {
+		return this.discovery;
+	}
+
+	/** This node's identity and address. */
+	public static class NodeSettings {
+
+		/**
+		 * Node name, unique in the cluster. Defaults to spring.application.name, else the host name.
+		 */
+		private @Nullable String name;
+
+		/**
+		 * Address the server binds and peers dial.
+		 */
+		private String host = "127.0.0.1";
+
+		/**
+		 * Server port; 0 picks a free one.
+		 */
+		private int port = 10100;
+
+		/**
+		 * Role tag, e.g. 'client' or 'server' for the client-server overlay.
+		 */
+		private @Nullable String tag;
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public String getHost() {
+			return this.host;
+		}
+
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public @Nullable String getTag() {
+			return this.tag;
+		}
+
+		public void setTag(@Nullable String tag) {
+			this.tag = tag;
+		}
+
+	}
+
+	/** A named channel. */
+	public static class Channel {
+
+		/**
+		 * Lanes of this channel per peer; defaults to partisan.parallelism.
+		 */
+		private @Nullable Integer parallelism;
+
+		/**
+		 * Whether payloads from the compression threshold up are deflated: bandwidth for CPU.
+		 */
+		private boolean compression;
+
+		public @Nullable Integer getParallelism() {
+			return this.parallelism;
+		}
+
+		public void setParallelism(@Nullable Integer parallelism) {
+			this.parallelism = parallelism;
+		}
+
+		public boolean isCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(boolean compression) {
+			this.compression = compression;
+		}
+
+	}
+
+	/** Seed discovery. */
+	public static class Discovery {
+
+		private final Dns dns = new Dns();
+
+		public Dns getDns() {
+			return this.dns;
+		}
+
+	}
+
+	/**
+	 * Seeds found by resolving a DNS name (e.g. a Kubernetes headless service) to its A records.
+	 */
+	public static class Dns {
+
+		/**
+		 * DNS name whose addresses are the seeds, e.g. partisan.my-namespace.svc.cluster.local.
+		 */
+		private @Nullable String name;
+
+		/**
+		 * Partisan port on every address the name resolves to.
+		 */
+		private int port = 10100;
+
+		/**
+		 * How often the name is resolved again and new addresses are joined.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(30);
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+}
