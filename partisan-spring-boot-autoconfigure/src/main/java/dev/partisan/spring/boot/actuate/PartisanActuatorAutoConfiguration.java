@@ -3,8 +3,8 @@ package dev.partisan.spring.boot.actuate;
 import dev.partisan.api.Partisan;
 import dev.partisan.spring.boot.autoconfigure.PartisanAutoConfiguration;
 import dev.partisan.spring.boot.autoconfigure.PartisanLifecycle;
-import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,11 +17,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Actuator endpoints, health and meters for the Partisan node, each present only when its library is on
- * the class path and the node exists.
+ * Actuator endpoints and health for the Partisan node, each present only when its library is on the
+ * class path and the node exists.
  */
-@AutoConfiguration(after = PartisanAutoConfiguration.class,
-		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@AutoConfiguration(after = PartisanAutoConfiguration.class)
 @ConditionalOnBean(Partisan.class)
 public final class PartisanActuatorAutoConfiguration {
 
@@ -47,27 +46,14 @@ public final class PartisanActuatorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnBean(PartisanLifecycle.class)
 	@ConditionalOnEnabledHealthIndicator("partisan")
 	static final class HealthConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "partisanHealthIndicator")
-		PartisanHealthIndicator partisanHealthIndicator(Partisan partisan, PartisanLifecycle lifecycle) {
-			return new PartisanHealthIndicator(partisan, lifecycle);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
-	@ConditionalOnBean(MeterRegistry.class)
-	static final class MetricsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		PartisanMeters partisanMeters(Partisan partisan) {
-			return new PartisanMeters(partisan);
+		PartisanHealthIndicator partisanHealthIndicator(Partisan partisan,
+				ObjectProvider<PartisanLifecycle> lifecycle) {
+			return new PartisanHealthIndicator(partisan, lifecycle.getIfAvailable());
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.partisan.spring.boot.actuate;
 import dev.partisan.api.Node;
 import dev.partisan.api.Partisan;
 import dev.partisan.spring.boot.autoconfigure.PartisanLifecycle;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -12,9 +13,13 @@ public class PartisanHealthIndicator extends AbstractHealthIndicator {
 
 	private final Partisan partisan;
 
-	private final PartisanLifecycle lifecycle;
+	private final @Nullable PartisanLifecycle lifecycle;
 
-	public PartisanHealthIndicator(Partisan partisan, PartisanLifecycle lifecycle) {
+	/**
+	 * @param partisan the node
+	 * @param lifecycle the lifecycle that runs it, or {@code null} when the application runs it itself
+	 */
+	public PartisanHealthIndicator(Partisan partisan, @Nullable PartisanLifecycle lifecycle) {
 		super("Partisan health check failed");
 		this.partisan = partisan;
 		this.lifecycle = lifecycle;
@@ -22,7 +27,7 @@ public class PartisanHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		if (!this.lifecycle.isRunning()) {
+		if (this.lifecycle != null && !this.lifecycle.isRunning()) {
 			builder.down().withDetail("node", this.partisan.localNode().name()).withDetail("reason", "not running");
 			return;
 		}

@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The auto-configuration: present, absent, overridden, filtered, and every bad value explained. */
 class PartisanAutoConfigurationTests {
@@ -75,6 +76,20 @@ class PartisanAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(Partisan.class).members()).hasSize(1);
 			});
+	}
+
+	@Test
+	void seedsAreDiscoveredThroughDns() {
+		try (PartisanNode seed = PartisanNode.create(PartisanConfig.builder("seed").port(0).build()).start()) {
+			this.runner
+				.withPropertyValues("partisan.discovery.dns.name=localhost",
+						"partisan.discovery.dns.port=" + seed.localNode().port(),
+						"partisan.discovery.dns.refresh-interval=200ms")
+				.run((context) -> await().atMost(Duration.ofSeconds(20))
+					.untilAsserted(() -> assertThat(context.getBean(Partisan.class).members())
+						.extracting((n) -> n.name())
+						.contains("seed")));
+		}
 	}
 
 	@Test

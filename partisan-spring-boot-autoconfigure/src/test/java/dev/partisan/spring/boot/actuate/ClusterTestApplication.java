@@ -1,0 +1,58 @@
+package dev.partisan.spring.boot.actuate;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.partisan.api.PartisanMessage;
+import dev.partisan.spring.core.PartisanMembershipEvent;
+import dev.partisan.spring.handler.PartisanChannel;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
+
+/** A small application as a user would write it: a handler bean and a listener of membership events. */
+@SpringBootApplication(proxyBeanMethods = false)
+public class ClusterTestApplication {
+
+	public record Put(String key, String value) {
+	}
+
+	public record Stored(String key, String by) {
+	}
+
+	@Bean
+	Store store() {
+		return new Store();
+	}
+
+	@Bean
+	MembershipEvents membershipEvents() {
+		return new MembershipEvents();
+	}
+
+	public static class Store {
+
+		public final List<Put> received = new CopyOnWriteArrayList<>();
+
+		@PartisanChannel(channel = "vnode", name = "store")
+		Stored put(Put put, PartisanMessage meta) {
+			this.received.add(put);
+			return new Stored(put.key(), meta.sender().name());
+		}
+
+	}
+
+	public static class MembershipEvents {
+
+		public final List<String> events = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void on(PartisanMembershipEvent event) {
+			String kind = (event instanceof PartisanMembershipEvent.MemberDown) ? "down " : "up ";
+			this.events.add(kind + event.getNode().name());
+		}
+
+	}
+
+}
