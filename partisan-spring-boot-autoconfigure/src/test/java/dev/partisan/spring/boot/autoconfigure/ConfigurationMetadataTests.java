@@ -1,6 +1,8 @@
 package dev.partisan.spring.boot.autoconfigure;
 
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,12 @@ class ConfigurationMetadataTests {
 				assertThat(description).as("description of %s", name).isNotBlank();
 			}
 		});
+		Path readme = Path.of("..", "README.md");
+		if (Files.exists(readme)) {
+			String text = Files.readString(readme);
+			descriptions.keySet().stream().filter((name) -> name.startsWith("partisan.")).forEach((name) ->
+					assertThat(text).as("README documents %s (scripts/property-table.py)", name).contains("`" + name + "`"));
+		}
 	}
 
 }
