@@ -71,17 +71,14 @@ public final class BenchMain {
 		NodeProcesses processes = new NodeProcesses(java, classpath, plan.mode().equals("smoke") ? 0 : 100);
 		Report report = new Report();
 		environment(report, java);
-		int total = plan.settings().size() * (plan.partisanCases().size() + plan.rawCases().size())
-				+ plan.loopbackOnlyCases().size();
+		int total = caseCount(plan);
 		int[] done = { 0 };
 		int port = 20100;
 		for (NetSetting setting : plan.settings()) {
 			try (Network network = Network.up(benchDir, setting)) {
 				double rtt = network.measuredRttMillis();
 				List<BenchCase> partisanCases = new ArrayList<>(plan.partisanCases());
-				if (!setting.namespaces()) {
-					partisanCases.addAll(plan.loopbackOnlyCases());
-				}
+				partisanCases.addAll(setting.namespaces() ? plan.namespaceCases() : plan.loopbackCases());
 				List<CaseResult> results = new ArrayList<>();
 				results.addAll(processes.run(network, PartisanPeer.class, partisanCases, port,
 						(label) -> progress(++done[0], total, setting, label)));
@@ -93,6 +90,15 @@ public final class BenchMain {
 		}
 		report.write(out, plan.mode());
 		return out.resolve("REPORT.md");
+	}
+
+	private static int caseCount(Plan plan) {
+		int total = 0;
+		for (NetSetting setting : plan.settings()) {
+			total += plan.partisanCases().size() + plan.rawCases().size()
+					+ (setting.namespaces() ? plan.namespaceCases() : plan.loopbackCases()).size();
+		}
+		return total;
 	}
 
 	private static void progress(int done, int total, NetSetting setting, String label) {

@@ -95,10 +95,9 @@ final class Network implements AutoCloseable {
 		if (output == null) {
 			return -1;
 		}
-		String[] tokens = output.trim().split("[^0-9.]+");
-		for (int i = tokens.length - 1; i >= 0; i--) {
-			if (!tokens[i].isEmpty()) {
-				return Double.parseDouble(tokens[i]);
+		for (String line : output.split("\n")) {
+			if (line.startsWith("rtt_avg_ms=")) {
+				return Double.parseDouble(line.substring("rtt_avg_ms=".length()).trim());
 			}
 		}
 		return -1;

@@ -8,7 +8,7 @@ import java.util.List;
  * {@code quick} finishes in minutes; {@code full} is the papers' sweep (hours).
  */
 record Plan(String mode, List<NetSetting> settings, List<BenchCase> partisanCases, List<BenchCase> rawCases,
-		List<BenchCase> loopbackOnlyCases) {
+		List<BenchCase> loopbackCases, List<BenchCase> namespaceCases) {
 
 	/**
 	 * The scaled-down window of the window-limited regime: with a 1 Gbit/s link at 20 ms RTT one
@@ -31,7 +31,7 @@ record Plan(String mode, List<NetSetting> settings, List<BenchCase> partisanCase
 		List<BenchCase> raw = List.of(new BenchCase("micro", "raw-shared", 1, 2, 5, 64 * 1024, 0));
 		List<BenchCase> loopbackOnly = List.of(new BenchCase("isolation", "shared-channel", 1, 1, 5, 1024, 1024 * 1024),
 				new BenchCase("isolation", "own-channel", 1, 1, 5, 1024, 1024 * 1024));
-		return new Plan("smoke", List.of(NetSetting.loopback()), partisan, raw, loopbackOnly);
+		return new Plan("smoke", List.of(NetSetting.loopback()), partisan, raw, loopbackOnly, List.of());
 	}
 
 	private static Plan quick(boolean namespaces) {
@@ -52,17 +52,13 @@ record Plan(String mode, List<NetSetting> settings, List<BenchCase> partisanCase
 		partisan.add(new BenchCase("micro", "affinity", 16, 16, 4, 8 * mib, 0));
 		raw.add(new BenchCase("micro", "raw-shared", 1, 16, 4, 8 * mib, 0));
 		raw.add(new BenchCase("micro", "raw-per-sender", 16, 16, 4, 8 * mib, 0));
-		List<BenchCase> loopbackOnly = List.of(new BenchCase("isolation", "shared-channel", 1, 4, 100, 1024, 8 * mib),
-				new BenchCase("isolation", "own-channel", 1, 4, 100, 1024, 8 * mib),
-				new BenchCase("hol", "one-lane", 1, 1, 200, 1024, 8 * mib),
-				new BenchCase("hol", "lanes", 4, 1, 200, 1024, 8 * mib));
 		List<NetSetting> settings = new ArrayList<>();
 		settings.add(NetSetting.loopback());
 		if (namespaces) {
 			settings.add(new NetSetting("rtt-1ms", true, 0.5, 0, ""));
 			settings.add(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"));
 		}
-		return new Plan("quick", settings, partisan, raw, loopbackOnly);
+		return new Plan("quick", settings, partisan, raw, isolationAndHol(100), isolationAndHol(20));
 	}
 
 	private static Plan full(boolean namespaces) {
@@ -80,11 +76,6 @@ record Plan(String mode, List<NetSetting> settings, List<BenchCase> partisanCase
 				}
 			}
 		}
-		int mib = 1024 * 1024;
-		partisan.add(new BenchCase("isolation", "shared-channel", 1, 4, 1000, 1024, 8 * mib));
-		partisan.add(new BenchCase("isolation", "own-channel", 1, 4, 1000, 1024, 8 * mib));
-		List<BenchCase> loopbackOnly = List.of(new BenchCase("hol", "one-lane", 1, 1, 1000, 1024, 8 * mib),
-				new BenchCase("hol", "lanes", 4, 1, 1000, 1024, 8 * mib));
 		List<NetSetting> settings = new ArrayList<>();
 		settings.add(NetSetting.loopback());
 		if (namespaces) {
@@ -92,7 +83,19 @@ record Plan(String mode, List<NetSetting> settings, List<BenchCase> partisanCase
 			settings.add(new NetSetting("rtt-20ms", true, 10, 0, ""));
 			settings.add(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"));
 		}
-		return new Plan("full", settings, partisan, raw, loopbackOnly);
+		return new Plan("full", settings, partisan, raw, isolationAndHol(1000), isolationAndHol(100));
+	}
+
+	/**
+	 * Small request/acknowledgement traffic next to a background sender of 8 MiB messages: on the same
+	 * channel or its own (isolation, papers §6.2), on one lane or separate lanes (head of line).
+	 */
+	private static List<BenchCase> isolationAndHol(int messages) {
+		int eightMiB = 8 * 1024 * 1024;
+		return List.of(new BenchCase("isolation", "shared-channel", 1, 4, messages, 1024, eightMiB),
+				new BenchCase("isolation", "own-channel", 1, 4, messages, 1024, eightMiB),
+				new BenchCase("hol", "one-lane", 1, 1, messages, 1024, eightMiB),
+				new BenchCase("hol", "lanes", 4, 1, messages, 1024, eightMiB));
 	}
 
 }

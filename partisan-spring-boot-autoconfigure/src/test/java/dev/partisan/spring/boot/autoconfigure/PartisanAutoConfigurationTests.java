@@ -70,6 +70,24 @@ class PartisanAutoConfigurationTests {
 	}
 
 	@Test
+	void thePropertyDefaultsAreTheCoreDefaults() {
+		PartisanConfig fromProperties = PartisanConfigMapper
+			.build(PartisanConfigMapper.toBuilder(new PartisanProperties(), "same", java.util.Map.of()));
+		PartisanConfig core = PartisanConfig.builder("same").build();
+		assertThat(fromProperties.node()).isEqualTo(core.node());
+		assertThat(fromProperties.channels()).isEqualTo(core.channels());
+		assertThat(fromProperties.affinity()).isEqualTo(core.affinity());
+		assertThat(fromProperties.heartbeatInterval()).isEqualTo(core.heartbeatInterval());
+		assertThat(fromProperties.failureTimeout()).isEqualTo(core.failureTimeout());
+		assertThat(fromProperties.gossipInterval()).isEqualTo(core.gossipInterval());
+		assertThat(fromProperties.joinTimeout()).isEqualTo(core.joinTimeout());
+		assertThat(fromProperties.maxFrameSize()).isEqualTo(core.maxFrameSize());
+		assertThat(fromProperties.compressionThreshold()).isEqualTo(core.compressionThreshold());
+		assertThat(fromProperties.mailboxCapacity()).isEqualTo(core.mailboxCapacity());
+		assertThat(fromProperties.handlerThreads()).isEqualTo(core.handlerThreads());
+	}
+
+	@Test
 	void anUnreachableSeedDoesNotFailStartUp() {
 		this.runner.withPropertyValues("partisan.seeds=nobody@127.0.0.1:1", "partisan.join-retry-interval=100ms")
 			.run((context) -> {
