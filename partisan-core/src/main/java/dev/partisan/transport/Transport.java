@@ -147,11 +147,19 @@ public final class Transport implements AutoCloseable {
 		if (peer.id().equals(this.local.id())) {
 			return;
 		}
-		PeerLanes lanes = this.peers.computeIfAbsent(peer.id(), (id) -> new PeerLanes(peer, this.settings));
+		boolean[] added = { false };
+		PeerLanes lanes = this.peers.computeIfAbsent(peer.id(), (id) -> {
+			added[0] = true;
+			return new PeerLanes(peer, this.settings);
+		});
 		if (!lanes.node().equals(peer)) {
 			lanes.updateAddress(peer);
 		}
-		this.timer.execute(() -> refresh(lanes, System.nanoTime()));
+		if (added[0]) {
+			// A new peer gets its first connection (the control lane) now rather than at the next refresh;
+			// asking again for a known peer must not, or repeated asks would bypass the pacing.
+			this.timer.execute(() -> refresh(lanes, System.nanoTime()));
+		}
 	}
 
 	/** Removes {@code peer} from the connection table, closing its lanes and dropping what they queue. */

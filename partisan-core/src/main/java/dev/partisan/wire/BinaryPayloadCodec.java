@@ -9,9 +9,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 /**
- * {@code byte[]} and {@link ByteBuffer} payloads, passed through as they are: the outgoing frame wraps the
- * caller's bytes instead of copying them (so do not change an array after sending it), and a received
- * payload is copied once, into the array or buffer the handler gets.
+ * {@code byte[]} and {@link ByteBuffer} payloads, passed through as they are: no conversion, and one
+ * copy on each side — into the outgoing frame's direct buffer when sent (the caller may reuse its array
+ * as soon as {@code forward} returns), and into the array or buffer the handler gets when received.
  */
 public final class BinaryPayloadCodec implements PayloadCodec {
 

@@ -39,12 +39,15 @@ class FrameCodecTest {
 	}
 
 	@Test
-	void aLargePayloadIsWrappedNotCopied() {
-		byte[] big = new byte[FrameCodec.WRAP_THRESHOLD];
+	void aLargePayloadIsCopiedOnceIntoOneDirectBufferAndTheCallerMayReuseItsArray() {
+		byte[] big = new byte[1024 * 1024];
+		big[big.length - 1] = 7;
 		ByteBuf wire = FrameCodec.encode(this.alloc, FrameKind.DATA, 0, 1, "default", "n1", "", "d",
 				BinaryPayloadCodec.ID, "", Unpooled.wrappedBuffer(big));
 		try {
-			big[big.length - 1] = 7;
+			big[big.length - 1] = 9;
+			assertThat(wire.isDirect()).isTrue();
+			assertThat(wire.nioBufferCount()).isEqualTo(1);
 			assertThat(wire.getByte(wire.writerIndex() - 1)).isEqualTo((byte) 7);
 		}
 		finally {
