@@ -71,18 +71,17 @@ public final class BenchMain {
 		NodeProcesses processes = new NodeProcesses(java, classpath, plan.mode().equals("smoke") ? 0 : 100);
 		Report report = new Report();
 		environment(report, java);
-		int total = caseCount(plan);
+		int total = plan.caseCount();
 		int[] done = { 0 };
 		int port = 20100;
-		for (NetSetting setting : plan.settings()) {
+		for (Plan.Stage stage : plan.stages()) {
+			NetSetting setting = stage.setting();
 			try (Network network = Network.up(benchDir, setting)) {
 				double rtt = network.measuredRttMillis();
-				List<BenchCase> partisanCases = new ArrayList<>(plan.partisanCases());
-				partisanCases.addAll(setting.namespaces() ? plan.namespaceCases() : plan.loopbackCases());
 				List<CaseResult> results = new ArrayList<>();
-				results.addAll(processes.run(network, PartisanPeer.class, partisanCases, port,
+				results.addAll(processes.run(network, PartisanPeer.class, stage.partisan(), port,
 						(label) -> progress(++done[0], total, setting, label)));
-				results.addAll(processes.run(network, RawSocketPeer.class, plan.rawCases(), port + 10,
+				results.addAll(processes.run(network, RawSocketPeer.class, stage.raw(), port + 10,
 						(label) -> progress(++done[0], total, setting, label)));
 				report.add(new Report.Section(setting, rtt, network.state(), results));
 				port += 20;
@@ -90,15 +89,6 @@ public final class BenchMain {
 		}
 		report.write(out, plan.mode());
 		return out.resolve("REPORT.md");
-	}
-
-	private static int caseCount(Plan plan) {
-		int total = 0;
-		for (NetSetting setting : plan.settings()) {
-			total += plan.partisanCases().size() + plan.rawCases().size()
-					+ (setting.namespaces() ? plan.namespaceCases() : plan.loopbackCases()).size();
-		}
-		return total;
 	}
 
 	private static void progress(int done, int total, NetSetting setting, String label) {

@@ -5,16 +5,21 @@ import java.util.List;
 
 /**
  * Which cases run on which networks. {@code smoke} is the tiny loopback run of the unit suite;
- * {@code quick} finishes in minutes; {@code full} is the papers' sweep (hours).
+ * {@code quick} finishes in about five minutes; {@code full} is the papers' sweep (hours).
  */
-record Plan(String mode, List<NetSetting> settings, List<BenchCase> partisanCases, List<BenchCase> rawCases,
-		List<BenchCase> loopbackCases, List<BenchCase> namespaceCases) {
+record Plan(String mode, List<Plan.Stage> stages) {
 
 	/**
 	 * The scaled-down window of the window-limited regime: with a 1 Gbit/s link at 20 ms RTT one
 	 * connection moves ~78 Mbit/s and 16 connections fill the link (raw ceiling ≈ 12×; net/README.md).
 	 */
 	static final int SCALED_WINDOW = 262_144;
+
+	private static final int MIB = 1024 * 1024;
+
+	/** One network and the cases measured on it, for Partisan and for raw sockets. */
+	record Stage(NetSetting setting, List<BenchCase> partisan, List<BenchCase> raw) {
+	}
 
 	static Plan of(String mode, boolean namespaces) {
 		return switch (mode) {
@@ -25,65 +30,76 @@ record Plan(String mode, List<NetSetting> settings, List<BenchCase> partisanCase
 		};
 	}
 
-	private static Plan smoke() {
-		List<BenchCase> partisan = List.of(new BenchCase("micro", "baseline", 1, 2, 5, 64 * 1024, 0),
-				new BenchCase("micro", "affinity", 4, 2, 5, 64 * 1024, 0));
-		List<BenchCase> raw = List.of(new BenchCase("micro", "raw-shared", 1, 2, 5, 64 * 1024, 0));
-		List<BenchCase> loopbackOnly = List.of(new BenchCase("isolation", "shared-channel", 1, 1, 5, 1024, 1024 * 1024),
-				new BenchCase("isolation", "own-channel", 1, 1, 5, 1024, 1024 * 1024));
-		return new Plan("smoke", List.of(NetSetting.loopback()), partisan, raw, loopbackOnly, List.of());
+	int caseCount() {
+		return this.stages.stream().mapToInt((s) -> s.partisan().size() + s.raw().size()).sum();
 	}
 
+	private static Plan smoke() {
+		List<BenchCase> partisan = List.of(new BenchCase("micro", "baseline", 1, 2, 5, 64 * 1024, 0),
+				new BenchCase("micro", "affinity", 4, 2, 5, 64 * 1024, 0),
+				new BenchCase("isolation", "shared-channel", 1, 1, 5, 1024, MIB),
+				new BenchCase("isolation", "own-channel", 1, 1, 5, 1024, MIB));
+		List<BenchCase> raw = List.of(new BenchCase("micro", "raw-shared", 1, 2, 5, 64 * 1024, 0));
+		return new Plan("smoke", List.of(new Stage(NetSetting.loopback(), partisan, raw)));
+	}
+
+	/**
+	 * Per network: 1 MiB with 1 and 16 senders (baseline, parallel and affinity with 4 and 16 lanes),
+	 * 8 MiB with 16 senders, isolation and head of line. Where bandwidth is scarce (20 ms) fewer messages
+	 * give the same confidence in a fraction of the time.
+	 */
 	private static Plan quick(boolean namespaces) {
-		int mib = 1024 * 1024;
+		List<Stage> stages = new ArrayList<>();
+		stages.add(quickStage(NetSetting.loopback(), 100, 20, 4, 100));
+		if (namespaces) {
+			stages.add(quickStage(new NetSetting("rtt-1ms", true, 0.5, 0, ""), 100, 20, 4, 50));
+			stages.add(quickStage(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"), 15, 4, 1, 15));
+		}
+		return new Plan("quick", stages);
+	}
+
+	private static Stage quickStage(NetSetting setting, int oneSender, int sixteenSenders, int eightMiB, int small) {
 		List<BenchCase> partisan = new ArrayList<>();
 		List<BenchCase> raw = new ArrayList<>();
 		for (int senders : List.of(1, 16)) {
-			int messages = (senders == 1) ? 100 : 20;
-			partisan.add(new BenchCase("micro", "baseline", 1, senders, messages, mib, 0));
-			raw.add(new BenchCase("micro", "raw-shared", 1, senders, messages, mib, 0));
-			for (int lanes : List.of(4, 16)) {
-				partisan.add(new BenchCase("micro", "parallel", lanes, senders, messages, mib, 0));
-				partisan.add(new BenchCase("micro", "affinity", lanes, senders, messages, mib, 0));
-				raw.add(new BenchCase("micro", "raw-per-sender", lanes, senders, messages, mib, 0));
-			}
+			micro(partisan, raw, List.of(4, 16), senders, (senders == 1) ? oneSender : sixteenSenders, MIB);
 		}
-		partisan.add(new BenchCase("micro", "baseline", 1, 16, 4, 8 * mib, 0));
-		partisan.add(new BenchCase("micro", "affinity", 16, 16, 4, 8 * mib, 0));
-		raw.add(new BenchCase("micro", "raw-shared", 1, 16, 4, 8 * mib, 0));
-		raw.add(new BenchCase("micro", "raw-per-sender", 16, 16, 4, 8 * mib, 0));
-		List<NetSetting> settings = new ArrayList<>();
-		settings.add(NetSetting.loopback());
-		if (namespaces) {
-			settings.add(new NetSetting("rtt-1ms", true, 0.5, 0, ""));
-			settings.add(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"));
-		}
-		return new Plan("quick", settings, partisan, raw, isolationAndHol(100), isolationAndHol(20));
+		micro(partisan, raw, List.of(16), 16, eightMiB, 8 * MIB);
+		partisan.removeIf((c) -> c.size() == 8 * MIB && c.config().equals("parallel"));
+		partisan.addAll(isolationAndHol(small));
+		return new Stage(setting, partisan, raw);
 	}
 
 	private static Plan full(boolean namespaces) {
 		List<BenchCase> partisan = new ArrayList<>();
 		List<BenchCase> raw = new ArrayList<>();
-		for (int size : List.of(512 * 1024, 1024 * 1024, 8 * 1024 * 1024)) {
-			int messages = (size >= 8 * 1024 * 1024) ? 100 : 1000;
+		for (int size : List.of(512 * 1024, MIB, 8 * MIB)) {
+			int messages = (size >= 8 * MIB) ? 100 : 1000;
 			for (int senders = 1; senders <= 128; senders *= 2) {
-				partisan.add(new BenchCase("micro", "baseline", 1, senders, messages, size, 0));
-				raw.add(new BenchCase("micro", "raw-shared", 1, senders, messages, size, 0));
-				for (int lanes : List.of(4, 8, 16)) {
-					partisan.add(new BenchCase("micro", "parallel", lanes, senders, messages, size, 0));
-					partisan.add(new BenchCase("micro", "affinity", lanes, senders, messages, size, 0));
-					raw.add(new BenchCase("micro", "raw-per-sender", lanes, senders, messages, size, 0));
-				}
+				micro(partisan, raw, List.of(4, 8, 16), senders, messages, size);
 			}
 		}
-		List<NetSetting> settings = new ArrayList<>();
-		settings.add(NetSetting.loopback());
+		List<Stage> stages = new ArrayList<>();
+		stages.add(new Stage(NetSetting.loopback(), with(partisan, isolationAndHol(1000)), raw));
 		if (namespaces) {
-			settings.add(new NetSetting("rtt-1ms", true, 0.5, 0, ""));
-			settings.add(new NetSetting("rtt-20ms", true, 10, 0, ""));
-			settings.add(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"));
+			stages.add(new Stage(new NetSetting("rtt-1ms", true, 0.5, 0, ""), with(partisan, isolationAndHol(1000)), raw));
+			stages.add(new Stage(new NetSetting("rtt-20ms", true, 10, 0, ""), with(partisan, isolationAndHol(100)), raw));
+			stages.add(new Stage(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"),
+					with(partisan, isolationAndHol(100)), raw));
 		}
-		return new Plan("full", settings, partisan, raw, isolationAndHol(1000), isolationAndHol(100));
+		return new Plan("full", stages);
+	}
+
+	/** The papers' three configurations against their raw-socket counterparts. */
+	private static void micro(List<BenchCase> partisan, List<BenchCase> raw, List<Integer> laneCounts, int senders,
+			int messages, int size) {
+		partisan.add(new BenchCase("micro", "baseline", 1, senders, messages, size, 0));
+		raw.add(new BenchCase("micro", "raw-shared", 1, senders, messages, size, 0));
+		for (int lanes : laneCounts) {
+			partisan.add(new BenchCase("micro", "parallel", lanes, senders, messages, size, 0));
+			partisan.add(new BenchCase("micro", "affinity", lanes, senders, messages, size, 0));
+			raw.add(new BenchCase("micro", "raw-per-sender", lanes, senders, messages, size, 0));
+		}
 	}
 
 	/**
@@ -91,11 +107,16 @@ record Plan(String mode, List<NetSetting> settings, List<BenchCase> partisanCase
 	 * channel or its own (isolation, papers §6.2), on one lane or separate lanes (head of line).
 	 */
 	private static List<BenchCase> isolationAndHol(int messages) {
-		int eightMiB = 8 * 1024 * 1024;
-		return List.of(new BenchCase("isolation", "shared-channel", 1, 4, messages, 1024, eightMiB),
-				new BenchCase("isolation", "own-channel", 1, 4, messages, 1024, eightMiB),
-				new BenchCase("hol", "one-lane", 1, 1, messages, 1024, eightMiB),
-				new BenchCase("hol", "lanes", 4, 1, messages, 1024, eightMiB));
+		return List.of(new BenchCase("isolation", "shared-channel", 1, 4, messages, 1024, 8 * MIB),
+				new BenchCase("isolation", "own-channel", 1, 4, messages, 1024, 8 * MIB),
+				new BenchCase("hol", "one-lane", 1, 1, messages, 1024, 8 * MIB),
+				new BenchCase("hol", "lanes", 4, 1, messages, 1024, 8 * MIB));
+	}
+
+	private static List<BenchCase> with(List<BenchCase> base, List<BenchCase> more) {
+		List<BenchCase> all = new ArrayList<>(base);
+		all.addAll(more);
+		return all;
 	}
 
 }
