@@ -37,6 +37,11 @@ import dev.partisan.api.RequestHandler;
 import dev.partisan.api.UnknownNodeException;
 import dev.partisan.dispatch.Delivery;
 import dev.partisan.dispatch.Dispatcher;
+import dev.partisan.interpose.Direction;
+import dev.partisan.interpose.FaultInjector;
+import dev.partisan.interpose.Interposition;
+import dev.partisan.interpose.MessageEvent;
+import dev.partisan.interpose.Verdict;
 import dev.partisan.membership.ControlMessage;
 import dev.partisan.membership.Overlay;
 import dev.partisan.membership.OverlayContext;
@@ -105,6 +110,12 @@ public final class PartisanNode implements Partisan {
 
 	private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
+	private final Interposition interposition = new Interposition();
+
+	private final ScheduledExecutorService delays;
+
+	private volatile @Nullable FaultInjector faults;
+
 	private volatile State state = State.NEW;
 
 	private volatile Node local;
@@ -132,6 +143,32 @@ public final class PartisanNode implements Partisan {
 			return thread;
 		});
 		this.tracker = new MemberTracker(config.node().id());
+		this.delays = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "partisan-" + config.node().name() + "-delays");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/** The interposition pipeline every message in and out of this node passes through. */
+	public Interposition interposition() {
+		return this.interposition;
+	}
+
+	/** A fault injector for this node (seeded with the node's name, so runs repeat). */
+	public FaultInjector faults() {
+		FaultInjector current = this.faults;
+		if (current == null) {
+			synchronized (this) {
+				current = this.faults;
+				if (current == null) {
+					current = new FaultInjector(this.interposition, this.config.node().id(), this::close,
+							this.config.node().name().hashCode());
+					this.faults = current;
+				}
+			}
+		}
+		return current;
 	}
 
 	/** A node with this configuration, not started yet. */
@@ -188,6 +225,7 @@ public final class PartisanNode implements Partisan {
 			transport().close();
 		}
 		this.control.shutdownNow();
+		this.delays.shutdownNow();
 		this.dispatcher.close();
 		this.fullConnectionWaiters.values()
 			.forEach((list) -> list.forEach((f) -> f.completeExceptionally(new PartisanException("Node closed"))));
@@ -331,6 +369,7 @@ public final class PartisanNode implements Partisan {
 			return;
 		}
 		String identity = senderIdentity(options);
+		int payloadSize = payload.readableBytes();
 		ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.DATA, flags, id, channel, this.local.name(), identity,
 				name, codec.id(), codec.typeName(message), payload);
 		if (frame.readableBytes() > this.config.maxFrameSize()) {
@@ -338,7 +377,7 @@ public final class PartisanNode implements Partisan {
 			frame.release();
 			throw new MessageTooLargeException(size, this.config.maxFrameSize());
 		}
-		transport().send(node, channel, options.partitionKey(), identity, name, frame, null);
+		transmit(FrameKind.DATA, node, channel, options.partitionKey(), identity, name, id, frame, payloadSize, null);
 	}
 
 	private void deliverLocally(String name, String channel, long id, PayloadCodec codec, Object message,
@@ -365,9 +404,11 @@ public final class PartisanNode implements Partisan {
 				onReply(meta.sender(), meta.messageId(), flags, codec.id(), codec.typeName(body), payload);
 				return;
 			}
+			int payloadSize = payload.readableBytes();
 			ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.REPLY, flags, meta.messageId(), meta.channel(),
 					this.local.name(), meta.destination(), "", codec.id(), codec.typeName(body), payload);
-			transport().send(meta.sender(), meta.channel(), null, meta.destination(), "", frame, null);
+			transmit(FrameKind.REPLY, meta.sender(), meta.channel(), null, meta.destination(), "", meta.messageId(), frame,
+					payloadSize, null);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not reply to call {} from {} for handler '{}': {}", meta.messageId(), meta.sender(),
@@ -409,6 +450,32 @@ public final class PartisanNode implements Partisan {
 		catch (java.util.concurrent.RejectedExecutionException ex) {
 			payload.release();
 		}
+	}
+
+	/**
+	 * Sends an encoded frame through the egress interposition pipeline: it may be dropped (as a lossy
+	 * network would; a waiting future completes as if sent), held back on its lane, or rewritten.
+	 */
+	private void transmit(FrameKind kind, NodeId peer, String channel, @Nullable Object partitionKey, String identity,
+			String destination, long id, ByteBuf frame, int payloadSize, @Nullable CompletableFuture<Void> written) {
+		long notBefore = 0;
+		if (!this.interposition.isEmpty()) {
+			MessageEvent event = new MessageEvent(Direction.EGRESS, this.local.id(), peer, kind.name(), channel,
+					destination, id, payloadSize);
+			Verdict verdict = this.interposition.apply(event,
+					frame.slice(frame.writerIndex() - payloadSize, payloadSize));
+			if (verdict.kind() == Verdict.Kind.DROP) {
+				frame.release();
+				if (written != null) {
+					written.complete(null);
+				}
+				return;
+			}
+			if (verdict.kind() == Verdict.Kind.DELAY) {
+				notBefore = System.nanoTime() + verdict.delay().toNanos();
+			}
+		}
+		transport().send(peer, channel, partitionKey, identity, destination, frame, written, notBefore);
 	}
 
 	private void failCallsTo(NodeId node) {
@@ -490,7 +557,7 @@ public final class PartisanNode implements Partisan {
 				ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.HEARTBEAT, 0, 0, ChannelSpec.CONTROL,
 						this.local.name(), "", "", (byte) 0, "", Unpooled.EMPTY_BUFFER);
 				try {
-					current.send(peer, ChannelSpec.CONTROL, null, "", "", frame, null);
+					transmit(FrameKind.HEARTBEAT, peer, ChannelSpec.CONTROL, null, "", "", 0, frame, 0, null);
 				}
 				catch (PartisanException ex) {
 					logger.debug("Heartbeat to {} not queued: {}", peer, ex.getMessage());
@@ -619,6 +686,28 @@ public final class PartisanNode implements Partisan {
 
 		@Override
 		public void onFrame(Hello from, Frame frame) {
+			if (!interposition.isEmpty()) {
+				MessageEvent event = new MessageEvent(Direction.INGRESS, local.id(), from.node().id(), frame.kind().name(),
+						frame.channel(), frame.destination(), frame.messageId(), frame.payload().readableBytes());
+				Verdict verdict = interposition.apply(event, frame.payload());
+				if (verdict.kind() == Verdict.Kind.DROP) {
+					frame.release();
+					return;
+				}
+				if (verdict.kind() == Verdict.Kind.DELAY) {
+					try {
+						delays.schedule(() -> process(from, frame), verdict.delay().toNanos(), TimeUnit.NANOSECONDS);
+					}
+					catch (java.util.concurrent.RejectedExecutionException ex) {
+						frame.release();
+					}
+					return;
+				}
+			}
+			process(from, frame);
+		}
+
+		private void process(Hello from, Frame frame) {
 			switch (frame.kind()) {
 				case DATA -> dispatcher.dispatch(new Delivery(
 						new PartisanMessage(from.node().id(), frame.channel(), frame.destination(), frame.messageId()),
@@ -713,10 +802,12 @@ public final class PartisanNode implements Partisan {
 			CompletableFuture<Void> written = new CompletableFuture<>();
 			try {
 				String type = controlCodec.typeName(message);
-				ByteBuf frame = FrameCodec.encode(alloc, FrameKind.CONTROL, 0, messageIds.incrementAndGet(),
-						ChannelSpec.CONTROL, local.name(), "", type, (byte) 0, type,
-						controlCodec.encode(message, alloc));
-				transport().send(peer, ChannelSpec.CONTROL, null, "", type, frame, written);
+				ByteBuf payload = controlCodec.encode(message, alloc);
+				int payloadSize = payload.readableBytes();
+				long id = messageIds.incrementAndGet();
+				ByteBuf frame = FrameCodec.encode(alloc, FrameKind.CONTROL, 0, id, ChannelSpec.CONTROL, local.name(), "",
+						type, (byte) 0, type, payload);
+				transmit(FrameKind.CONTROL, peer, ChannelSpec.CONTROL, null, "", type, id, frame, payloadSize, written);
 			}
 			catch (PartisanException ex) {
 				written.completeExceptionally(ex);

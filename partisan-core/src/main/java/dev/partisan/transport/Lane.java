@@ -40,7 +40,7 @@ final class Lane {
 
 	}
 
-	private record Outbound(ByteBuf frame, @Nullable CompletableFuture<Void> written) {
+	private record Outbound(ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
 	}
 
 	final PeerLanes peer;
@@ -64,6 +64,9 @@ final class Lane {
 	private final LongAdder dropped = new LongAdder();
 
 	private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+	/** When a delayed drain is due (0 when none is scheduled); touched on the event loop only. */
+	private long delayedDrainAt;
 
 	private volatile @Nullable Connection connection;
 
@@ -150,7 +153,7 @@ final class Lane {
 	 * Queues a complete frame. The frame is consumed whatever happens.
 	 * @throws QueueFullException when the queue is at its bound
 	 */
-	void enqueue(ByteBuf frame, @Nullable CompletableFuture<Void> written) {
+	void enqueue(ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
 		int size = frame.readableBytes();
 		if (this.state == State.CLOSED) {
 			frame.release();
@@ -170,7 +173,7 @@ final class Lane {
 					+ this.settings.maxQueuedMessages() + ", partisan.max-queued-bytes="
 					+ this.settings.maxQueuedBytes() + ")");
 		}
-		this.queue.add(new Outbound(frame, written));
+		this.queue.add(new Outbound(frame, written, notBeforeNanos));
 		scheduleDrain();
 	}
 
@@ -188,10 +191,16 @@ final class Lane {
 		int written = 0;
 		try {
 			while (ch.isActive() && ch.isWritable()) {
-				Outbound next = this.queue.poll();
-				if (next == null) {
+				Outbound head = this.queue.peek();
+				if (head == null) {
 					break;
 				}
+				if (head.notBeforeNanos != 0 && head.notBeforeNanos - System.nanoTime() > 0) {
+					// An injected delay holds the head, and so everything behind it: the lane stays FIFO.
+					drainLater(ch, head.notBeforeNanos);
+					break;
+				}
+				Outbound next = this.queue.poll();
 				int size = next.frame.readableBytes();
 				this.queuedMessages.decrementAndGet();
 				this.queuedBytes.addAndGet(-size);
@@ -223,6 +232,17 @@ final class Lane {
 		if (ch.isActive() && ch.isWritable() && !this.queue.isEmpty()) {
 			scheduleDrain();
 		}
+	}
+
+	private void drainLater(Channel ch, long dueNanos) {
+		if (this.delayedDrainAt != 0 && this.delayedDrainAt - dueNanos <= 0) {
+			return;
+		}
+		this.delayedDrainAt = dueNanos;
+		ch.eventLoop().schedule(() -> {
+			this.delayedDrainAt = 0;
+			scheduleDrain();
+		}, Math.max(0, dueNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
 	}
 
 	/** Closes the connection for good and drops what is queued. */

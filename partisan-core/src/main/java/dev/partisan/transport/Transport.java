@@ -201,13 +201,23 @@ public final class Transport implements AutoCloseable {
 	 */
 	public void send(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity,
 			String destination, ByteBuf frame, @Nullable CompletableFuture<Void> written) {
+		send(peer, channel, partitionKey, senderIdentity, destination, frame, written, 0);
+	}
+
+	/**
+	 * Like {@link #send(NodeId, String, Object, String, String, ByteBuf, CompletableFuture)}, but the
+	 * frame is not written before {@code notBeforeNanos} ({@link System#nanoTime()} based; 0 for at once),
+	 * and holds back the frames queued behind it on its lane (an injected egress delay).
+	 */
+	public void send(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity,
+			String destination, ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
 		PeerLanes lanes = this.peers.get(peer);
 		if (lanes == null) {
 			frame.release();
 			throw new UnknownNodeException(peer);
 		}
 		if (ChannelSpec.CONTROL.equals(channel)) {
-			lanes.control().enqueue(frame, written);
+			lanes.control().enqueue(frame, written, notBeforeNanos);
 			return;
 		}
 		Lane[] channelLanes = lanes.lanes(channel);
@@ -220,7 +230,7 @@ public final class Transport implements AutoCloseable {
 		}
 		int index = LaneSelector.select(channelLanes.length, partitionKey, senderIdentity, destination,
 				this.settings.affinity(), this.roundRobin.getAndIncrement());
-		channelLanes[index].enqueue(frame, written);
+		channelLanes[index].enqueue(frame, written, notBeforeNanos);
 	}
 
 	/** A snapshot of the connection table. */
