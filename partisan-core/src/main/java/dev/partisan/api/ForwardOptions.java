@@ -18,7 +18,7 @@ public final class ForwardOptions {
 	/** The name of the channel every node has and that messages without a channel use. */
 	public static final String DEFAULT_CHANNEL = "default";
 
-	private static final ForwardOptions DEFAULTS = new ForwardOptions(DEFAULT_CHANNEL, null, null);
+	private static final ForwardOptions DEFAULTS = new ForwardOptions(DEFAULT_CHANNEL, null, null, false);
 
 	private final String channel;
 
@@ -26,10 +26,13 @@ public final class ForwardOptions {
 
 	private final @Nullable String sender;
 
-	private ForwardOptions(String channel, @Nullable Object partitionKey, @Nullable String sender) {
+	private final boolean ack;
+
+	private ForwardOptions(String channel, @Nullable Object partitionKey, @Nullable String sender, boolean ack) {
 		this.channel = channel;
 		this.partitionKey = partitionKey;
 		this.sender = sender;
+		this.ack = ack;
 	}
 
 	/** The default channel, no partition key, the sender identity taken from the calling context. */
@@ -47,7 +50,7 @@ public final class ForwardOptions {
 		if (channel.isBlank()) {
 			throw new IllegalArgumentException("A channel name must not be blank");
 		}
-		return new ForwardOptions(channel, this.partitionKey, this.sender);
+		return new ForwardOptions(channel, this.partitionKey, this.sender, this.ack);
 	}
 
 	/**
@@ -55,7 +58,7 @@ public final class ForwardOptions {
 	 * papers' partition-based affinity, e.g. a vnode's partition index).
 	 */
 	public ForwardOptions partitionKey(@Nullable Object key) {
-		return new ForwardOptions(this.channel, key, this.sender);
+		return new ForwardOptions(this.channel, key, this.sender, this.ack);
 	}
 
 	/**
@@ -63,7 +66,20 @@ public final class ForwardOptions {
 	 * from inside a handler uses that handler's name, and otherwise the calling thread's identity.
 	 */
 	public ForwardOptions sender(@Nullable String sender) {
-		return new ForwardOptions(this.channel, this.partitionKey, sender);
+		return new ForwardOptions(this.channel, this.partitionKey, sender, this.ack);
+	}
+
+	/**
+	 * Asks for acknowledgement: the sender keeps the message and retransmits it until the receiver
+	 * acknowledges, and the receiver delivers it once (see the README's delivery guarantees). Channels
+	 * configured with {@code ack} acknowledge every message.
+	 */
+	public ForwardOptions ack(boolean ack) {
+		return new ForwardOptions(this.channel, this.partitionKey, this.sender, ack);
+	}
+
+	public boolean ack() {
+		return this.ack;
 	}
 
 	public String channel() {
@@ -81,7 +97,7 @@ public final class ForwardOptions {
 	@Override
 	public String toString() {
 		return "ForwardOptions[channel=" + this.channel + ", partitionKey=" + this.partitionKey + ", sender="
-				+ this.sender + "]";
+				+ this.sender + ", ack=" + this.ack + "]";
 	}
 
 }

@@ -16,8 +16,9 @@ package dev.partisan.api;
  * @param receivedMessages frames received from the peer on this channel and lane
  * @param receivedBytes bytes received from the peer on this channel and lane
  * @param droppedMessages messages refused because the queue was full, or lost when the lane closed
+ * @param supersededMessages on a monotonic channel, queued messages replaced by newer ones
  */
 public record LaneStats(NodeId peer, String channel, int lane, boolean connected, long queuedMessages,
 		long queuedBytes, long sentMessages, long sentBytes, long receivedMessages, long receivedBytes,
-		long droppedMessages) {
+		long droppedMessages, long supersededMessages) {
 }

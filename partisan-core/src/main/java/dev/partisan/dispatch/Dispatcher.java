@@ -95,8 +95,11 @@ public final class Dispatcher implements AutoCloseable {
 		return (mailbox != null) ? mailbox.type : null;
 	}
 
-	/** Hands a delivery to its handler's mailbox; the delivery's payload is always released eventually. */
-	public void dispatch(Delivery delivery) {
+	/**
+	 * Hands a delivery to its handler's mailbox; the delivery's payload is always released eventually.
+	 * @return false when the handler's mailbox is full (the message was dropped)
+	 */
+	public boolean dispatch(Delivery delivery) {
 		String name = delivery.meta().destination();
 		Mailbox<?> mailbox = this.mailboxes.get(name);
 		if (mailbox == null) {
@@ -109,12 +112,14 @@ public final class Dispatcher implements AutoCloseable {
 				logger.warn("No handler named '{}' for message {} from {}; dropped (logged once per name)", name,
 						delivery.meta().messageId(), delivery.meta().sender());
 			}
-			return;
+			return true;
 		}
 		if (!mailbox.offer(delivery)) {
 			logger.warn("Mailbox of handler '{}' is full ({} messages); dropped message {} from {}", name,
 					this.mailboxCapacity, delivery.meta().messageId(), delivery.meta().sender());
+			return false;
 		}
+		return true;
 	}
 
 	/** Runs a task on the handler workers (e.g. decoding a reply off the event loop). */

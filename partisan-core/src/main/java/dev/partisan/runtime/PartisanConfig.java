@@ -73,6 +73,14 @@ public final class PartisanConfig {
 
 	private final @Nullable String clusterSecret;
 
+	private final Duration retransmitInterval;
+
+	private final int maxOutstandingAcks;
+
+	private final Duration dedupWindow;
+
+	private final Duration monotonicWindow;
+
 	private PartisanConfig(Builder b) {
 		this.node = new Node(NodeId.of(b.name), b.host, b.port, b.tag);
 		this.overlay = b.overlay;
@@ -111,6 +119,10 @@ public final class PartisanConfig {
 		this.allowedPackages = Set.copyOf(b.allowedPackages);
 		this.codecs = List.copyOf(b.codecs);
 		this.clusterSecret = b.clusterSecret;
+		this.retransmitInterval = positive("retransmit-interval", b.retransmitInterval);
+		this.maxOutstandingAcks = atLeast("max-outstanding-acks", b.maxOutstandingAcks, 1);
+		this.dedupWindow = positive("dedup-window", b.dedupWindow);
+		this.monotonicWindow = positive("monotonic-window", b.monotonicWindow);
 	}
 
 	private static Duration positive(String name, Duration value) {
@@ -205,11 +217,27 @@ public final class PartisanConfig {
 		return this.affinity;
 	}
 
+	public Duration retransmitInterval() {
+		return this.retransmitInterval;
+	}
+
+	public int maxOutstandingAcks() {
+		return this.maxOutstandingAcks;
+	}
+
+	public Duration dedupWindow() {
+		return this.dedupWindow;
+	}
+
+	public Duration monotonicWindow() {
+		return this.monotonicWindow;
+	}
+
 	TransportSettings transportSettings() {
 		return new TransportSettings(List.copyOf(this.channels.values()), this.affinity, this.maxFrameSize,
 				this.compressionThreshold, this.connectTimeout, this.reconnectMin, this.reconnectMax,
 				this.connectionRefreshInterval, this.connectionsPerRefresh, this.maxQueuedMessages,
-				this.maxQueuedBytes, this.listenBacklog, this.eventLoopThreads, this.clusterSecret);
+				this.maxQueuedBytes, this.listenBacklog, this.eventLoopThreads, this.clusterSecret, this.monotonicWindow);
 	}
 
 	/** Builds a {@link PartisanConfig}; every value has a default that suits a small local cluster. */
@@ -272,6 +300,14 @@ public final class PartisanConfig {
 		private final List<PayloadCodec> codecs = new ArrayList<>();
 
 		private @Nullable String clusterSecret;
+
+		private Duration retransmitInterval = Duration.ofSeconds(1);
+
+		private int maxOutstandingAcks = 10_000;
+
+		private Duration dedupWindow = Duration.ofMinutes(10);
+
+		private Duration monotonicWindow = Duration.ofSeconds(1);
 
 		private Builder(String name) {
 			this.name = name;
@@ -341,10 +377,52 @@ public final class PartisanConfig {
 		 * bandwidth on compressible data and costs CPU on the sender and receiver.
 		 */
 		public Builder channel(String name, int parallelism, boolean compression) {
-			if (ChannelSpec.CONTROL.equals(name)) {
-				throw new IllegalArgumentException("'" + name + "' is the internal control channel's name");
+			return channel(new ChannelSpec(name, parallelism, compression));
+		}
+
+		/**
+		 * Adds a channel with every option: {@code ack} acknowledges and retransmits every message on it;
+		 * {@code monotonic} lets a newer message for the same destination and key replace an older one
+		 * still queued (for state that only the latest value of matters, such as gossip of a CRDT).
+		 */
+		public Builder channel(ChannelSpec spec) {
+			if (ChannelSpec.CONTROL.equals(spec.name()) || ChannelSpec.IDENTIFY.equals(spec.name())) {
+				throw new IllegalArgumentException("'" + spec.name() + "' is an internal channel's name");
 			}
-			this.channels.put(name, new ChannelSpec(name, parallelism, compression));
+			if (ForwardOptions.DEFAULT_CHANNEL.equals(spec.name())) {
+				this.parallelism = spec.parallelism();
+			}
+			this.channels.put(spec.name(), spec);
+			return this;
+		}
+
+		/** How long an unacknowledged message waits before it is sent again. Default 1 s. */
+		public Builder retransmitInterval(Duration interval) {
+			this.retransmitInterval = interval;
+			return this;
+		}
+
+		/**
+		 * Acknowledged messages to one peer that may await acknowledgement at once; past it, sends fail with
+		 * OutstandingLimitException. Default 10,000.
+		 */
+		public Builder maxOutstandingAcks(int limit) {
+			this.maxOutstandingAcks = limit;
+			return this;
+		}
+
+		/**
+		 * How long a receiver remembers accepted acknowledged messages to drop their duplicates: longer than
+		 * any acknowledgement can be lost for. Default 10 min.
+		 */
+		public Builder dedupWindow(Duration window) {
+			this.dedupWindow = window;
+			return this;
+		}
+
+		/** On monotonic channels, at least one message per destination and key goes out per window. Default 1 s. */
+		public Builder monotonicWindow(Duration window) {
+			this.monotonicWindow = window;
 			return this;
 		}
 

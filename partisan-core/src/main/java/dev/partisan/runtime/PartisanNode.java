@@ -35,6 +35,9 @@ import dev.partisan.api.Registration;
 import dev.partisan.api.RemoteHandlerException;
 import dev.partisan.api.RequestHandler;
 import dev.partisan.api.UnknownNodeException;
+import dev.partisan.api.DeliveryStats;
+import dev.partisan.delivery.AckTracker;
+import dev.partisan.delivery.Deduplicator;
 import dev.partisan.dispatch.Delivery;
 import dev.partisan.dispatch.Dispatcher;
 import dev.partisan.interpose.Direction;
@@ -112,6 +115,10 @@ public final class PartisanNode implements Partisan {
 
 	private final Interposition interposition = new Interposition();
 
+	private final AckTracker acks;
+
+	private final Deduplicator dedup;
+
 	private final ScheduledExecutorService delays;
 
 	private volatile @Nullable FaultInjector faults;
@@ -143,6 +150,8 @@ public final class PartisanNode implements Partisan {
 			return thread;
 		});
 		this.tracker = new MemberTracker(config.node().id());
+		this.acks = new AckTracker(config.maxOutstandingAcks());
+		this.dedup = new Deduplicator(config.dedupWindow().toNanos(), 1_000_000);
 		this.delays = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "partisan-" + config.node().name() + "-delays");
 			thread.setDaemon(true);
@@ -202,6 +211,8 @@ public final class PartisanNode implements Partisan {
 		onControl(() -> created.start(new Context()));
 		long period = this.config.heartbeatInterval().toNanos();
 		this.control.scheduleWithFixedDelay(guard(this::heartbeat), period, period, TimeUnit.NANOSECONDS);
+		long retransmit = Math.max(1, this.config.retransmitInterval().toNanos() / 4);
+		this.control.scheduleWithFixedDelay(guard(this::retransmit), retransmit, retransmit, TimeUnit.NANOSECONDS);
 		logger.info("Partisan node {} started on {} with the {} overlay", this.local.id(), this.local.address(),
 				created.name());
 		return this;
@@ -226,6 +237,7 @@ public final class PartisanNode implements Partisan {
 		}
 		this.control.shutdownNow();
 		this.delays.shutdownNow();
+		this.acks.clear();
 		this.dispatcher.close();
 		this.fullConnectionWaiters.values()
 			.forEach((list) -> list.forEach((f) -> f.completeExceptionally(new PartisanException("Node closed"))));
@@ -360,6 +372,10 @@ public final class PartisanNode implements Partisan {
 		String channel = options.channel();
 		int flags = callFlag;
 		ChannelSpec spec = this.config.channels().get(channel);
+		boolean ack = options.ack() || (spec != null && spec.ack());
+		if (ack) {
+			flags |= FrameCodec.FLAG_ACK;
+		}
 		if (spec != null && spec.compression() && payload.readableBytes() >= this.config.compressionThreshold()) {
 			payload = Compression.deflate(payload, this.alloc);
 			flags |= FrameCodec.FLAG_COMPRESSED;
@@ -377,7 +393,24 @@ public final class PartisanNode implements Partisan {
 			frame.release();
 			throw new MessageTooLargeException(size, this.config.maxFrameSize());
 		}
-		transmit(FrameKind.DATA, node, channel, options.partitionKey(), identity, name, id, frame, payloadSize, null);
+		if (ack) {
+			try {
+				this.acks.track(id, node, channel, options.partitionKey(), identity, name, payloadSize, frame);
+			}
+			catch (RuntimeException ex) {
+				frame.release();
+				throw ex;
+			}
+		}
+		try {
+			transmit(FrameKind.DATA, node, channel, options.partitionKey(), identity, name, id, frame, payloadSize, null);
+		}
+		catch (RuntimeException ex) {
+			if (ack) {
+				this.acks.forget(id);
+			}
+			throw ex;
+		}
 	}
 
 	private void deliverLocally(String name, String channel, long id, PayloadCodec codec, Object message,
@@ -476,6 +509,53 @@ public final class PartisanNode implements Partisan {
 			}
 		}
 		transport().send(peer, channel, partitionKey, identity, destination, frame, written, notBefore);
+	}
+
+	/** Sends again every acknowledged message whose acknowledgement is overdue (control thread). */
+	private void retransmit() {
+		for (AckTracker.Outstanding entry : this.acks.overdue(this.config.retransmitInterval().toNanos())) {
+			try {
+				transmit(FrameKind.DATA, entry.peer, entry.channel, entry.partitionKey, entry.identity,
+						entry.destination, entry.id, entry.frameForResend(), entry.payloadSize, null);
+			}
+			catch (PartisanException ex) {
+				logger.debug("Retransmission of {} to {} not queued: {}", entry.id, entry.peer, ex.getMessage());
+			}
+		}
+	}
+
+	/** Receives an acknowledged message once; acknowledges it (again) whenever it arrives. */
+	private void onAcknowledgedData(Hello from, Frame frame, Delivery delivery) {
+		NodeId sender = from.node().id();
+		if (!this.dedup.firstTime(sender, from.incarnation(), frame.messageId())) {
+			delivery.payload().release();
+			sendAck(sender, frame.messageId());
+			return;
+		}
+		if (this.dispatcher.dispatch(delivery)) {
+			sendAck(sender, frame.messageId());
+		}
+		else {
+			this.dedup.forget(sender, from.incarnation(), frame.messageId());
+		}
+	}
+
+	private void sendAck(NodeId peer, long id) {
+		ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.ACK, 0, id, ChannelSpec.CONTROL, this.local.name(), "",
+				"", (byte) 0, "", Unpooled.EMPTY_BUFFER);
+		try {
+			transmit(FrameKind.ACK, peer, ChannelSpec.CONTROL, null, "", "", id, frame, 0, null);
+		}
+		catch (PartisanException ex) {
+			logger.debug("Acknowledgement of {} to {} not queued: {}", id, peer, ex.getMessage());
+		}
+	}
+
+	/** Acknowledgement, de-duplication and monotonic figures of this node. */
+	public DeliveryStats deliveryStats() {
+		long superseded = connectionTable().stream().mapToLong(LaneStats::supersededMessages).sum();
+		return new DeliveryStats(this.acks.outstanding(), this.acks.retransmits(), this.acks.acknowledged(),
+				this.dedup.duplicates(), superseded);
 	}
 
 	private void failCallsTo(NodeId node) {
@@ -709,10 +789,22 @@ public final class PartisanNode implements Partisan {
 
 		private void process(Hello from, Frame frame) {
 			switch (frame.kind()) {
-				case DATA -> dispatcher.dispatch(new Delivery(
-						new PartisanMessage(from.node().id(), frame.channel(), frame.destination(), frame.messageId()),
-						frame.codecId(), frame.payloadType(), frame.compressed(), frame.payload(),
-						(frame.flags() & FrameCodec.FLAG_CALL) != 0));
+				case DATA -> {
+					Delivery delivery = new Delivery(
+							new PartisanMessage(from.node().id(), frame.channel(), frame.destination(), frame.messageId()),
+							frame.codecId(), frame.payloadType(), frame.compressed(), frame.payload(),
+							(frame.flags() & FrameCodec.FLAG_CALL) != 0);
+					if ((frame.flags() & FrameCodec.FLAG_ACK) != 0) {
+						onAcknowledgedData(from, frame, delivery);
+					}
+					else {
+						dispatcher.dispatch(delivery);
+					}
+				}
+				case ACK -> {
+					frame.release();
+					acks.acknowledge(from.node().id(), frame.messageId());
+				}
 				case REPLY -> onReply(from.node().id(), frame.messageId(), frame.flags(), frame.codecId(),
 						frame.payloadType(), frame.payload());
 				case CONTROL -> onControlFrame(from, frame);

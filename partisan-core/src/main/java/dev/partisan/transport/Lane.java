@@ -40,7 +40,37 @@ final class Lane {
 
 	}
 
-	private record Outbound(ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
+	/** A queued frame. On monotonic lanes it may be superseded while it waits. */
+	private static final class Outbound {
+
+		static final int QUEUED = 0;
+
+		static final int TAKEN = 1;
+
+		static final int SUPERSEDED = 2;
+
+		final ByteBuf frame;
+
+		final @Nullable CompletableFuture<Void> written;
+
+		final long notBeforeNanos;
+
+		final @Nullable String supersedeKey;
+
+		/** Guaranteed to go out: the first of its key in its monotonic window. */
+		final boolean kept;
+
+		final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(QUEUED);
+
+		Outbound(ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos,
+				@Nullable String supersedeKey, boolean kept) {
+			this.frame = frame;
+			this.written = written;
+			this.notBeforeNanos = notBeforeNanos;
+			this.supersedeKey = supersedeKey;
+			this.kept = kept;
+		}
+
 	}
 
 	final PeerLanes peer;
@@ -63,6 +93,15 @@ final class Lane {
 
 	private final LongAdder dropped = new LongAdder();
 
+	private final LongAdder superseded = new LongAdder();
+
+	private final boolean monotonic;
+
+	/** Monotonic lanes: the newest queued message per key, and when a message of each key was last kept. */
+	private final java.util.Map<String, Outbound> latest = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private final java.util.Map<String, Long> keptAt = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
 	/** When a delayed drain is due (0 when none is scheduled); touched on the event loop only. */
@@ -76,11 +115,16 @@ final class Lane {
 
 	private int failures;
 
-	Lane(PeerLanes peer, String channel, int index, TransportSettings settings) {
+	Lane(PeerLanes peer, String channel, int index, TransportSettings settings, boolean monotonic) {
 		this.peer = peer;
 		this.channel = channel;
 		this.index = index;
 		this.settings = settings;
+		this.monotonic = monotonic;
+	}
+
+	boolean monotonic() {
+		return this.monotonic;
 	}
 
 	State state() {
@@ -153,7 +197,8 @@ final class Lane {
 	 * Queues a complete frame. The frame is consumed whatever happens.
 	 * @throws QueueFullException when the queue is at its bound
 	 */
-	void enqueue(ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
+	void enqueue(ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos,
+			@Nullable String supersedeKey) {
 		int size = frame.readableBytes();
 		if (this.state == State.CLOSED) {
 			frame.release();
@@ -173,8 +218,37 @@ final class Lane {
 					+ this.settings.maxQueuedMessages() + ", partisan.max-queued-bytes="
 					+ this.settings.maxQueuedBytes() + ")");
 		}
-		this.queue.add(new Outbound(frame, written, notBeforeNanos));
+		Outbound entry;
+		if (this.monotonic && supersedeKey != null) {
+			entry = new Outbound(frame, written, notBeforeNanos, supersedeKey, keepThisOne(supersedeKey));
+			Outbound previous = this.latest.put(supersedeKey, entry);
+			if (previous != null && !previous.kept && previous.state.compareAndSet(Outbound.QUEUED, Outbound.SUPERSEDED)) {
+				// The newer message replaces it; the drain skips it (and releases it) when it reaches it.
+				this.queuedMessages.decrementAndGet();
+				this.queuedBytes.addAndGet(-previous.frame.readableBytes());
+				this.superseded.increment();
+				if (previous.written != null) {
+					previous.written.complete(null);
+				}
+			}
+		}
+		else {
+			entry = new Outbound(frame, written, notBeforeNanos, null, true);
+		}
+		this.queue.add(entry);
 		scheduleDrain();
+	}
+
+	/** Whether the message of this key enqueued now is the one kept for the current monotonic window. */
+	private boolean keepThisOne(String key) {
+		long now = System.nanoTime();
+		long window = this.settings.monotonicWindow().toNanos();
+		Long last = this.keptAt.get(key);
+		if (last == null || now - last >= window) {
+			this.keptAt.put(key, now);
+			return true;
+		}
+		return false;
 	}
 
 	void scheduleDrain() {
@@ -201,6 +275,13 @@ final class Lane {
 					break;
 				}
 				Outbound next = this.queue.poll();
+				if (!next.state.compareAndSet(Outbound.QUEUED, Outbound.TAKEN)) {
+					next.frame.release();
+					continue;
+				}
+				if (next.supersedeKey != null) {
+					this.latest.remove(next.supersedeKey, next);
+				}
 				int size = next.frame.readableBytes();
 				this.queuedMessages.decrementAndGet();
 				this.queuedBytes.addAndGet(-size);
@@ -258,6 +339,10 @@ final class Lane {
 		}
 		Outbound next;
 		while ((next = this.queue.poll()) != null) {
+			if (!next.state.compareAndSet(Outbound.QUEUED, Outbound.TAKEN)) {
+				next.frame.release();
+				continue;
+			}
 			this.queuedMessages.decrementAndGet();
 			this.queuedBytes.addAndGet(-next.frame.readableBytes());
 			next.frame.release();
@@ -271,7 +356,7 @@ final class Lane {
 	LaneStats stats(long receivedMessages, long receivedBytes) {
 		return new LaneStats(this.peer.id(), this.channel, this.index, isOpen(), this.queuedMessages.get(),
 				this.queuedBytes.get(), this.sentMessages.sum(), this.sentBytes.sum(), receivedMessages,
-				receivedBytes, this.dropped.sum());
+				receivedBytes, this.dropped.sum(), this.superseded.sum());
 	}
 
 	String describe() {

@@ -23,14 +23,14 @@ final class PeerLanes {
 
 	PeerLanes(Node node, TransportSettings settings) {
 		this.node = node;
-		this.control = new Lane(this, ChannelSpec.CONTROL, 0, settings);
+		this.control = new Lane(this, ChannelSpec.CONTROL, 0, settings, false);
 		Map<String, Lane[]> byName = new LinkedHashMap<>();
 		List<Lane> order = new ArrayList<>();
 		order.add(this.control);
 		for (ChannelSpec spec : settings.channels()) {
 			Lane[] lanes = new Lane[spec.parallelism()];
 			for (int i = 0; i < lanes.length; i++) {
-				lanes[i] = new Lane(this, spec.name(), i, settings);
+				lanes[i] = new Lane(this, spec.name(), i, settings, spec.monotonic());
 				order.add(lanes[i]);
 			}
 			byName.put(spec.name(), lanes);

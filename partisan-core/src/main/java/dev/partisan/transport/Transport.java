@@ -217,7 +217,7 @@ public final class Transport implements AutoCloseable {
 			throw new UnknownNodeException(peer);
 		}
 		if (ChannelSpec.CONTROL.equals(channel)) {
-			lanes.control().enqueue(frame, written, notBeforeNanos);
+			lanes.control().enqueue(frame, written, notBeforeNanos, null);
 			return;
 		}
 		Lane[] channelLanes = lanes.lanes(channel);
@@ -230,7 +230,9 @@ public final class Transport implements AutoCloseable {
 		}
 		int index = LaneSelector.select(channelLanes.length, partitionKey, senderIdentity, destination,
 				this.settings.affinity(), this.roundRobin.getAndIncrement());
-		channelLanes[index].enqueue(frame, written, notBeforeNanos);
+		Lane lane = channelLanes[index];
+		String supersedeKey = lane.monotonic() ? destination + '\u0000' + partitionKey : null;
+		lane.enqueue(frame, written, notBeforeNanos, supersedeKey);
 	}
 
 	/** A snapshot of the connection table. */

@@ -22,11 +22,12 @@ import org.jspecify.annotations.Nullable;
  * @param listenBacklog the server's accept backlog
  * @param eventLoopThreads the number of Netty event-loop threads
  * @param clusterSecret the shared secret that every hello must prove, or {@code null}
+ * @param monotonicWindow on monotonic channels, the period in which at least one message per key goes out
  */
 public record TransportSettings(List<ChannelSpec> channels, boolean affinity, int maxFrameSize,
 		int compressionThreshold, Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
 		Duration refreshInterval, int connectionsPerRefresh, int maxQueuedMessages, long maxQueuedBytes,
-		int listenBacklog, int eventLoopThreads, @Nullable String clusterSecret) {
+		int listenBacklog, int eventLoopThreads, @Nullable String clusterSecret, Duration monotonicWindow) {
 
 	public TransportSettings {
 		channels = List.copyOf(channels);

@@ -12,7 +12,9 @@ public enum FrameKind {
 	/** Liveness, on the control channel; carries no payload. */
 	HEARTBEAT(4),
 	/** The answer to a call; its message id is the call's. */
-	REPLY(5);
+	REPLY(5),
+	/** Confirms receipt of an acknowledged message; its message id is that message's. */
+	ACK(6);
 
 	private static final FrameKind[] BY_CODE = new FrameKind[16];
 

@@ -52,14 +52,15 @@ public class PartisanChannelsEndpoint {
 				.computeIfAbsent(row.channel(), (c) -> new ArrayList<>())
 				.add(new LaneDescriptor(row.lane(), row.connected(), row.queuedMessages(), row.queuedBytes(),
 						row.sentMessages(), row.sentBytes(), row.receivedMessages(), row.receivedBytes(),
-						row.droppedMessages()));
+						row.droppedMessages(), row.supersededMessages()));
 		}
 		return peers;
 	}
 
 	/** One lane of a channel to a peer; see {@link LaneStats} for each figure. */
 	public record LaneDescriptor(int lane, boolean connected, long queuedMessages, long queuedBytes,
-			long sentMessages, long sentBytes, long receivedMessages, long receivedBytes, long droppedMessages) {
+			long sentMessages, long sentBytes, long receivedMessages, long receivedBytes, long droppedMessages,
+			long supersededMessages) {
 	}
 
 }

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * depth)</li>
  * <li>{@code partisan.lane.sent.messages}, {@code partisan.lane.sent.bytes},
  * {@code partisan.lane.received.messages}, {@code partisan.lane.received.bytes},
- * {@code partisan.lane.dropped} (counters)</li>
+ * {@code partisan.lane.dropped}, {@code partisan.lane.superseded} (counters)</li>
  * </ul>
  * and {@code partisan.members} (gauge: up members, this node included). Lanes appear as peers are
  * connected; meters of a peer that is gone read 0. Values come from one connection-table snapshot taken
@@ -95,6 +95,8 @@ public class PartisanMeters implements MeterBinder {
 				LaneStats::receivedBytes);
 		counter(target, "partisan.lane.dropped", "Messages refused by a full queue or lost with a closed lane", tags,
 				key, LaneStats::droppedMessages);
+		counter(target, "partisan.lane.superseded", "Queued messages of a monotonic channel replaced by newer ones",
+				tags, key, LaneStats::supersededMessages);
 	}
 
 	private void gauge(MeterRegistry target, String name, String description, Tags tags, String key,

@@ -57,7 +57,8 @@ final class PartisanConfigMapper {
 				throw new InvalidPartisanPropertyException("partisan.channels", name,
 						"a channel name other than the internal '" + ChannelSpec.CONTROL + "' and '" + ChannelSpec.IDENTIFY + "'");
 			}
-			b.channel(name, lanes, channel.isCompression());
+			b.channel(new dev.partisan.transport.ChannelSpec(name, lanes, channel.isCompression(), channel.isAck(),
+					channel.isMonotonic()));
 		});
 		b.heartbeatInterval(p.getHeartbeatInterval())
 			.failureTimeout(p.getFailureTimeout())
@@ -70,7 +71,11 @@ final class PartisanConfigMapper {
 			.connectionRefresh(p.getConnectionRefreshInterval(), p.getConnectionsPerRefresh())
 			.maxQueued(p.getMaxQueuedMessages(), p.getMaxQueuedBytes().toBytes())
 			.mailboxCapacity(p.getMailboxCapacity())
-			.clusterSecret(p.getClusterSecret());
+			.clusterSecret(p.getClusterSecret())
+			.retransmitInterval(p.getRetransmitInterval())
+			.maxOutstandingAcks(p.getMaxOutstandingAcks())
+			.dedupWindow(p.getDedupWindow())
+			.monotonicWindow(p.getMonotonicWindow());
 		if (p.getEventLoopThreads() > 0) {
 			b.eventLoopThreads(p.getEventLoopThreads());
 		}

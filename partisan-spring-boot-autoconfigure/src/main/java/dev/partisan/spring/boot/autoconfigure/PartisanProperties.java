@@ -164,6 +164,26 @@ public class PartisanProperties {
 	 */
 	private Duration callTimeout = Duration.ofSeconds(5);
 
+	/**
+	 * How long an acknowledged message waits for its acknowledgement before it is sent again.
+	 */
+	private Duration retransmitInterval = Duration.ofSeconds(1);
+
+	/**
+	 * Acknowledged messages to one peer that may await acknowledgement at once; past it sends fail.
+	 */
+	private int maxOutstandingAcks = 10_000;
+
+	/**
+	 * How long a receiver remembers accepted acknowledged messages to drop their duplicates.
+	 */
+	private Duration dedupWindow = Duration.ofMinutes(10);
+
+	/**
+	 * On monotonic channels, at least one message per destination and key goes out per window.
+	 */
+	private Duration monotonicWindow = Duration.ofSeconds(1);
+
 	private final Discovery discovery = new Discovery();
 
 	public boolean isEnabled() {
@@ -390,6 +410,38 @@ public class PartisanProperties {
 		return this.discovery;
 	}
 
+	public Duration getRetransmitInterval() {
+		return this.retransmitInterval;
+	}
+
+	public void setRetransmitInterval(Duration retransmitInterval) {
+		this.retransmitInterval = retransmitInterval;
+	}
+
+	public int getMaxOutstandingAcks() {
+		return this.maxOutstandingAcks;
+	}
+
+	public void setMaxOutstandingAcks(int maxOutstandingAcks) {
+		this.maxOutstandingAcks = maxOutstandingAcks;
+	}
+
+	public Duration getDedupWindow() {
+		return this.dedupWindow;
+	}
+
+	public void setDedupWindow(Duration dedupWindow) {
+		this.dedupWindow = dedupWindow;
+	}
+
+	public Duration getMonotonicWindow() {
+		return this.monotonicWindow;
+	}
+
+	public void setMonotonicWindow(Duration monotonicWindow) {
+		this.monotonicWindow = monotonicWindow;
+	}
+
 	/** This node's identity and address. */
 	public static class NodeSettings {
 
@@ -459,6 +511,33 @@ public class PartisanProperties {
 		 * Whether payloads from the compression threshold up are deflated: bandwidth for CPU.
 		 */
 		private boolean compression;
+
+		/**
+		 * Whether every message on this channel is acknowledged and retransmitted until it is.
+		 */
+		private boolean ack;
+
+		/**
+		 * Whether a newer message for the same destination and key replaces an older one still queued
+		 * (for state of which only the latest value matters).
+		 */
+		private boolean monotonic;
+
+		public boolean isAck() {
+			return this.ack;
+		}
+
+		public void setAck(boolean ack) {
+			this.ack = ack;
+		}
+
+		public boolean isMonotonic() {
+			return this.monotonic;
+		}
+
+		public void setMonotonic(boolean monotonic) {
+			this.monotonic = monotonic;
+		}
 
 		public @Nullable Integer getParallelism() {
 			return this.parallelism;
