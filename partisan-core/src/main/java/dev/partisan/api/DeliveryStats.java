@@ -8,7 +8,8 @@ package dev.partisan.api;
  * @param acknowledged acknowledgements received
  * @param duplicatesDropped received duplicates of acknowledged messages, not delivered again
  * @param superseded queued messages of monotonic channels replaced by newer ones
+ * @param causallyHeld received causal messages waiting for their predecessors
  */
 public record DeliveryStats(int outstandingAcks, long retransmits, long acknowledged, long duplicatesDropped,
-		long superseded) {
+		long superseded, int causallyHeld) {
 }

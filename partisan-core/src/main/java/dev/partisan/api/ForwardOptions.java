@@ -18,7 +18,7 @@ public final class ForwardOptions {
 	/** The name of the channel every node has and that messages without a channel use. */
 	public static final String DEFAULT_CHANNEL = "default";
 
-	private static final ForwardOptions DEFAULTS = new ForwardOptions(DEFAULT_CHANNEL, null, null, false);
+	private static final ForwardOptions DEFAULTS = new ForwardOptions(DEFAULT_CHANNEL, null, null, false, null);
 
 	private final String channel;
 
@@ -28,11 +28,15 @@ public final class ForwardOptions {
 
 	private final boolean ack;
 
-	private ForwardOptions(String channel, @Nullable Object partitionKey, @Nullable String sender, boolean ack) {
+	private final @Nullable String causalLabel;
+
+	private ForwardOptions(String channel, @Nullable Object partitionKey, @Nullable String sender, boolean ack,
+			@Nullable String causalLabel) {
 		this.channel = channel;
 		this.partitionKey = partitionKey;
 		this.sender = sender;
 		this.ack = ack;
+		this.causalLabel = causalLabel;
 	}
 
 	/** The default channel, no partition key, the sender identity taken from the calling context. */
@@ -50,7 +54,7 @@ public final class ForwardOptions {
 		if (channel.isBlank()) {
 			throw new IllegalArgumentException("A channel name must not be blank");
 		}
-		return new ForwardOptions(channel, this.partitionKey, this.sender, this.ack);
+		return new ForwardOptions(channel, this.partitionKey, this.sender, this.ack, this.causalLabel);
 	}
 
 	/**
@@ -58,7 +62,7 @@ public final class ForwardOptions {
 	 * papers' partition-based affinity, e.g. a vnode's partition index).
 	 */
 	public ForwardOptions partitionKey(@Nullable Object key) {
-		return new ForwardOptions(this.channel, key, this.sender, this.ack);
+		return new ForwardOptions(this.channel, key, this.sender, this.ack, this.causalLabel);
 	}
 
 	/**
@@ -66,7 +70,7 @@ public final class ForwardOptions {
 	 * from inside a handler uses that handler's name, and otherwise the calling thread's identity.
 	 */
 	public ForwardOptions sender(@Nullable String sender) {
-		return new ForwardOptions(this.channel, this.partitionKey, sender, this.ack);
+		return new ForwardOptions(this.channel, this.partitionKey, sender, this.ack, this.causalLabel);
 	}
 
 	/**
@@ -75,11 +79,25 @@ public final class ForwardOptions {
 	 * configured with {@code ack} acknowledge every message.
 	 */
 	public ForwardOptions ack(boolean ack) {
-		return new ForwardOptions(this.channel, this.partitionKey, this.sender, ack);
+		return new ForwardOptions(this.channel, this.partitionKey, this.sender, ack, this.causalLabel);
 	}
 
 	public boolean ack() {
-		return this.ack;
+		return this.ack || this.causalLabel != null;
+	}
+
+	/**
+	 * Delivers in causal order with the other messages of this label: a receiver holds a message back
+	 * until every message sent to it that causally precedes it (with this label, from any node) has been
+	 * delivered. Implies {@link #ack(boolean) acknowledgement}, since a lost predecessor would hold its
+	 * successors forever.
+	 */
+	public ForwardOptions causalLabel(@Nullable String label) {
+		return new ForwardOptions(this.channel, this.partitionKey, this.sender, this.ack, label);
+	}
+
+	public @Nullable String causalLabel() {
+		return this.causalLabel;
 	}
 
 	public String channel() {
@@ -97,7 +115,7 @@ public final class ForwardOptions {
 	@Override
 	public String toString() {
 		return "ForwardOptions[channel=" + this.channel + ", partitionKey=" + this.partitionKey + ", sender="
-				+ this.sender + ", ack=" + this.ack + "]";
+				+ this.sender + ", ack=" + this.ack + ", causalLabel=" + this.causalLabel + "]";
 	}
 
 }

@@ -37,6 +37,7 @@ import dev.partisan.api.RequestHandler;
 import dev.partisan.api.UnknownNodeException;
 import dev.partisan.api.DeliveryStats;
 import dev.partisan.delivery.AckTracker;
+import dev.partisan.delivery.CausalOrder;
 import dev.partisan.delivery.Deduplicator;
 import dev.partisan.dispatch.Delivery;
 import dev.partisan.dispatch.Dispatcher;
@@ -119,6 +120,8 @@ public final class PartisanNode implements Partisan {
 
 	private final Deduplicator dedup;
 
+	private final CausalOrder causal;
+
 	private final ScheduledExecutorService delays;
 
 	private volatile @Nullable FaultInjector faults;
@@ -152,6 +155,7 @@ public final class PartisanNode implements Partisan {
 		this.tracker = new MemberTracker(config.node().id());
 		this.acks = new AckTracker(config.maxOutstandingAcks());
 		this.dedup = new Deduplicator(config.dedupWindow().toNanos(), 1_000_000);
+		this.causal = new CausalOrder(config.node().id(), config.mailboxCapacity());
 		this.delays = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "partisan-" + config.node().name() + "-delays");
 			thread.setDaemon(true);
@@ -381,8 +385,21 @@ public final class PartisanNode implements Partisan {
 			flags |= FrameCodec.FLAG_COMPRESSED;
 		}
 		if (node.equals(this.local.id())) {
-			deliverLocally(name, channel, id, codec, message, payload, flags);
+			deliverLocally(name, channel, id, codec, message, payload, flags & ~FrameCodec.FLAG_ACK);
 			return;
+		}
+		String label = options.causalLabel();
+		if (label != null) {
+			if (!transport().hasPeer(node)) {
+				payload.release();
+				throw new UnknownNodeException(node);
+			}
+			ByteBuf stamped = this.alloc.buffer(64 + payload.readableBytes());
+			this.causal.stamp(label, node, stamped);
+			stamped.writeBytes(payload);
+			payload.release();
+			payload = stamped;
+			flags |= FrameCodec.FLAG_CAUSAL;
 		}
 		String identity = senderIdentity(options);
 		int payloadSize = payload.readableBytes();
@@ -532,12 +549,39 @@ public final class PartisanNode implements Partisan {
 			sendAck(sender, frame.messageId());
 			return;
 		}
-		if (this.dispatcher.dispatch(delivery)) {
+		boolean accepted;
+		if ((frame.flags() & FrameCodec.FLAG_CAUSAL) != 0) {
+			accepted = offerCausally(sender, delivery);
+		}
+		else {
+			accepted = this.dispatcher.dispatch(delivery);
+		}
+		if (accepted) {
 			sendAck(sender, frame.messageId());
 		}
 		else {
 			this.dedup.forget(sender, from.incarnation(), frame.messageId());
 		}
+	}
+
+	/** Holds a causal message until its predecessors are delivered; false when the label's buffer is full. */
+	private boolean offerCausally(NodeId sender, Delivery delivery) {
+		CausalOrder.Header header;
+		try {
+			header = CausalOrder.readHeader(delivery.payload());
+		}
+		catch (IndexOutOfBoundsException | IllegalArgumentException ex) {
+			logger.warn("Dropped a causal message from {} with a malformed causal header", sender);
+			delivery.payload().release();
+			return true;
+		}
+		boolean taken = this.causal.offer(sender, header, () -> this.dispatcher.dispatch(delivery));
+		if (!taken) {
+			logger.warn("Causal buffer of label '{}' is full; message {} from {} will be retransmitted", header.label(),
+					delivery.meta().messageId(), sender);
+			delivery.payload().release();
+		}
+		return taken;
 	}
 
 	private void sendAck(NodeId peer, long id) {
@@ -555,7 +599,7 @@ public final class PartisanNode implements Partisan {
 	public DeliveryStats deliveryStats() {
 		long superseded = connectionTable().stream().mapToLong(LaneStats::supersededMessages).sum();
 		return new DeliveryStats(this.acks.outstanding(), this.acks.retransmits(), this.acks.acknowledged(),
-				this.dedup.duplicates(), superseded);
+				this.dedup.duplicates(), superseded, this.causal.held());
 	}
 
 	private void failCallsTo(NodeId node) {

@@ -170,6 +170,10 @@ public final class Transport implements AutoCloseable {
 		}
 	}
 
+	public boolean hasPeer(NodeId peer) {
+		return this.peers.containsKey(peer);
+	}
+
 	public Set<NodeId> peers() {
 		return Set.copyOf(this.peers.keySet());
 	}

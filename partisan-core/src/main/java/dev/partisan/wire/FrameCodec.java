@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
  * <pre>
  * u8  version        (1)
  * u8  kind           (FrameKind code)
- * u16 flags          (1: payload compressed, 2: call, 4: error reply, 8: empty reply, 16: acknowledge)
+ * u16 flags          (1: payload compressed, 2: call, 4: error reply, 8: empty reply, 16: acknowledge, 32: causal)
  * i64 message id
  * u8  len, channel           (UTF-8)
  * u8  len, sender node name  (UTF-8)
@@ -43,6 +43,9 @@ public final class FrameCodec {
 
 	/** On DATA: the receiver acknowledges it; the sender retransmits until it does. */
 	public static final int FLAG_ACK = 16;
+
+	/** On DATA: the payload starts with a causal header (label and matrix stamp). */
+	public static final int FLAG_CAUSAL = 32;
 
 	private FrameCodec() {
 	}
