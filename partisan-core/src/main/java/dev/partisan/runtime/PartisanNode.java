@@ -212,7 +212,15 @@ public final class PartisanNode implements Partisan {
 		this.transport = started;
 		this.overlay = created;
 		this.state = State.STARTED;
-		onControl(() -> created.start(new Context()));
+		// The overlay starts before start() returns, so a static node can send to its members at once.
+		try {
+			this.control.submit(() -> created.start(new Context())).get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			close();
+			throw new PartisanException("The " + created.name() + " overlay of node " + this.local.id()
+					+ " did not start: " + rootMessage(ex), ex);
+		}
 		long period = this.config.heartbeatInterval().toNanos();
 		this.control.scheduleWithFixedDelay(guard(this::heartbeat), period, period, TimeUnit.NANOSECONDS);
 		long retransmit = Math.max(1, this.config.retransmitInterval().toNanos() / 4);
