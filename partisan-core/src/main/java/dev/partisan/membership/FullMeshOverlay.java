@@ -17,7 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every node connects to every other. The membership is a {@link MemberSet} CRDT: a node pushes its state
+ * Every node connects to every other — or, with a {@link Reach} other than {@link Reach#ALL}, to the
+ * nodes the reach allows (the client-server overlay is this overlay with client-server reach). The
+ * membership is a {@link MemberSet} CRDT: a node pushes its state
  * to every member whenever it changes and to all connected members every gossip interval, and answers a
  * state that differs from its own with its own, so all replicas converge. A leave is a removal in the
  * CRDT, so it sticks; a node that finds itself removed resets to a cluster of one.
@@ -36,7 +38,28 @@ public final class FullMeshOverlay implements Overlay {
 	public record LeaveRequest(String reason) implements ControlMessage {
 	}
 
+	/** Which members a node connects to (and lists as its members). */
+	@FunctionalInterface
+	public interface Reach {
+
+		/** Everyone connects to everyone. */
+		Reach ALL = (self, other) -> true;
+
+		boolean connects(Node self, Node other);
+
+	}
+
+	private final String name;
+
+	private final Reach reach;
+
 	private final Duration gossipInterval;
+
+	/** The members this node may route through, for {@link #nextHop}; read from any thread. */
+	private volatile java.util.List<Node> connectedSnapshot = List.of();
+
+	/** The members this node knows but does not connect to (reached through a relay); read from any thread. */
+	private volatile Set<NodeId> relayedSnapshot = Set.of();
 
 	private final MemberSet state = new MemberSet();
 
@@ -45,12 +68,18 @@ public final class FullMeshOverlay implements Overlay {
 	private @Nullable OverlayContext context;
 
 	public FullMeshOverlay(Duration gossipInterval) {
+		this(NAME, gossipInterval, Reach.ALL);
+	}
+
+	public FullMeshOverlay(String name, Duration gossipInterval, Reach reach) {
+		this.name = name;
 		this.gossipInterval = gossipInterval;
+		this.reach = reach;
 	}
 
 	@Override
 	public String name() {
-		return NAME;
+		return this.name;
 	}
 
 	@Override
@@ -149,7 +178,28 @@ public final class FullMeshOverlay implements Overlay {
 
 	@Override
 	public Set<Node> members() {
-		return this.state.alive();
+		Node self = ctx().localNode();
+		Set<Node> alive = this.state.alive();
+		alive.removeIf((node) -> !node.id().equals(self.id()) && !this.reach.connects(self, node));
+		return alive;
+	}
+
+	/**
+	 * A member this node does not connect to is reached through one it does (a client through a server):
+	 * the first such member whose control connection is open.
+	 */
+	@Override
+	public @Nullable NodeId nextHop(NodeId destination) {
+		OverlayContext ctx = this.context;
+		if (ctx == null || !this.relayedSnapshot.contains(destination)) {
+			return null;
+		}
+		for (Node candidate : this.connectedSnapshot) {
+			if (!candidate.id().equals(destination) && ctx.isConnected(candidate.id())) {
+				return candidate.id();
+			}
+		}
+		return null;
 	}
 
 	@Override
@@ -198,22 +248,32 @@ public final class FullMeshOverlay implements Overlay {
 			}
 		}
 		this.state.resetTo(ctx.localNode(), version);
+		applyConnections();
 		ctx.membersChanged();
 	}
 
 	private void applyConnections() {
 		OverlayContext ctx = ctx();
+		Node self = ctx.localNode();
 		for (MemberEntry entry : this.state.entries()) {
-			if (entry.node().id().equals(ctx.localNode().id())) {
+			if (entry.node().id().equals(self.id())) {
 				continue;
 			}
-			if (entry.removed()) {
-				ctx.disconnect(entry.node().id());
+			if (entry.removed() || !this.reach.connects(self, entry.node())) {
+				if (!this.pendingJoins.containsKey(entry.node().id())) {
+					ctx.disconnect(entry.node().id());
+				}
 			}
 			else {
 				ctx.connect(entry.node());
 			}
 		}
+		this.connectedSnapshot = others().stream().sorted(java.util.Comparator.comparing(Node::name)).toList();
+		this.relayedSnapshot = this.state.alive()
+			.stream()
+			.filter((node) -> !node.id().equals(self.id()) && !this.reach.connects(self, node))
+			.map(Node::id)
+			.collect(java.util.stream.Collectors.toUnmodifiableSet());
 	}
 
 	private void completeJoins() {
@@ -227,9 +287,13 @@ public final class FullMeshOverlay implements Overlay {
 		});
 	}
 
+	/** The members this node connects to, itself excluded. */
 	private List<Node> others() {
-		NodeId self = ctx().localNode().id();
-		return this.state.alive().stream().filter((node) -> !node.id().equals(self)).toList();
+		Node self = ctx().localNode();
+		return this.state.alive()
+			.stream()
+			.filter((node) -> !node.id().equals(self.id()) && this.reach.connects(self, node))
+			.toList();
 	}
 
 	private void pushToAll() {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A membership and connection strategy: the papers' peer service manager. The node calls every method on
@@ -33,6 +34,15 @@ public interface Overlay {
 
 	/** The members as this overlay knows them, this node included. */
 	Set<Node> members();
+
+	/**
+	 * The member through which to reach {@code destination} when this node has no connection to it (a
+	 * client reaching another client through a server), or {@code null} when there is none. Called from
+	 * any thread: answer from a snapshot.
+	 */
+	default @Nullable NodeId nextHop(NodeId destination) {
+		return null;
+	}
 
 	/** The control messages this overlay sends, by wire type name. */
 	Map<String, Class<? extends ControlMessage>> controlMessageTypes();

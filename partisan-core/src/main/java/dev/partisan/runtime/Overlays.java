@@ -2,6 +2,7 @@ package dev.partisan.runtime;
 
 import java.util.List;
 
+import dev.partisan.membership.ClientServerReach;
 import dev.partisan.membership.FullMeshOverlay;
 import dev.partisan.membership.StaticOverlay;
 
@@ -9,13 +10,18 @@ import dev.partisan.membership.StaticOverlay;
 public final class Overlays {
 
 	/** The names {@link #byName} accepts. */
-	public static final List<String> NAMES = List.of(StaticOverlay.NAME, FullMeshOverlay.NAME);
+	public static final List<String> NAMES = List.of(StaticOverlay.NAME, FullMeshOverlay.NAME, ClientServerReach.NAME);
 
 	private Overlays() {
 	}
 
 	public static OverlayFactory fullMesh() {
 		return (config) -> new FullMeshOverlay(config.gossipInterval());
+	}
+
+	/** Clients connect only to servers; client-to-client messages are relayed by a server. */
+	public static OverlayFactory clientServer() {
+		return (config) -> ClientServerReach.overlay(config.node(), config.gossipInterval());
 	}
 
 	public static OverlayFactory staticMembers() {
@@ -30,6 +36,7 @@ public final class Overlays {
 		return switch (name) {
 			case StaticOverlay.NAME -> staticMembers();
 			case FullMeshOverlay.NAME -> fullMesh();
+			case ClientServerReach.NAME -> clientServer();
 			default -> throw new IllegalArgumentException(
 					"Unknown overlay '" + name + "'; the built-in overlays are " + NAMES);
 		};

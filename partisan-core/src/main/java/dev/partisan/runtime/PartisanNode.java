@@ -82,6 +82,9 @@ public final class PartisanNode implements Partisan {
 
 	private static final String NO_VALUE = "";
 
+	/** How many hops a relayed message may take before it is dropped (the Erlang original's relay TTL). */
+	private static final int RELAY_TTL = 5;
+
 	private enum State {
 
 		NEW, STARTED, CLOSED
@@ -516,6 +519,29 @@ public final class PartisanNode implements Partisan {
 	 */
 	private void transmit(FrameKind kind, NodeId peer, String channel, @Nullable Object partitionKey, String identity,
 			String destination, long id, ByteBuf frame, int payloadSize, @Nullable CompletableFuture<Void> written) {
+		if (!transport().hasPeer(peer)) {
+			// No connection of our own (a client reaching a client): wrap it for a member that can relay it.
+			NodeId hop = overlay().nextHop(peer);
+			if (hop == null) {
+				frame.release();
+				throw new UnknownNodeException(peer);
+			}
+			ByteBuf relayPayload = this.alloc.directBuffer(9 + frame.readableBytes());
+			relayPayload.writeByte(RELAY_TTL).writeLong(this.incarnation);
+			relayPayload.writeBytes(frame, frame.readerIndex() + FrameCodec.LENGTH_FIELD_SIZE,
+					frame.readableBytes() - FrameCodec.LENGTH_FIELD_SIZE);
+			frame.release();
+			int relaySize = relayPayload.readableBytes();
+			ByteBuf relay = FrameCodec.encode(this.alloc, FrameKind.RELAY, 0, id, channel, this.local.name(), identity,
+					peer.name(), (byte) 0, "", relayPayload);
+			egress(FrameKind.RELAY, hop, channel, partitionKey, identity, peer.name(), id, relay, relaySize, written);
+			return;
+		}
+		egress(kind, peer, channel, partitionKey, identity, destination, id, frame, payloadSize, written);
+	}
+
+	private void egress(FrameKind kind, NodeId peer, String channel, @Nullable Object partitionKey, String identity,
+			String destination, long id, ByteBuf frame, int payloadSize, @Nullable CompletableFuture<Void> written) {
 		long notBefore = 0;
 		if (!this.interposition.isEmpty()) {
 			MessageEvent event = new MessageEvent(Direction.EGRESS, this.local.id(), peer, kind.name(), channel,
@@ -534,6 +560,48 @@ public final class PartisanNode implements Partisan {
 			}
 		}
 		transport().send(peer, channel, partitionKey, identity, destination, frame, written, notBefore);
+	}
+
+	/**
+	 * A relayed frame arrived: unwrap it when it is for this node, else pass it on (as it is) towards its
+	 * destination, at most {@link #RELAY_TTL} hops.
+	 */
+	private void onRelay(Hello from, Frame relay) {
+		try {
+			NodeId target = NodeId.of(relay.destination());
+			ByteBuf payload = relay.payload();
+			int ttl = payload.getUnsignedByte(payload.readerIndex());
+			long originIncarnation = payload.getLong(payload.readerIndex() + 1);
+			if (target.equals(this.local.id())) {
+				Frame inner = FrameCodec.decode(payload.slice(payload.readerIndex() + 9, payload.readableBytes() - 9));
+				Node origin = new Node(NodeId.of(inner.sender()), "relayed", 0, null);
+				new Inbound().process(new Hello(origin, originIncarnation, inner.channel(), 0, 0), inner);
+				return;
+			}
+			if (ttl <= 1) {
+				logger.debug("Dropped a relayed message from {} for {}: hop limit reached", from.node().id(), target);
+				return;
+			}
+			NodeId hop = transport().hasPeer(target) ? target : overlay().nextHop(target);
+			if (hop == null || hop.equals(from.node().id())) {
+				logger.debug("Dropped a relayed message for {}: no route", target);
+				return;
+			}
+			ByteBuf forwarded = this.alloc.directBuffer(payload.readableBytes());
+			forwarded.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+			forwarded.setByte(0, ttl - 1);
+			int size = forwarded.readableBytes();
+			ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.RELAY, 0, relay.messageId(), relay.channel(),
+					relay.sender(), relay.senderIdentity(), relay.destination(), (byte) 0, "", forwarded);
+			egress(FrameKind.RELAY, hop, relay.channel(), relay.senderIdentity(), relay.senderIdentity(),
+					relay.destination(), relay.messageId(), frame, size, null);
+		}
+		catch (PartisanException | IllegalArgumentException | IndexOutOfBoundsException ex) {
+			logger.warn("Dropped a relayed message from {}: {}", from.node().id(), ex.getMessage());
+		}
+		finally {
+			relay.release();
+		}
 	}
 
 	/** Sends again every acknowledged message whose acknowledgement is overdue (control thread). */
@@ -839,7 +907,7 @@ public final class PartisanNode implements Partisan {
 			process(from, frame);
 		}
 
-		private void process(Hello from, Frame frame) {
+		void process(Hello from, Frame frame) {
 			switch (frame.kind()) {
 				case DATA -> {
 					Delivery delivery = new Delivery(
@@ -857,6 +925,7 @@ public final class PartisanNode implements Partisan {
 					frame.release();
 					acks.acknowledge(from.node().id(), frame.messageId());
 				}
+				case RELAY -> onRelay(from, frame);
 				case REPLY -> onReply(from.node().id(), frame.messageId(), frame.flags(), frame.codecId(),
 						frame.payloadType(), frame.payload());
 				case CONTROL -> onControlFrame(from, frame);

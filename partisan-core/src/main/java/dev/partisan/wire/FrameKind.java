@@ -14,7 +14,13 @@ public enum FrameKind {
 	/** The answer to a call; its message id is the call's. */
 	REPLY(5),
 	/** Confirms receipt of an acknowledged message; its message id is that message's. */
-	ACK(6);
+	ACK(6),
+	/**
+	 * A frame for a node the sender has no connection to, carried by an intermediate member; the
+	 * destination field names the final node, the payload is {@code u8 ttl | i64 origin incarnation |
+	 * the inner frame}.
+	 */
+	RELAY(7);
 
 	private static final FrameKind[] BY_CODE = new FrameKind[16];
 

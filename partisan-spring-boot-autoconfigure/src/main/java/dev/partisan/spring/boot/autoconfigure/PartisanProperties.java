@@ -26,7 +26,8 @@ public class PartisanProperties {
 	private final NodeSettings node = new NodeSettings();
 
 	/**
-	 * Overlay: 'static', 'full-mesh', or the name of an OverlayFactory bean.
+	 * Overlay: 'static', 'full-mesh', 'client-server' (needs partisan.node.tag client or server), or the name
+	 * of an OverlayFactory bean.
 	 */
 	private String overlay = "full-mesh";
 

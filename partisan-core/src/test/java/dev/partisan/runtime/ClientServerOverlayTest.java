@@ -1,0 +1,88 @@
+package dev.partisan.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.partisan.api.ForwardOptions;
+import dev.partisan.api.LaneStats;
+import dev.partisan.api.NodeId;
+import dev.partisan.testing.TestNodes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static dev.partisan.runtime.FullMeshClusterTest.names;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Client-server: clients connect only to servers, reach each other through one, and survive losing one. */
+class ClientServerOverlayTest {
+
+	private final TestNodes nodes = new TestNodes();
+
+	private final Map<String, List<String>> inboxes = new ConcurrentHashMap<>();
+
+	@AfterEach
+	void stop() {
+		this.nodes.close();
+	}
+
+	@Test
+	void twoServersAndEightClients() {
+		PartisanNode s1 = start("s1", "server");
+		PartisanNode s2 = start("s2", "server");
+		s2.join(s1.localNode()).join();
+		List<PartisanNode> clients = new ArrayList<>();
+		for (int i = 1; i <= 8; i++) {
+			PartisanNode client = start("c" + i, "client");
+			client.join(((i % 2 == 0) ? s2 : s1).localNode()).join();
+			clients.add(client);
+		}
+		for (PartisanNode client : clients) {
+			await().atMost(TestNodes.awaitLimit())
+				.untilAsserted(() -> assertThat(names(client)).containsExactlyInAnyOrder(client.localNode().name(), "s1", "s2"));
+		}
+		for (PartisanNode server : List.of(s1, s2)) {
+			await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(server.members()).hasSize(10));
+		}
+		for (PartisanNode client : clients) {
+			assertThat(client.connectionTable()).extracting((LaneStats row) -> row.peer().name())
+				.as("peers in %s's connection table", client.localNode().name())
+				.allMatch((peer) -> peer.startsWith("s"));
+		}
+
+		PartisanNode c1 = clients.get(0);
+		c1.forward(NodeId.of("c8"), "inbox", "hello from c1", ForwardOptions.defaults());
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(this.inboxes.get("c8")).contains("hello from c1"));
+		String echoed = c1.call(NodeId.of("c7"), "echo", "ping", String.class, ForwardOptions.defaults(),
+				Duration.ofSeconds(10)).join();
+		assertThat(echoed).isEqualTo("c7 got ping from c1");
+
+		s1.close();
+		PartisanNode c3 = clients.get(2);
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(names(c3)).containsExactlyInAnyOrder("c3", "s2"));
+		c3.forward(NodeId.of("c6"), "inbox", "still here", ForwardOptions.defaults().ack(true));
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(this.inboxes.get("c6")).contains("still here"));
+		assertThat(c3.connectionTable()).extracting((LaneStats row) -> row.peer().name()).allMatch((peer) -> peer.startsWith("s"));
+	}
+
+	@Test
+	void aNodeWithoutAClientOrServerTagIsRefused() {
+		assertThatThrownBy(() -> this.nodes.start("untagged", (b) -> b.overlay("client-server")))
+			.hasMessageContaining("needs every node tagged 'client' or 'server'");
+	}
+
+	private PartisanNode start(String name, String tag) {
+		PartisanNode node = this.nodes.start(name, (b) -> b.overlay("client-server").tag(tag));
+		List<String> inbox = new CopyOnWriteArrayList<>();
+		this.inboxes.put(name, inbox);
+		node.register("inbox", String.class, (text, meta) -> inbox.add(text));
+		node.registerRequestHandler("echo", String.class, (text, meta) -> name + " got " + text + " from " + meta.sender());
+		return node;
+	}
+
+}
