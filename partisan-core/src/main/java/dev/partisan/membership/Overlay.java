@@ -1,5 +1,6 @@
 package dev.partisan.membership;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,15 @@ public interface Overlay {
 	 */
 	default @Nullable NodeId nextHop(NodeId destination) {
 		return null;
+	}
+
+	/**
+	 * Named views of the membership for observability, e.g. HyParView's {@code active} and
+	 * {@code passive}; empty when the overlay has none beyond its members. Called from any thread: answer
+	 * from a snapshot.
+	 */
+	default Map<String, List<Node>> views() {
+		return Map.of();
 	}
 
 	/** The control messages this overlay sends, by wire type name. */

@@ -4,13 +4,15 @@ import java.util.List;
 
 import dev.partisan.membership.ClientServerReach;
 import dev.partisan.membership.FullMeshOverlay;
+import dev.partisan.membership.HyParViewOverlay;
 import dev.partisan.membership.StaticOverlay;
 
 /** The built-in overlays, by the names configuration uses. */
 public final class Overlays {
 
 	/** The names {@link #byName} accepts. */
-	public static final List<String> NAMES = List.of(StaticOverlay.NAME, FullMeshOverlay.NAME, ClientServerReach.NAME);
+	public static final List<String> NAMES = List.of(StaticOverlay.NAME, FullMeshOverlay.NAME, ClientServerReach.NAME,
+			HyParViewOverlay.NAME);
 
 	private Overlays() {
 	}
@@ -22,6 +24,11 @@ public final class Overlays {
 	/** Clients connect only to servers; client-to-client messages are relayed by a server. */
 	public static OverlayFactory clientServer() {
 		return (config) -> ClientServerReach.overlay(config.node(), config.gossipInterval());
+	}
+
+	/** HyParView: a bounded active view per node, kept connected through failures by the passive view. */
+	public static OverlayFactory peerToPeer() {
+		return (config) -> new HyParViewOverlay(config.hyParView());
 	}
 
 	public static OverlayFactory staticMembers() {
@@ -37,6 +44,7 @@ public final class Overlays {
 			case StaticOverlay.NAME -> staticMembers();
 			case FullMeshOverlay.NAME -> fullMesh();
 			case ClientServerReach.NAME -> clientServer();
+			case HyParViewOverlay.NAME -> peerToPeer();
 			default -> throw new IllegalArgumentException(
 					"Unknown overlay '" + name + "'; the built-in overlays are " + NAMES);
 		};

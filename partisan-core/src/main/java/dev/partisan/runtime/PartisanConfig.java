@@ -12,6 +12,7 @@ import java.util.Set;
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
+import dev.partisan.membership.HyParViewOverlay;
 import dev.partisan.transport.ChannelSpec;
 import dev.partisan.transport.TransportSettings;
 import dev.partisan.wire.PayloadCodec;
@@ -81,6 +82,8 @@ public final class PartisanConfig {
 
 	private final Duration monotonicWindow;
 
+	private final HyParViewOverlay.Settings hyParView;
+
 	private PartisanConfig(Builder b) {
 		this.node = new Node(NodeId.of(b.name), b.host, b.port, b.tag);
 		this.overlay = b.overlay;
@@ -123,6 +126,12 @@ public final class PartisanConfig {
 		this.maxOutstandingAcks = atLeast("max-outstanding-acks", b.maxOutstandingAcks, 1);
 		this.dedupWindow = positive("dedup-window", b.dedupWindow);
 		this.monotonicWindow = positive("monotonic-window", b.monotonicWindow);
+		this.hyParView = b.hyParView;
+	}
+
+	/** The peer-to-peer overlay's HyParView parameters. */
+	public HyParViewOverlay.Settings hyParView() {
+		return this.hyParView;
 	}
 
 	private static Duration positive(String name, Duration value) {
@@ -309,6 +318,8 @@ public final class PartisanConfig {
 
 		private Duration monotonicWindow = Duration.ofSeconds(1);
 
+		private HyParViewOverlay.Settings hyParView = HyParViewOverlay.Settings.defaults();
+
 		private Builder(String name) {
 			this.name = name;
 		}
@@ -393,6 +404,16 @@ public final class PartisanConfig {
 				this.parallelism = spec.parallelism();
 			}
 			this.channels.put(spec.name(), spec);
+			return this;
+		}
+
+		/**
+		 * HyParView's parameters for the peer-to-peer overlay: view sizes (active 6, passive 30), random walk
+		 * lengths (6 and 3), shuffle period (10 s) and sample sizes (3 and 4) — the Erlang original's
+		 * defaults. A larger active view tolerates more simultaneous failures at the cost of connections.
+		 */
+		public Builder hyParView(HyParViewOverlay.Settings settings) {
+			this.hyParView = Objects.requireNonNull(settings, "settings");
 			return this;
 		}
 

@@ -343,6 +343,12 @@ public final class PartisanNode implements Partisan {
 		return members;
 	}
 
+	/** The overlay's named views (HyParView: {@code active}, {@code passive}); empty for the others. */
+	public Map<String, List<Node>> views() {
+		Overlay current = this.overlay;
+		return (current != null) ? current.views() : Map.of();
+	}
+
 	@Override
 	public boolean isConnected(NodeId node) {
 		return this.transport != null && this.transport.isControlConnected(node);

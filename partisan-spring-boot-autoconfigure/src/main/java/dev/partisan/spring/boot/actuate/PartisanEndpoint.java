@@ -2,6 +2,8 @@ package dev.partisan.spring.boot.actuate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -9,6 +11,7 @@ import dev.partisan.api.LaneStats;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.Partisan;
+import dev.partisan.runtime.PartisanNode;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -45,16 +48,22 @@ public class PartisanEndpoint {
 			members.add(new MemberDescriptor(id.name(), null, null, "down", false));
 		}
 		members.sort((a, b) -> a.name().compareTo(b.name()));
+		Map<String, List<String>> views = new TreeMap<>();
+		if (this.partisan instanceof PartisanNode node) {
+			node.views().forEach((name, view) -> views.put(name, view.stream().map(Node::name).sorted().toList()));
+		}
 		return new ClusterDescriptor(new MemberDescriptor(self.name(), self.address(), self.tag(), "up", true),
-				this.partisan.overlayName(), members);
+				this.partisan.overlayName(), members, views);
 	}
 
 	/**
 	 * @param node this node
 	 * @param overlay the overlay in use
 	 * @param members every member this node knows, itself included
+	 * @param views the overlay's named views (peer-to-peer: {@code active} and {@code passive})
 	 */
-	public record ClusterDescriptor(MemberDescriptor node, String overlay, List<MemberDescriptor> members) {
+	public record ClusterDescriptor(MemberDescriptor node, String overlay, List<MemberDescriptor> members,
+			Map<String, List<String>> views) {
 	}
 
 	/**

@@ -76,6 +76,17 @@ final class PartisanConfigMapper {
 			.maxOutstandingAcks(p.getMaxOutstandingAcks())
 			.dedupWindow(p.getDedupWindow())
 			.monotonicWindow(p.getMonotonicWindow());
+		PartisanProperties.HyParView h = p.getHyparview();
+		try {
+			b.hyParView(new dev.partisan.membership.HyParViewOverlay.Settings(h.getActiveMax(), h.getPassiveMax(),
+					h.getArwl(), h.getPrwl(), h.getShuffleInterval(), h.getShuffleActive(), h.getShufflePassive()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidPartisanPropertyException("partisan.hyparview",
+					"active-max=" + h.getActiveMax() + ", passive-max=" + h.getPassiveMax() + ", arwl=" + h.getArwl()
+							+ ", prwl=" + h.getPrwl(),
+					"view sizes of at least 1 and 0 <= prwl <= arwl");
+		}
 		if (p.getEventLoopThreads() > 0) {
 			b.eventLoopThreads(p.getEventLoopThreads());
 		}

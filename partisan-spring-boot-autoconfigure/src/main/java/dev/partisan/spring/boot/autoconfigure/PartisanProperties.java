@@ -26,8 +26,8 @@ public class PartisanProperties {
 	private final NodeSettings node = new NodeSettings();
 
 	/**
-	 * Overlay: 'static', 'full-mesh', 'client-server' (needs partisan.node.tag client or server), or the name
-	 * of an OverlayFactory bean.
+	 * Overlay: 'static', 'full-mesh', 'client-server' (needs partisan.node.tag client or server),
+	 * 'peer-to-peer' (HyParView, see partisan.hyparview.*), or the name of an OverlayFactory bean.
 	 */
 	private String overlay = "full-mesh";
 
@@ -186,6 +186,8 @@ public class PartisanProperties {
 	private Duration monotonicWindow = Duration.ofSeconds(1);
 
 	private final Discovery discovery = new Discovery();
+
+	private final HyParView hyparview = new HyParView();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -411,6 +413,10 @@ public class PartisanProperties {
 		return this.discovery;
 	}
 
+	public HyParView getHyparview() {
+		return this.hyparview;
+	}
+
 	public Duration getRetransmitInterval() {
 		return this.retransmitInterval;
 	}
@@ -554,6 +560,103 @@ public class PartisanProperties {
 
 		public void setCompression(boolean compression) {
 			this.compression = compression;
+		}
+
+	}
+
+	/** HyParView parameters of the peer-to-peer overlay (the Erlang original's defaults). */
+	public static class HyParView {
+
+		/**
+		 * Active view size: the peers each node stays connected to. Larger tolerates more simultaneous
+		 * failures at the cost of connections and broadcast traffic.
+		 */
+		private int activeMax = 6;
+
+		/**
+		 * Passive view size: the peers each node knows to replace failed active ones.
+		 */
+		private int passiveMax = 30;
+
+		/**
+		 * Active random walk length (ARWL): hops a join travels; longer spreads newcomers further.
+		 */
+		private int arwl = 6;
+
+		/**
+		 * Passive random walk length (PRWL): at which remaining hop a join also lands in a passive view.
+		 */
+		private int prwl = 3;
+
+		/**
+		 * How often each node shuffles its passive view with a distant node.
+		 */
+		private Duration shuffleInterval = Duration.ofSeconds(10);
+
+		/**
+		 * Active members a shuffle carries.
+		 */
+		private int shuffleActive = 3;
+
+		/**
+		 * Passive members a shuffle carries.
+		 */
+		private int shufflePassive = 4;
+
+		public int getActiveMax() {
+			return this.activeMax;
+		}
+
+		public void setActiveMax(int activeMax) {
+			this.activeMax = activeMax;
+		}
+
+		public int getPassiveMax() {
+			return this.passiveMax;
+		}
+
+		public void setPassiveMax(int passiveMax) {
+			this.passiveMax = passiveMax;
+		}
+
+		public int getArwl() {
+			return this.arwl;
+		}
+
+		public void setArwl(int arwl) {
+			this.arwl = arwl;
+		}
+
+		public int getPrwl() {
+			return this.prwl;
+		}
+
+		public void setPrwl(int prwl) {
+			this.prwl = prwl;
+		}
+
+		public Duration getShuffleInterval() {
+			return this.shuffleInterval;
+		}
+
+		public void setShuffleInterval(Duration shuffleInterval) {
+			this.shuffleInterval = shuffleInterval;
+		}
+
+		public int getShuffleActive() {
+			return this.shuffleActive;
+		}
+
+		public void setShuffleActive(int shuffleActive) {
+			this.shuffleActive = shuffleActive;
+		}
+
+		public int getShufflePassive() {
+			return this.shufflePassive;
+		}
+
+		public void setShufflePassive(int shufflePassive) {
+			this.shufflePassive = shufflePassive;
 		}
 
 	}

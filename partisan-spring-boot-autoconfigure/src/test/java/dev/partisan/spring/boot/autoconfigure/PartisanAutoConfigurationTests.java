@@ -154,7 +154,7 @@ class PartisanAutoConfigurationTests {
 
 	@Test
 	void anUnknownOverlayIsExplained() {
-		assertFailure("partisan.overlay=mesh", "partisan.overlay", "mesh", "[static, full-mesh, client-server]");
+		assertFailure("partisan.overlay=mesh", "partisan.overlay", "mesh", "[static, full-mesh, client-server, peer-to-peer]");
 	}
 
 	@Test

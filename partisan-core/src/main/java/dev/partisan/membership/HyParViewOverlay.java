@@ -1,0 +1,532 @@
+package dev.partisan.membership;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+import dev.partisan.api.OverlayOperationException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The peer-to-peer overlay: HyParView (Leitão, Pereira, Rodrigues, DSN 2007). Each node keeps a small
+ * active view — the peers it is connected to, symmetric — and a larger passive view of peers it knows, kept
+ * fresh by periodic shuffles. JOIN and FORWARD_JOIN random walks place a newcomer in active and passive
+ * views across the overlay; when an active peer fails, a passive one is promoted with a NEIGHBOR request
+ * (high priority when the active view is empty). {@link #members()} is the active view and this node.
+ *
+ * <p>All of it runs on the overlay's thread and talks only to {@link OverlayContext}, so the simulator
+ * drives this very class with virtual time.
+ */
+public final class HyParViewOverlay implements Overlay {
+
+	public static final String NAME = "peer-to-peer";
+
+	/**
+	 * HyParView's parameters.
+	 *
+	 * @param activeMax active view size (the paper: log10(n) + 1; the Erlang original: 6)
+	 * @param passiveMax passive view size
+	 * @param activeRandomWalkLength hops of a FORWARD_JOIN (ARWL)
+	 * @param passiveRandomWalkLength at which remaining hops a FORWARD_JOIN also lands in a passive view
+	 * @param shuffleInterval how often a node shuffles its passive view with a random walk's end
+	 * @param shuffleActive active members a shuffle carries (k_a)
+	 * @param shufflePassive passive members a shuffle carries (k_p)
+	 */
+	public record Settings(int activeMax, int passiveMax, int activeRandomWalkLength, int passiveRandomWalkLength,
+			Duration shuffleInterval, int shuffleActive, int shufflePassive) {
+
+		public static Settings defaults() {
+			return new Settings(6, 30, 6, 3, Duration.ofSeconds(10), 3, 4);
+		}
+
+		public Settings {
+			if (activeMax < 1 || passiveMax < 1 || activeRandomWalkLength < 1 || passiveRandomWalkLength < 0
+					|| passiveRandomWalkLength > activeRandomWalkLength) {
+				throw new IllegalArgumentException("Invalid HyParView settings " + this
+						+ ": views need at least 1 slot and PRWL must be between 0 and ARWL");
+			}
+		}
+
+	}
+
+	public record Join(Node node) implements ControlMessage {
+	}
+
+	public record ForwardJoin(Node node, int ttl, Node via) implements ControlMessage {
+	}
+
+	/** Tells {@code node}'s target that it is now in the sender's active view. */
+	public record JoinReply(Node node) implements ControlMessage {
+	}
+
+	public record Neighbor(Node node, boolean highPriority) implements ControlMessage {
+	}
+
+	public record NeighborReply(Node node, boolean accepted) implements ControlMessage {
+	}
+
+	public record Disconnect(Node node) implements ControlMessage {
+	}
+
+	public record Shuffle(Node origin, int ttl, List<Node> nodes, long id) implements ControlMessage {
+	}
+
+	public record ShuffleReply(Node node, List<Node> nodes, long id) implements ControlMessage {
+	}
+
+	/** How long a short-lived connection (a shuffle or neighbour reply) may stay open at most. */
+	private static final Duration TEMPORARY_CONNECTION_LIMIT = Duration.ofSeconds(10);
+
+	private final Settings settings;
+
+	private final Map<NodeId, Node> active = new HashMap<>();
+
+	private final Map<NodeId, Node> passive = new HashMap<>();
+
+	/** Passive members asked to become neighbours and not yet answered. */
+	private final Set<NodeId> pendingNeighbors = new LinkedHashSet<>();
+
+	/**
+	 * Passive members asked since the last repair round began: a refusal moves on to another candidate,
+	 * but never around the passive view twice in one round (that would be a storm of NEIGHBOR requests).
+	 */
+	private final Set<NodeId> triedThisRound = new java.util.HashSet<>();
+
+	/** What each of our shuffles sent, to evict those first when the reply comes. */
+	private final Map<Long, List<Node>> shufflesSent = new HashMap<>();
+
+	private final Map<NodeId, CompletableFuture<Void>> pendingJoins = new HashMap<>();
+
+	private long shuffleIds;
+
+	private volatile Map<String, List<Node>> views = Map.of("active", List.of(), "passive", List.of());
+
+	private @Nullable OverlayContext context;
+
+	public HyParViewOverlay(Settings settings) {
+		this.settings = settings;
+	}
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	@Override
+	public Map<String, Class<? extends ControlMessage>> controlMessageTypes() {
+		Map<String, Class<? extends ControlMessage>> types = new HashMap<>();
+		types.put("hpv.join", Join.class);
+		types.put("hpv.forward-join", ForwardJoin.class);
+		types.put("hpv.join-reply", JoinReply.class);
+		types.put("hpv.neighbor", Neighbor.class);
+		types.put("hpv.neighbor-reply", NeighborReply.class);
+		types.put("hpv.disconnect", Disconnect.class);
+		types.put("hpv.shuffle", Shuffle.class);
+		types.put("hpv.shuffle-reply", ShuffleReply.class);
+		return types;
+	}
+
+	@Override
+	public void start(OverlayContext context) {
+		this.context = context;
+		context.schedule(this.settings.shuffleInterval(), this::shuffle);
+	}
+
+	private OverlayContext ctx() {
+		if (this.context == null) {
+			throw new IllegalStateException("The overlay is not started");
+		}
+		return this.context;
+	}
+
+	private Node self() {
+		return ctx().localNode();
+	}
+
+	/** The active view (for observability). */
+	public List<Node> activeView() {
+		return sorted(this.active.values());
+	}
+
+	/** The passive view (for observability). */
+	public List<Node> passiveView() {
+		return sorted(this.passive.values());
+	}
+
+	@Override
+	public Map<String, List<Node>> views() {
+		return this.views;
+	}
+
+	/** Publishes the views for other threads and tells the node its members may have changed. */
+	private void changed() {
+		this.views = Map.of("active", activeView(), "passive", passiveView());
+		ctx().membersChanged();
+	}
+
+	@Override
+	public Set<Node> members() {
+		Set<Node> members = new LinkedHashSet<>();
+		members.add(self());
+		members.addAll(this.active.values());
+		return members;
+	}
+
+	@Override
+	public CompletableFuture<Void> join(Node seed) {
+		if (seed.id().equals(self().id())) {
+			return CompletableFuture.failedFuture(new OverlayOperationException("A node cannot join itself"));
+		}
+		if (this.active.containsKey(seed.id())) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<Void> joined = this.pendingJoins.computeIfAbsent(seed.id(), (id) -> new CompletableFuture<>());
+		addActive(seed);
+		ctx().send(seed.id(), new Join(self()));
+		changed();
+		return joined;
+	}
+
+	@Override
+	public CompletableFuture<Void> leave() {
+		for (Node peer : List.copyOf(this.active.values())) {
+			ctx().send(peer.id(), new Disconnect(self()));
+			dropActive(peer.id(), false);
+		}
+		this.passive.clear();
+		changed();
+		return CompletableFuture.completedFuture(null);
+	}
+
+	@Override
+	public CompletableFuture<Void> leave(NodeId node) {
+		if (node.equals(self().id())) {
+			return leave();
+		}
+		Node peer = this.active.get(node);
+		if (peer != null) {
+			ctx().send(node, new Disconnect(self()));
+			dropActive(node, false);
+			changed();
+		}
+		this.passive.remove(node);
+		return CompletableFuture.completedFuture(null);
+	}
+
+	@Override
+	public void onControlMessage(NodeId from, ControlMessage message) {
+		if (message instanceof Join join) {
+			onJoin(join.node());
+		}
+		else if (message instanceof ForwardJoin forward) {
+			onForwardJoin(forward);
+		}
+		else if (message instanceof JoinReply reply) {
+			addActive(reply.node());
+			completeJoin(reply.node().id());
+		}
+		else if (message instanceof Neighbor neighbor) {
+			onNeighbor(neighbor);
+		}
+		else if (message instanceof NeighborReply reply) {
+			onNeighborReply(reply);
+		}
+		else if (message instanceof Disconnect disconnect) {
+			if (dropActive(disconnect.node().id(), true)) {
+				this.triedThisRound.clear();
+				addPassive(disconnect.node());
+				promote();
+			}
+		}
+		else if (message instanceof Shuffle shuffle) {
+			onShuffle(shuffle);
+		}
+		else if (message instanceof ShuffleReply reply) {
+			integrate(reply.nodes(), this.shufflesSent.remove(reply.id()));
+		}
+		changed();
+	}
+
+	private void onJoin(Node newcomer) {
+		if (newcomer.id().equals(self().id())) {
+			return;
+		}
+		addActive(newcomer);
+		ctx().send(newcomer.id(), new JoinReply(self()));
+		for (Node peer : List.copyOf(this.active.values())) {
+			if (!peer.id().equals(newcomer.id())) {
+				ctx().send(peer.id(), new ForwardJoin(newcomer, this.settings.activeRandomWalkLength(), self()));
+			}
+		}
+	}
+
+	private void onForwardJoin(ForwardJoin forward) {
+		Node newcomer = forward.node();
+		if (newcomer.id().equals(self().id())) {
+			return;
+		}
+		if (forward.ttl() <= 0 || this.active.size() <= 1) {
+			if (!this.active.containsKey(newcomer.id())) {
+				addActive(newcomer);
+				ctx().send(newcomer.id(), new JoinReply(self()));
+			}
+			return;
+		}
+		if (forward.ttl() == this.settings.passiveRandomWalkLength()) {
+			addPassive(newcomer);
+		}
+		Node next = randomActive(Set.of(forward.via().id(), newcomer.id()));
+		if (next == null) {
+			addActive(newcomer);
+			ctx().send(newcomer.id(), new JoinReply(self()));
+			return;
+		}
+		ctx().send(next.id(), new ForwardJoin(newcomer, forward.ttl() - 1, self()));
+	}
+
+	private void onNeighbor(Neighbor neighbor) {
+		Node asker = neighbor.node();
+		boolean accept = neighbor.highPriority() || this.active.size() < this.settings.activeMax()
+				|| this.active.containsKey(asker.id());
+		if (accept) {
+			addActive(asker);
+			ctx().send(asker.id(), new NeighborReply(self(), true));
+		}
+		else {
+			sendTemporarily(asker, new NeighborReply(self(), false));
+		}
+	}
+
+	private void onNeighborReply(NeighborReply reply) {
+		this.pendingNeighbors.remove(reply.node().id());
+		if (reply.accepted()) {
+			this.passive.remove(reply.node().id());
+			addActive(reply.node());
+		}
+		else {
+			// We asked over a connection of our own; it is no longer needed.
+			disconnectUnlessActive(reply.node().id());
+			promote();
+		}
+	}
+
+	private void onShuffle(Shuffle shuffle) {
+		if (shuffle.origin().id().equals(self().id())) {
+			return;
+		}
+		if (shuffle.ttl() > 0 && this.active.size() > 1) {
+			Node next = randomActive(Set.of(shuffle.origin().id()));
+			if (next != null) {
+				ctx().send(next.id(), new Shuffle(shuffle.origin(), shuffle.ttl() - 1, shuffle.nodes(), shuffle.id()));
+				return;
+			}
+		}
+		List<Node> reply = sample(this.passive.values(), shuffle.nodes().size());
+		sendTemporarily(shuffle.origin(), new ShuffleReply(self(), reply, shuffle.id()));
+		integrate(shuffle.nodes(), reply);
+	}
+
+	/** Periodic: send a sample of both views on a random walk; the walk's end answers with its own sample. */
+	private void shuffle() {
+		this.triedThisRound.clear();
+		Node target = randomActive(Set.of());
+		if (target == null) {
+			promote();
+			return;
+		}
+		List<Node> nodes = new ArrayList<>();
+		nodes.add(self());
+		nodes.addAll(sample(this.active.values(), this.settings.shuffleActive()));
+		nodes.addAll(sample(this.passive.values(), this.settings.shufflePassive()));
+		long id = ++this.shuffleIds;
+		this.shufflesSent.put(id, nodes);
+		if (this.shufflesSent.size() > 16) {
+			this.shufflesSent.remove(Collections.min(this.shufflesSent.keySet()));
+		}
+		ctx().send(target.id(), new Shuffle(self(), this.settings.activeRandomWalkLength(), nodes, id));
+		if (this.active.size() < this.settings.activeMax()) {
+			promote();
+		}
+		changed();
+	}
+
+	/** Adds received nodes to the passive view, evicting first what we sent them, then at random. */
+	private void integrate(List<Node> received, @Nullable List<Node> sent) {
+		List<Node> evictFirst = (sent != null) ? new ArrayList<>(sent) : new ArrayList<>();
+		for (Node node : received) {
+			if (node.id().equals(self().id()) || this.active.containsKey(node.id()) || this.passive.containsKey(node.id())) {
+				continue;
+			}
+			if (this.passive.size() >= this.settings.passiveMax()) {
+				Node evicted = null;
+				while (!evictFirst.isEmpty() && evicted == null) {
+					Node candidate = evictFirst.remove(0);
+					if (this.passive.containsKey(candidate.id())) {
+						evicted = candidate;
+					}
+				}
+				if (evicted == null) {
+					evicted = sample(this.passive.values(), 1).get(0);
+				}
+				this.passive.remove(evicted.id());
+			}
+			this.passive.put(node.id(), node);
+		}
+	}
+
+	@Override
+	public void onPeerDown(Node peer) {
+		this.passive.remove(peer.id());
+		if (dropActive(peer.id(), true)) {
+			this.triedThisRound.clear();
+			promote();
+			changed();
+		}
+	}
+
+	@Override
+	public void onPeerUnreachable(NodeId peer, Throwable cause) {
+		boolean wasActive = this.active.containsKey(peer);
+		this.passive.remove(peer);
+		if (this.pendingNeighbors.remove(peer) || wasActive) {
+			dropActive(peer, true);
+			promote();
+			changed();
+		}
+		CompletableFuture<Void> join = this.pendingJoins.remove(peer);
+		if (join != null) {
+			join.completeExceptionally(new dev.partisan.api.JoinException(
+					"Could not reach seed '" + peer + "': " + cause.getMessage(), cause));
+		}
+	}
+
+	/** Asks a passive member to become a neighbour while the active view is short and none is asked yet. */
+	private void promote() {
+		if (this.active.size() >= this.settings.activeMax() || !this.pendingNeighbors.isEmpty()) {
+			return;
+		}
+		List<Node> untried = new ArrayList<>();
+		for (Node node : this.passive.values()) {
+			if (!this.triedThisRound.contains(node.id())) {
+				untried.add(node);
+			}
+		}
+		List<Node> candidates = sample(untried, 1);
+		if (candidates.isEmpty()) {
+			return;
+		}
+		Node candidate = candidates.get(0);
+		this.triedThisRound.add(candidate.id());
+		this.pendingNeighbors.add(candidate.id());
+		ctx().connect(candidate);
+		ctx().send(candidate.id(), new Neighbor(self(), this.active.isEmpty()));
+	}
+
+	private void addActive(Node node) {
+		if (node.id().equals(self().id()) || this.active.containsKey(node.id())) {
+			return;
+		}
+		if (this.active.size() >= this.settings.activeMax()) {
+			Node dropped = randomActive(Set.of());
+			if (dropped != null) {
+				ctx().send(dropped.id(), new Disconnect(self()));
+				dropActive(dropped.id(), false);
+				addPassive(dropped);
+			}
+		}
+		this.passive.remove(node.id());
+		this.active.put(node.id(), node);
+		ctx().connect(node);
+	}
+
+	/** Removes a peer from the active view and drops its connection; true if it was there. */
+	private boolean dropActive(NodeId peer, boolean keepConnectionIfPending) {
+		Node removed = this.active.remove(peer);
+		if (removed != null && !(keepConnectionIfPending && this.pendingNeighbors.contains(peer))) {
+			ctx().disconnect(peer);
+		}
+		return removed != null;
+	}
+
+	private void addPassive(Node node) {
+		if (node.id().equals(self().id()) || this.active.containsKey(node.id()) || this.passive.containsKey(node.id())) {
+			return;
+		}
+		if (this.passive.size() >= this.settings.passiveMax()) {
+			this.passive.remove(sample(this.passive.values(), 1).get(0).id());
+		}
+		this.passive.put(node.id(), node);
+	}
+
+	/**
+	 * Sends to a node outside the active view over a short-lived connection, closed once the message is
+	 * written (or after a bound, if it never is).
+	 */
+	private void sendTemporarily(Node peer, ControlMessage message) {
+		if (this.active.containsKey(peer.id())) {
+			ctx().send(peer.id(), message);
+			return;
+		}
+		ctx().connect(peer);
+		ctx().send(peer.id(), message)
+			.whenComplete((ok, error) -> ctx().scheduleOnce(Duration.ZERO, () -> disconnectUnlessActive(peer.id())));
+		ctx().scheduleOnce(TEMPORARY_CONNECTION_LIMIT, () -> disconnectUnlessActive(peer.id()));
+	}
+
+	private void disconnectUnlessActive(NodeId peer) {
+		if (!this.active.containsKey(peer) && !this.pendingNeighbors.contains(peer)) {
+			ctx().disconnect(peer);
+		}
+	}
+
+	private void completeJoin(NodeId peer) {
+		CompletableFuture<Void> join = this.pendingJoins.remove(peer);
+		if (join != null) {
+			join.complete(null);
+		}
+	}
+
+	private @Nullable Node randomActive(Set<NodeId> excluded) {
+		List<Node> candidates = new ArrayList<>();
+		for (Node node : sorted(this.active.values())) {
+			if (!excluded.contains(node.id())) {
+				candidates.add(node);
+			}
+		}
+		return candidates.isEmpty() ? null : candidates.get(random().nextInt(candidates.size()));
+	}
+
+	/** A random sample, drawn in name order so a seeded run is repeatable. */
+	private List<Node> sample(java.util.Collection<Node> from, int count) {
+		List<Node> pool = sorted(from);
+		Collections.shuffle(pool, random());
+		return new ArrayList<>(pool.subList(0, Math.min(count, pool.size())));
+	}
+
+	private Random random() {
+		return ctx().random();
+	}
+
+	private static List<Node> sorted(java.util.Collection<Node> nodes) {
+		List<Node> list = new ArrayList<>(nodes);
+		list.sort(java.util.Comparator.comparing(Node::name));
+		return list;
+	}
+
+	@Override
+	public void stop() {
+		this.pendingJoins.values()
+			.forEach((join) -> join.completeExceptionally(new OverlayOperationException("The node stopped")));
+		this.pendingJoins.clear();
+	}
+
+}

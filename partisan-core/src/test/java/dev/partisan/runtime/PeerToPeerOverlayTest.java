@@ -1,0 +1,88 @@
+package dev.partisan.runtime;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import dev.partisan.api.Node;
+import dev.partisan.membership.HyParViewOverlay;
+import dev.partisan.testing.TestNodes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** HyParView on real nodes: bounded active views whose union is connected, and that heals after crashes. */
+class PeerToPeerOverlayTest {
+
+	private static final HyParViewOverlay.Settings SETTINGS = new HyParViewOverlay.Settings(4, 12, 4, 2,
+			Duration.ofSeconds(1), 2, 3);
+
+	private final TestNodes nodes = new TestNodes();
+
+	@AfterEach
+	void stop() {
+		this.nodes.close();
+	}
+
+	@Test
+	void sixteenNodesFormAConnectedOverlayOfBoundedViewsThatSurvivesFiveCrashes() {
+		Random random = new Random(3);
+		List<PartisanNode> cluster = new ArrayList<>();
+		for (int i = 0; i < 16; i++) {
+			PartisanNode node = this.nodes.start("p" + i, (b) -> b.overlay("peer-to-peer").hyParView(SETTINGS));
+			if (!cluster.isEmpty()) {
+				node.join(cluster.get(random.nextInt(cluster.size())).localNode()).join();
+			}
+			cluster.add(node);
+		}
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertOverlay(cluster));
+		for (PartisanNode node : cluster) {
+			List<Node> active = node.views().get("active");
+			assertThat(active).hasSizeBetween(1, SETTINGS.activeMax());
+			assertThat(node.members()).hasSize(active.size() + 1);
+		}
+
+		List<PartisanNode> survivors = new ArrayList<>(cluster);
+		for (int i = 0; i < 5; i++) {
+			survivors.remove(random.nextInt(survivors.size())).close();
+		}
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertOverlay(survivors));
+	}
+
+	/** Every live node's active view is within bounds, holds only live nodes, and the union graph is connected. */
+	private static void assertOverlay(List<PartisanNode> live) {
+		Set<String> names = new HashSet<>();
+		live.forEach((n) -> names.add(n.localNode().name()));
+		Map<String, Set<String>> graph = new HashMap<>();
+		for (PartisanNode node : live) {
+			List<Node> active = node.views().getOrDefault("active", List.of());
+			assertThat(active).as("active view of %s", node.localNode().name()).hasSizeBetween(1, SETTINGS.activeMax());
+			for (Node peer : active) {
+				assertThat(names).as("%s's active view holds only live nodes", node.localNode().name()).contains(peer.name());
+				graph.computeIfAbsent(node.localNode().name(), (k) -> new HashSet<>()).add(peer.name());
+				graph.computeIfAbsent(peer.name(), (k) -> new HashSet<>()).add(node.localNode().name());
+			}
+		}
+		Set<String> seen = new HashSet<>();
+		Deque<String> queue = new ArrayDeque<>(List.of(live.get(0).localNode().name()));
+		seen.add(queue.peek());
+		while (!queue.isEmpty()) {
+			for (String next : graph.getOrDefault(queue.poll(), Set.of())) {
+				if (seen.add(next)) {
+					queue.add(next);
+				}
+			}
+		}
+		assertThat(seen).as("nodes reachable over active views").isEqualTo(names);
+	}
+
+}

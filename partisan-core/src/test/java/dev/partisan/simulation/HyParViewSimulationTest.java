@@ -1,0 +1,103 @@
+package dev.partisan.simulation;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import dev.partisan.membership.HyParViewOverlay;
+import dev.partisan.simulation.Simulation.Report;
+import dev.partisan.simulation.Simulation.SimNode;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** HyParView at the papers' scale, on the simulator: 1,024 nodes, crashes of 20% and 50%, a fixed seed. */
+class HyParViewSimulationTest {
+
+	private static final Logger logger = LoggerFactory.getLogger(HyParViewSimulationTest.class);
+
+	private static final HyParViewOverlay.Settings SETTINGS = new HyParViewOverlay.Settings(6, 30, 6, 3,
+			Duration.ofSeconds(10), 3, 4);
+
+	record Outcome(Report afterJoins, Report afterTwentyPercent, Report afterFiftyPercent, String activeViews) {
+	}
+
+	@Test
+	void oneThousandTwentyFourNodesStayConnectedThroughTwentyAndFiftyPercentCrashes() {
+		long started = System.nanoTime();
+		Outcome outcome = run(1024, 42);
+		logger.info("Simulated 1,024 HyParView nodes in {} ms: after joins {}; after 20% crashes {}; after 50% {}",
+				(System.nanoTime() - started) / 1_000_000, outcome.afterJoins(), outcome.afterTwentyPercent(),
+				outcome.afterFiftyPercent());
+
+		assertThat(outcome.afterJoins().connected()).as("connected after joins").isTrue();
+		assertThat(outcome.afterJoins().viewSizes().keySet()).allMatch((size) -> size >= 1 && size <= SETTINGS.activeMax());
+		assertThat(outcome.afterTwentyPercent().liveNodes()).isEqualTo(820);
+		assertThat(outcome.afterTwentyPercent().connected()).as("connected after 20% crashes").isTrue();
+		assertThat(outcome.afterFiftyPercent().liveNodes()).isEqualTo(512);
+		assertThat(outcome.afterFiftyPercent().connected()).as("connected after 50% crashes").isTrue();
+	}
+
+	@Test
+	void theSameSeedGivesTheSameRun() {
+		Outcome first = run(256, 7);
+		Outcome second = run(256, 7);
+		assertThat(second.activeViews()).isEqualTo(first.activeViews());
+		assertThat(second.afterFiftyPercent()).isEqualTo(first.afterFiftyPercent());
+		assertThat(run(256, 8).activeViews()).isNotEqualTo(first.activeViews());
+	}
+
+	private static Outcome run(int size, long seed) {
+		Simulation sim = new Simulation(seed, Duration.ofMillis(1), Duration.ofSeconds(2));
+		List<SimNode> nodes = new ArrayList<>();
+		Random choices = new Random(seed);
+		for (int i = 0; i < size; i++) {
+			SimNode node = sim.add(Simulation.name(i), new HyParViewOverlay(SETTINGS));
+			if (!nodes.isEmpty()) {
+				node.join(nodes.get(choices.nextInt(nodes.size())));
+			}
+			nodes.add(node);
+			sim.runFor(Duration.ofMillis(20));
+		}
+		sim.runFor(Duration.ofSeconds(60));
+		Report afterJoins = sim.report(HyParViewSimulationTest::activeView);
+		logger.info("Messages by type after joins ({} nodes): {}", size, sim.messagesByType());
+		String views = describe(sim);
+
+		crash(sim, nodes, choices, size - (size * 4 + 4) / 5, size);
+		sim.runFor(Duration.ofSeconds(60));
+		Report afterTwenty = sim.report(HyParViewSimulationTest::activeView);
+
+		crash(sim, nodes, choices, sim.live().size() - size / 2, size);
+		sim.runFor(Duration.ofSeconds(60));
+		Report afterFifty = sim.report(HyParViewSimulationTest::activeView);
+		return new Outcome(afterJoins, afterTwenty, afterFifty, views);
+	}
+
+	private static void crash(Simulation sim, List<SimNode> nodes, Random choices, int count, int size) {
+		int crashed = 0;
+		while (crashed < count) {
+			SimNode victim = nodes.get(choices.nextInt(size));
+			if (victim.alive()) {
+				sim.crash(victim.node().id());
+				crashed++;
+			}
+		}
+	}
+
+	private static List<dev.partisan.api.Node> activeView(SimNode node) {
+		return ((HyParViewOverlay) node.overlay()).activeView();
+	}
+
+	private static String describe(Simulation sim) {
+		StringBuilder text = new StringBuilder();
+		for (SimNode node : sim.all()) {
+			text.append(node.node().name()).append(activeView(node).stream().map(dev.partisan.api.Node::name).toList());
+		}
+		return text.toString();
+	}
+
+}
