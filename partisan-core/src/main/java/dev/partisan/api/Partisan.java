@@ -93,6 +93,13 @@ public interface Partisan extends AutoCloseable {
 	}
 
 	/**
+	 * Sends {@code message} to the handler {@code name} on every member, this node included: along
+	 * Plumtree's broadcast trees on the peer-to-peer overlay (each member delivers it once, even when
+	 * nodes fail), directly to each member on the others. Best effort.
+	 */
+	void broadcast(String name, Object message);
+
+	/**
 	 * Registers a handler under {@code name}. Payloads are decoded to {@code type}; for objects decoded
 	 * by the object codec, {@code type} is added to the allow-list.
 	 * @throws IllegalStateException when the name is taken

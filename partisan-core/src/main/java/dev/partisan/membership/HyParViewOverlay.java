@@ -40,9 +40,18 @@ public final class HyParViewOverlay implements Overlay {
 	 * @param shuffleInterval how often a node shuffles its passive view with a random walk's end
 	 * @param shuffleActive active members a shuffle carries (k_a)
 	 * @param shufflePassive passive members a shuffle carries (k_p)
+	 * @param routeInterval how often each node announces itself over the broadcast trees so others learn a
+	 * route to it (transitive delivery); zero turns announcements off. Each announcement reaches every
+	 * node, so the traffic grows with the square of the cluster size: lengthen it for large clusters.
 	 */
 	public record Settings(int activeMax, int passiveMax, int activeRandomWalkLength, int passiveRandomWalkLength,
-			Duration shuffleInterval, int shuffleActive, int shufflePassive) {
+			Duration shuffleInterval, int shuffleActive, int shufflePassive, Duration routeInterval) {
+
+		public Settings(int activeMax, int passiveMax, int activeRandomWalkLength, int passiveRandomWalkLength,
+				Duration shuffleInterval, int shuffleActive, int shufflePassive) {
+			this(activeMax, passiveMax, activeRandomWalkLength, passiveRandomWalkLength, shuffleInterval, shuffleActive,
+					shufflePassive, Duration.ofSeconds(30));
+		}
 
 		public static Settings defaults() {
 			return new Settings(6, 30, 6, 3, Duration.ofSeconds(10), 3, 4);
@@ -110,10 +119,56 @@ public final class HyParViewOverlay implements Overlay {
 
 	private volatile Map<String, List<Node>> views = Map.of("active", List.of(), "passive", List.of());
 
+	/** Broadcast over the active view, and the routes its trees give to every origin. */
+	private final Plumtree plumtree;
+
+	/** Next hops towards nodes outside the active view, learned from Plumtree; read from any thread. */
+	private volatile Map<NodeId, NodeId> routes = Map.of();
+
+	/** The handler name of the periodic route announcements (not delivered to any application handler). */
+	static final String ROUTE_ANNOUNCEMENT = "_route";
+
 	private @Nullable OverlayContext context;
 
 	public HyParViewOverlay(Settings settings) {
 		this.settings = settings;
+		this.plumtree = new Plumtree(new Plumtree.Host() {
+			@Override
+			public OverlayContext context() {
+				return ctx();
+			}
+
+			@Override
+			public void deliver(Node origin, Plumtree.Gossip gossip) {
+				if (!gossip.handler().equals(ROUTE_ANNOUNCEMENT)) {
+					ctx().deliver(origin, gossip.handler(), gossip.codec(), gossip.type(), gossip.payload());
+				}
+			}
+
+			@Override
+			public Node nodeNamed(String name) {
+				NodeId id = NodeId.of(name);
+				Node known = HyParViewOverlay.this.active.getOrDefault(id, HyParViewOverlay.this.passive.get(id));
+				return (known != null) ? known : new Node(id, "unknown", 0, null);
+			}
+		}, settings.shuffleInterval().dividedBy(10).isZero() ? Duration.ofMillis(100) : settings.shuffleInterval().dividedBy(10),
+				4096);
+	}
+
+	@Override
+	public boolean broadcast(String handler, byte codecId, String payloadType, byte[] payload) {
+		this.plumtree.broadcast(handler, codecId, payloadType, payload);
+		return true;
+	}
+
+	/**
+	 * A node outside the active view is reached through the neighbour its broadcasts (route announcements
+	 * included) first came from: the Plumtree tree leads back to it.
+	 */
+	@Override
+	public @Nullable NodeId nextHop(NodeId destination) {
+		NodeId hop = this.routes.get(destination);
+		return (hop != null && !hop.equals(destination)) ? hop : null;
 	}
 
 	@Override
@@ -132,6 +187,7 @@ public final class HyParViewOverlay implements Overlay {
 		types.put("hpv.disconnect", Disconnect.class);
 		types.put("hpv.shuffle", Shuffle.class);
 		types.put("hpv.shuffle-reply", ShuffleReply.class);
+		types.putAll(Plumtree.types());
 		return types;
 	}
 
@@ -139,6 +195,12 @@ public final class HyParViewOverlay implements Overlay {
 	public void start(OverlayContext context) {
 		this.context = context;
 		context.schedule(this.settings.shuffleInterval(), this::shuffle);
+		// Every node announces itself over the broadcast trees now and then, so every other node learns a
+		// route back to it (the papers' transitive delivery).
+		if (!this.settings.routeInterval().isZero()) {
+			context.schedule(this.settings.routeInterval(),
+					() -> this.plumtree.broadcast(ROUTE_ANNOUNCEMENT, (byte) 0, "", new byte[0]));
+		}
 	}
 
 	private OverlayContext ctx() {
@@ -170,6 +232,7 @@ public final class HyParViewOverlay implements Overlay {
 	/** Publishes the views for other threads and tells the node its members may have changed. */
 	private void changed() {
 		this.views = Map.of("active", activeView(), "passive", passiveView());
+		publishRoutes();
 		ctx().membersChanged();
 	}
 
@@ -224,6 +287,10 @@ public final class HyParViewOverlay implements Overlay {
 
 	@Override
 	public void onControlMessage(NodeId from, ControlMessage message) {
+		if (this.plumtree.onMessage(from, message)) {
+			publishRoutes();
+			return;
+		}
 		if (message instanceof Join join) {
 			onJoin(join.node());
 		}
@@ -446,11 +513,26 @@ public final class HyParViewOverlay implements Overlay {
 		this.passive.remove(node.id());
 		this.active.put(node.id(), node);
 		ctx().connect(node);
+		this.plumtree.neighborUp(node.id());
+	}
+
+	/** Publishes next hops for the origins Plumtree knows a way back to, for other threads. */
+	private void publishRoutes() {
+		Map<NodeId, NodeId> next = new HashMap<>();
+		this.plumtree.routes().forEach((origin, via) -> {
+			if (this.active.containsKey(via)) {
+				next.put(NodeId.of(origin), via);
+			}
+		});
+		this.routes = Map.copyOf(next);
 	}
 
 	/** Removes a peer from the active view and drops its connection; true if it was there. */
 	private boolean dropActive(NodeId peer, boolean keepConnectionIfPending) {
 		Node removed = this.active.remove(peer);
+		if (removed != null) {
+			this.plumtree.neighborDown(peer);
+		}
 		if (removed != null && !(keepConnectionIfPending && this.pendingNeighbors.contains(peer))) {
 			ctx().disconnect(peer);
 		}

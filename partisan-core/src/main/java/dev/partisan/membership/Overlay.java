@@ -54,6 +54,14 @@ public interface Overlay {
 		return Map.of();
 	}
 
+	/**
+	 * Broadcasts an encoded message to {@code handler} on every member, this node included; false when
+	 * this overlay has no broadcast of its own (the node then sends to each member).
+	 */
+	default boolean broadcast(String handler, byte codecId, String payloadType, byte[] payload) {
+		return false;
+	}
+
 	/** The control messages this overlay sends, by wire type name. */
 	Map<String, Class<? extends ControlMessage>> controlMessageTypes();
 

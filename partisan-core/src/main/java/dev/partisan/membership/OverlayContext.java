@@ -44,6 +44,12 @@ public interface OverlayContext {
 	/** Runs {@code task} once on the overlay's thread after {@code delay}. */
 	void scheduleOnce(Duration delay, Runnable task);
 
+	/**
+	 * Delivers a broadcast that reached this node to the local handler {@code handler}, as if {@code origin}
+	 * had sent it.
+	 */
+	void deliver(Node origin, String handler, byte codecId, String payloadType, byte[] payload);
+
 	/** The overlay's source of randomness (seeded in simulations). */
 	Random random();
 

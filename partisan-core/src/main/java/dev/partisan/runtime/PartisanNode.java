@@ -360,6 +360,33 @@ public final class PartisanNode implements Partisan {
 	}
 
 	@Override
+	public void broadcast(String name, Object message) {
+		requireStarted();
+		PayloadCodec codec = this.codecs.codecFor(message);
+		ByteBuf encoded = codec.encode(message, this.alloc);
+		byte[] payload = io.netty.buffer.ByteBufUtil.getBytes(encoded);
+		encoded.release();
+		if (payload.length > this.config.maxFrameSize()) {
+			throw new MessageTooLargeException(payload.length, this.config.maxFrameSize());
+		}
+		String type = codec.typeName(message);
+		CompletableFuture<Boolean> done = callOnControl(
+				() -> CompletableFuture.completedFuture(overlay().broadcast(name, codec.id(), type, payload)));
+		done.thenAccept((handled) -> {
+			if (!handled) {
+				for (Node member : members()) {
+					try {
+						forward(member.id(), name, message, ForwardOptions.defaults());
+					}
+					catch (PartisanException ex) {
+						logger.debug("Broadcast to {} not sent: {}", member.id(), ex.getMessage());
+					}
+				}
+			}
+		});
+	}
+
+	@Override
 	public <R> CompletableFuture<R> call(NodeId node, String name, Object message, Class<R> replyType,
 			ForwardOptions options, Duration timeout) {
 		allowListed(replyType);
@@ -1037,6 +1064,12 @@ public final class PartisanNode implements Partisan {
 		@Override
 		public void membersChanged() {
 			onControl(PartisanNode.this::evaluate);
+		}
+
+		@Override
+		public void deliver(Node origin, String handler, byte codecId, String payloadType, byte[] payload) {
+			PartisanMessage meta = new PartisanMessage(origin.id(), "_broadcast", handler, 0);
+			dispatcher.dispatch(new Delivery(meta, codecId, payloadType, false, Unpooled.wrappedBuffer(payload), false));
 		}
 
 		@Override

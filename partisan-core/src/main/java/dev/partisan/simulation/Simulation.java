@@ -218,6 +218,8 @@ public final class Simulation {
 
 		private long bytesSent;
 
+		private final Map<String, List<String>> delivered = new LinkedHashMap<>();
+
 		SimNode(Node node, Overlay overlay, Random random) {
 			this.node = node;
 			this.overlay = overlay;
@@ -307,6 +309,22 @@ public final class Simulation {
 
 		@Override
 		public void membersChanged() {
+		}
+
+		@Override
+		public void deliver(Node origin, String handler, byte codecId, String payloadType, byte[] payload) {
+			this.delivered.computeIfAbsent(handler, (k) -> new ArrayList<>())
+				.add(origin.name() + ":" + new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+		}
+
+		/** What broadcasts delivered to {@code handler} here, as {@code origin:payload}, in order. */
+		public List<String> delivered(String handler) {
+			return this.delivered.getOrDefault(handler, List.of());
+		}
+
+		/** Starts a broadcast from this node (the overlay's, as the runtime would call it). */
+		public boolean broadcast(String handler, String text) {
+			return this.overlay.broadcast(handler, (byte) 2, "", text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		}
 
 		@Override

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.Node;
 import dev.partisan.membership.HyParViewOverlay;
 import dev.partisan.testing.TestNodes;
@@ -24,9 +26,13 @@ import static org.awaitility.Awaitility.await;
 class PeerToPeerOverlayTest {
 
 	private static final HyParViewOverlay.Settings SETTINGS = new HyParViewOverlay.Settings(4, 12, 4, 2,
-			Duration.ofSeconds(1), 2, 3);
+			Duration.ofSeconds(1), 2, 3, Duration.ofSeconds(1));
 
 	private final TestNodes nodes = new TestNodes();
+
+	private final Map<String, List<String>> news = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private final Map<String, List<String>> inboxes = new java.util.concurrent.ConcurrentHashMap<>();
 
 	@AfterEach
 	void stop() {
@@ -39,6 +45,11 @@ class PeerToPeerOverlayTest {
 		List<PartisanNode> cluster = new ArrayList<>();
 		for (int i = 0; i < 16; i++) {
 			PartisanNode node = this.nodes.start("p" + i, (b) -> b.overlay("peer-to-peer").hyParView(SETTINGS));
+			String name = node.localNode().name();
+			this.news.put(name, new CopyOnWriteArrayList<>());
+			this.inboxes.put(name, new CopyOnWriteArrayList<>());
+			node.register("news", String.class, (text, meta) -> this.news.get(name).add(text));
+			node.register("inbox", String.class, (text, meta) -> this.inboxes.get(name).add(text));
 			if (!cluster.isEmpty()) {
 				node.join(cluster.get(random.nextInt(cluster.size())).localNode()).join();
 			}
@@ -51,11 +62,36 @@ class PeerToPeerOverlayTest {
 			assertThat(node.members()).hasSize(active.size() + 1);
 		}
 
+		assertBroadcastReachesEveryoneOnce(cluster, "first");
+
+		PartisanNode from = cluster.get(0);
+		PartisanNode to = cluster.stream()
+			.filter((n) -> n != from && from.views().get("active").stream().noneMatch((a) -> a.id().equals(n.localNode().id())))
+			.findFirst()
+			.orElseThrow();
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			from.forward(to.localNode().id(), "inbox", "transitive hello", ForwardOptions.defaults());
+			assertThat(this.inboxes.get(to.localNode().name())).contains("transitive hello");
+		});
+		assertThat(from.connectionTable()).noneMatch((row) -> row.peer().equals(to.localNode().id()) && row.connected());
+
 		List<PartisanNode> survivors = new ArrayList<>(cluster);
 		for (int i = 0; i < 5; i++) {
 			survivors.remove(random.nextInt(survivors.size())).close();
 		}
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertOverlay(survivors));
+		assertBroadcastReachesEveryoneOnce(survivors, "second");
+	}
+
+	private void assertBroadcastReachesEveryoneOnce(List<PartisanNode> live, String text) {
+		live.get(0).broadcast("news", text);
+		for (PartisanNode node : live) {
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(this.news.get(node.localNode().name())).contains(text));
+		}
+		for (PartisanNode node : live) {
+			assertThat(this.news.get(node.localNode().name())).filteredOn(text::equals).hasSize(1);
+		}
 	}
 
 	/** Every live node's active view is within bounds, holds only live nodes, and the union graph is connected. */

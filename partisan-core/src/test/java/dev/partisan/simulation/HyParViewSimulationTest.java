@@ -19,10 +19,12 @@ class HyParViewSimulationTest {
 
 	private static final Logger logger = LoggerFactory.getLogger(HyParViewSimulationTest.class);
 
+	/** The Erlang original's defaults, without route announcements (their cost grows with n²). */
 	private static final HyParViewOverlay.Settings SETTINGS = new HyParViewOverlay.Settings(6, 30, 6, 3,
-			Duration.ofSeconds(10), 3, 4);
+			Duration.ofSeconds(10), 3, 4, Duration.ZERO);
 
-	record Outcome(Report afterJoins, Report afterTwentyPercent, Report afterFiftyPercent, String activeViews) {
+	record Outcome(Report afterJoins, Report afterTwentyPercent, Report afterFiftyPercent, String activeViews,
+			List<Integer> broadcastMisses) {
 	}
 
 	@Test
@@ -39,6 +41,8 @@ class HyParViewSimulationTest {
 		assertThat(outcome.afterTwentyPercent().connected()).as("connected after 20% crashes").isTrue();
 		assertThat(outcome.afterFiftyPercent().liveNodes()).isEqualTo(512);
 		assertThat(outcome.afterFiftyPercent().connected()).as("connected after 50% crashes").isTrue();
+		assertThat(outcome.broadcastMisses()).as("live nodes a broadcast missed or reached twice, per phase")
+			.containsExactly(0, 0, 0);
 	}
 
 	@Test
@@ -66,15 +70,34 @@ class HyParViewSimulationTest {
 		Report afterJoins = sim.report(HyParViewSimulationTest::activeView);
 		logger.info("Messages by type after joins ({} nodes): {}", size, sim.messagesByType());
 		String views = describe(sim);
+		List<Integer> misses = new ArrayList<>();
+		misses.add(broadcastMisses(sim, "after-joins"));
 
 		crash(sim, nodes, choices, size - (size * 4 + 4) / 5, size);
 		sim.runFor(Duration.ofSeconds(60));
 		Report afterTwenty = sim.report(HyParViewSimulationTest::activeView);
+		misses.add(broadcastMisses(sim, "after-20"));
 
 		crash(sim, nodes, choices, sim.live().size() - size / 2, size);
 		sim.runFor(Duration.ofSeconds(60));
 		Report afterFifty = sim.report(HyParViewSimulationTest::activeView);
-		return new Outcome(afterJoins, afterTwenty, afterFifty, views);
+		misses.add(broadcastMisses(sim, "after-50"));
+		return new Outcome(afterJoins, afterTwenty, afterFifty, views, misses);
+	}
+
+	/** Broadcasts from the first live node; counts live nodes that did not deliver it exactly once. */
+	private static int broadcastMisses(Simulation sim, String text) {
+		SimNode origin = sim.live().get(0);
+		origin.broadcast("app", text);
+		sim.runFor(Duration.ofSeconds(10));
+		String expected = origin.node().name() + ":" + text;
+		int misses = 0;
+		for (SimNode node : sim.live()) {
+			if (node.delivered("app").stream().filter(expected::equals).count() != 1) {
+				misses++;
+			}
+		}
+		return misses;
 	}
 
 	private static void crash(Simulation sim, List<SimNode> nodes, Random choices, int count, int size) {

@@ -79,7 +79,8 @@ final class PartisanConfigMapper {
 		PartisanProperties.HyParView h = p.getHyparview();
 		try {
 			b.hyParView(new dev.partisan.membership.HyParViewOverlay.Settings(h.getActiveMax(), h.getPassiveMax(),
-					h.getArwl(), h.getPrwl(), h.getShuffleInterval(), h.getShuffleActive(), h.getShufflePassive()));
+					h.getArwl(), h.getPrwl(), h.getShuffleInterval(), h.getShuffleActive(), h.getShufflePassive(),
+					h.getRouteInterval()));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidPartisanPropertyException("partisan.hyparview",

@@ -603,6 +603,21 @@ public class PartisanProperties {
 		 */
 		private int shufflePassive = 4;
 
+		/**
+		 * How often each node announces itself over the broadcast trees so that others learn a route to it
+		 * (forward to nodes outside the active view); 0 turns it off. Its traffic grows with the square of
+		 * the cluster size.
+		 */
+		private Duration routeInterval = Duration.ofSeconds(30);
+
+		public Duration getRouteInterval() {
+			return this.routeInterval;
+		}
+
+		public void setRouteInterval(Duration routeInterval) {
+			this.routeInterval = routeInterval;
+		}
+
 		public int getActiveMax() {
 			return this.activeMax;
 		}

@@ -1,0 +1,220 @@
+package dev.partisan.membership;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+
+/**
+ * Plumtree broadcast (Leitão, Pereira, Rodrigues, "Epidemic broadcast trees", SRDS 2007) over the
+ * neighbours an overlay gives it. A message is pushed eagerly along a spanning tree and announced lazily
+ * (IHAVE) to the other neighbours; a duplicate prunes its link from the tree, and a missing message
+ * grafts the announcing link back in, so the tree repairs itself after failures. It also records, for
+ * each origin, the neighbour its messages first came from: following those links back is a route to the
+ * origin (transitive delivery).
+ *
+ * <p>Runs on the overlay's thread; it sends and delivers through the callbacks it is given.
+ */
+final class Plumtree {
+
+	/** A broadcast: who started it, its number there, and what it carries. */
+	record Id(String origin, long seq) {
+	}
+
+	record Gossip(Id id, int round, String handler, byte codec, String type, byte[] payload) implements ControlMessage {
+	}
+
+	record IHave(List<Id> ids, int round) implements ControlMessage {
+	}
+
+	record Graft(Id id, int round) implements ControlMessage {
+	}
+
+	record Prune(String from) implements ControlMessage {
+	}
+
+	/** How it reaches the rest of the node. */
+	interface Host {
+
+		OverlayContext context();
+
+		/** Delivers a broadcast to this node's handler. */
+		void deliver(Node origin, Gossip gossip);
+
+		/** The node by name, if known (to route and graft). */
+		Node nodeNamed(String name);
+
+	}
+
+	private final Host host;
+
+	private final Duration graftTimeout;
+
+	private final int keep;
+
+	private final Set<NodeId> eager = new LinkedHashSet<>();
+
+	private final Set<NodeId> lazy = new LinkedHashSet<>();
+
+	/** Delivered broadcasts, kept (bounded) to answer grafts and drop duplicates. */
+	private final LinkedHashMap<Id, Gossip> received = new LinkedHashMap<>();
+
+	/** Announced but not received: who announced it, in order. */
+	private final Map<Id, List<NodeId>> missing = new HashMap<>();
+
+	/** For each origin, the neighbour its broadcasts came through first: the way back to it. */
+	private final Map<String, NodeId> routes = new HashMap<>();
+
+	private long seq;
+
+	Plumtree(Host host, Duration graftTimeout, int keep) {
+		this.host = host;
+		this.graftTimeout = graftTimeout;
+		this.keep = keep;
+	}
+
+	static Map<String, Class<? extends ControlMessage>> types() {
+		return Map.of("plumtree.gossip", Gossip.class, "plumtree.ihave", IHave.class, "plumtree.graft", Graft.class,
+				"plumtree.prune", Prune.class);
+	}
+
+	/** Starts a broadcast from this node; it is delivered here too. */
+	void broadcast(String handler, byte codec, String type, byte[] payload) {
+		Node self = this.host.context().localNode();
+		Gossip gossip = new Gossip(new Id(self.name(), ++this.seq), 0, handler, codec, type, payload);
+		remember(gossip);
+		this.host.deliver(self, gossip);
+		push(gossip, null);
+	}
+
+	void neighborUp(NodeId peer) {
+		if (!this.lazy.contains(peer)) {
+			this.eager.add(peer);
+		}
+	}
+
+	void neighborDown(NodeId peer) {
+		this.eager.remove(peer);
+		this.lazy.remove(peer);
+		this.missing.values().forEach((announcers) -> announcers.remove(peer));
+		this.routes.values().removeIf(peer::equals);
+	}
+
+	/** For each origin heard from, the neighbour that leads back towards it. */
+	Map<String, NodeId> routes() {
+		return Map.copyOf(this.routes);
+	}
+
+	Set<NodeId> eagerPeers() {
+		return Set.copyOf(this.eager);
+	}
+
+	Set<NodeId> lazyPeers() {
+		return Set.copyOf(this.lazy);
+	}
+
+	boolean onMessage(NodeId from, ControlMessage message) {
+		if (message instanceof Gossip gossip) {
+			onGossip(from, gossip);
+		}
+		else if (message instanceof IHave ihave) {
+			for (Id id : ihave.ids()) {
+				if (!this.received.containsKey(id)) {
+					List<NodeId> announcers = this.missing.computeIfAbsent(id, (k) -> new ArrayList<>());
+					if (announcers.isEmpty()) {
+						this.host.context().scheduleOnce(this.graftTimeout, () -> graftMissing(id, ihave.round()));
+					}
+					if (!announcers.contains(from)) {
+						announcers.add(from);
+					}
+				}
+			}
+		}
+		else if (message instanceof Graft graft) {
+			this.lazy.remove(from);
+			this.eager.add(from);
+			Gossip known = this.received.get(graft.id());
+			if (known != null) {
+				this.host.context().send(from, new Gossip(known.id(), graft.round() + 1, known.handler(), known.codec(),
+						known.type(), known.payload()));
+			}
+		}
+		else if (message instanceof Prune) {
+			if (this.eager.remove(from)) {
+				this.lazy.add(from);
+			}
+		}
+		else {
+			return false;
+		}
+		return true;
+	}
+
+	private void onGossip(NodeId from, Gossip gossip) {
+		if (this.received.containsKey(gossip.id())) {
+			// A second copy: this link is redundant in the tree.
+			if (this.eager.remove(from)) {
+				this.lazy.add(from);
+			}
+			this.host.context().send(from, new Prune(this.host.context().localNode().name()));
+			return;
+		}
+		remember(gossip);
+		this.missing.remove(gossip.id());
+		this.routes.put(gossip.id().origin(), from);
+		this.lazy.remove(from);
+		this.eager.add(from);
+		Node origin = this.host.nodeNamed(gossip.id().origin());
+		this.host.deliver(origin, gossip);
+		push(new Gossip(gossip.id(), gossip.round() + 1, gossip.handler(), gossip.codec(), gossip.type(),
+				gossip.payload()), from);
+	}
+
+	private void push(Gossip gossip, NodeId from) {
+		OverlayContext ctx = this.host.context();
+		for (NodeId peer : List.copyOf(this.eager)) {
+			if (!peer.equals(from)) {
+				ctx.send(peer, gossip);
+			}
+		}
+		IHave announce = new IHave(List.of(gossip.id()), gossip.round());
+		for (NodeId peer : List.copyOf(this.lazy)) {
+			if (!peer.equals(from)) {
+				ctx.send(peer, announce);
+			}
+		}
+	}
+
+	/** The announced message has not come: graft the first announcer's link into the tree and ask for it. */
+	private void graftMissing(Id id, int round) {
+		List<NodeId> announcers = this.missing.get(id);
+		if (announcers == null || this.received.containsKey(id)) {
+			this.missing.remove(id);
+			return;
+		}
+		if (announcers.isEmpty()) {
+			this.missing.remove(id);
+			return;
+		}
+		NodeId announcer = announcers.remove(0);
+		this.lazy.remove(announcer);
+		this.eager.add(announcer);
+		this.host.context().send(announcer, new Graft(id, round));
+		this.host.context().scheduleOnce(this.graftTimeout.dividedBy(2), () -> graftMissing(id, round));
+	}
+
+	private void remember(Gossip gossip) {
+		this.received.put(gossip.id(), gossip);
+		while (this.received.size() > this.keep) {
+			this.received.remove(this.received.keySet().iterator().next());
+		}
+	}
+
+}
