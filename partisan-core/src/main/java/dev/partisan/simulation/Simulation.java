@@ -218,6 +218,8 @@ public final class Simulation {
 
 		private long bytesSent;
 
+		private long messagesReceived;
+
 		private final Map<String, List<String>> delivered = new LinkedHashMap<>();
 
 		SimNode(Node node, Overlay overlay, Random random) {
@@ -240,6 +242,10 @@ public final class Simulation {
 
 		public long messagesSent() {
 			return this.messagesSent;
+		}
+
+		public long messagesReceived() {
+			return this.messagesReceived;
 		}
 
 		/** Joins through {@code seed} (the overlay's join, as the runtime would call it). */
@@ -300,6 +306,7 @@ public final class Simulation {
 				NodeId from = this.node.id();
 				at(Simulation.this.now + latency(), () -> {
 					if (other.alive && this.alive) {
+						other.messagesReceived++;
 						other.overlay.onControlMessage(from, message);
 					}
 				});

@@ -47,11 +47,12 @@ class HyParViewSimulationTest {
 
 	@Test
 	void theSameSeedGivesTheSameRun() {
-		Outcome first = run(256, 7);
-		Outcome second = run(256, 7);
+		Outcome first = run(1024, 7);
+		Outcome second = run(1024, 7);
 		assertThat(second.activeViews()).isEqualTo(first.activeViews());
 		assertThat(second.afterFiftyPercent()).isEqualTo(first.afterFiftyPercent());
-		assertThat(run(256, 8).activeViews()).isNotEqualTo(first.activeViews());
+		assertThat(second.broadcastMisses()).isEqualTo(first.broadcastMisses());
+		assertThat(run(64, 8).activeViews()).isNotEqualTo(run(64, 7).activeViews());
 	}
 
 	private static Outcome run(int size, long seed) {
