@@ -83,6 +83,8 @@ public final class BenchMain {
 						(label) -> progress(++done[0], total, setting, label)));
 				results.addAll(processes.run(network, RawSocketPeer.class, stage.raw(), port + 10,
 						(label) -> progress(++done[0], total, setting, label)));
+				results.addAll(processes.run(network, PekkoPeer.class, stage.pekko(), port + 12,
+						(label) -> progress(++done[0], total, setting, label)));
 				report.add(new Report.Section(setting, rtt, network.state(), results));
 				port += 20;
 			}

@@ -17,8 +17,8 @@ record Plan(String mode, List<Plan.Stage> stages) {
 
 	private static final int MIB = 1024 * 1024;
 
-	/** One network and the cases measured on it, for Partisan and for raw sockets. */
-	record Stage(NetSetting setting, List<BenchCase> partisan, List<BenchCase> raw) {
+	/** One network and the cases measured on it, for Partisan, raw sockets and Pekko Artery. */
+	record Stage(NetSetting setting, List<BenchCase> partisan, List<BenchCase> raw, List<BenchCase> pekko) {
 	}
 
 	static Plan of(String mode, boolean namespaces) {
@@ -31,7 +31,7 @@ record Plan(String mode, List<Plan.Stage> stages) {
 	}
 
 	int caseCount() {
-		return this.stages.stream().mapToInt((s) -> s.partisan().size() + s.raw().size()).sum();
+		return this.stages.stream().mapToInt((s) -> s.partisan().size() + s.raw().size() + s.pekko().size()).sum();
 	}
 
 	private static Plan smoke() {
@@ -40,7 +40,8 @@ record Plan(String mode, List<Plan.Stage> stages) {
 				new BenchCase("isolation", "shared-channel", 1, 1, 5, 1024, MIB),
 				new BenchCase("isolation", "own-channel", 1, 1, 5, 1024, MIB));
 		List<BenchCase> raw = List.of(new BenchCase("micro", "raw-shared", 1, 2, 5, 64 * 1024, 0));
-		return new Plan("smoke", List.of(new Stage(NetSetting.loopback(), partisan, raw)));
+		List<BenchCase> pekko = List.of(new BenchCase("micro", "pekko", 4, 2, 5, 64 * 1024, 0));
+		return new Plan("smoke", List.of(new Stage(NetSetting.loopback(), partisan, raw, pekko)));
 	}
 
 	/**
@@ -66,8 +67,9 @@ record Plan(String mode, List<Plan.Stage> stages) {
 		}
 		micro(partisan, raw, List.of(16), 16, eightMiB, 8 * MIB);
 		partisan.removeIf((c) -> c.size() == 8 * MIB && c.config().equals("parallel"));
+		List<BenchCase> pekko = pekkoCounterparts(partisan);
 		partisan.addAll(isolationAndHol(small));
-		return new Stage(setting, partisan, raw);
+		return new Stage(setting, partisan, raw, pekko);
 	}
 
 	private static Plan full(boolean namespaces) {
@@ -79,15 +81,26 @@ record Plan(String mode, List<Plan.Stage> stages) {
 				micro(partisan, raw, List.of(4, 8, 16), senders, messages, size);
 			}
 		}
+		List<BenchCase> pekko = pekkoCounterparts(partisan);
 		List<Stage> stages = new ArrayList<>();
-		stages.add(new Stage(NetSetting.loopback(), with(partisan, isolationAndHol(1000)), raw));
+		stages.add(new Stage(NetSetting.loopback(), with(partisan, isolationAndHol(1000)), raw, pekko));
 		if (namespaces) {
-			stages.add(new Stage(new NetSetting("rtt-1ms", true, 0.5, 0, ""), with(partisan, isolationAndHol(1000)), raw));
-			stages.add(new Stage(new NetSetting("rtt-20ms", true, 10, 0, ""), with(partisan, isolationAndHol(100)), raw));
+			stages.add(new Stage(new NetSetting("rtt-1ms", true, 0.5, 0, ""), with(partisan, isolationAndHol(1000)), raw,
+					pekko));
+			stages.add(new Stage(new NetSetting("rtt-20ms", true, 10, 0, ""), with(partisan, isolationAndHol(100)), raw,
+					pekko));
 			stages.add(new Stage(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"),
-					with(partisan, isolationAndHol(100)), raw));
+					with(partisan, isolationAndHol(100)), raw, pekko));
 		}
 		return new Plan("full", stages);
+	}
+
+	/** The same workloads over Pekko Artery (four lanes, as configured in {@link PekkoPeer}). */
+	private static List<BenchCase> pekkoCounterparts(List<BenchCase> partisan) {
+		return partisan.stream()
+			.filter((c) -> c.experiment().equals("micro") && c.config().equals("baseline"))
+			.map((c) -> new BenchCase("micro", "pekko", 4, c.senders(), c.messages(), c.size(), 0))
+			.toList();
 	}
 
 	/** The papers' three configurations against their raw-socket counterparts. */

@@ -71,7 +71,27 @@ final class Report {
 		}
 		md.append("| echo service 3.1× at 1 ms, ~35× at 20 ms; KV store 1.4–1.8× | papers §6.2 | not measured yet: ")
 			.append("needs the riak-core demo's load generator | — |\n");
-		md.append("| Pekko Artery on the same workload | — | not measured yet | — |\n\n");
+		for (Section s : this.sections) {
+			for (int size : new int[] { 1024 * 1024, 8 * 1024 * 1024 }) {
+				Optional<CaseResult> pekko = find(s, (o) -> o.experiment().equals("micro") && o.config().equals("pekko")
+						&& o.senders() == 16 && o.size() == size);
+				Optional<CaseResult> partisan = s.results()
+					.stream()
+					.filter((r) -> r.ok() && r.benchCase().experiment().equals("micro")
+							&& r.benchCase().config().equals("affinity") && r.benchCase().senders() == 16
+							&& r.benchCase().size() == size)
+					.max(java.util.Comparator.comparingDouble(CaseResult::goodputMBps));
+				if (pekko.isPresent() && partisan.isPresent() && pekko.get().goodputMBps() > 0) {
+					md.append("| Partisan (affinity, best P) vs Pekko Artery, ").append(Sizes.human(size))
+						.append(", N=16 | target > 1× | ")
+						.append(x(partisan.get().goodputMBps() / pekko.get().goodputMBps()))
+						.append(" | ")
+						.append(s.setting().name())
+						.append(" |\n");
+				}
+			}
+		}
+		md.append('\n');
 	}
 
 	private void section(StringBuilder md, Section s, Path dir) throws IOException {

@@ -23,6 +23,7 @@ class BenchSmokeTest {
 			.contains("| micro | baseline | 1 | 2 | 64KiB |")
 			.contains("| micro | affinity | 4 | 2 | 64KiB |")
 			.contains("| micro | raw-shared | 1 | 2 | 64KiB |")
+			.contains("| micro | pekko | 4 | 2 | 64KiB |")
 			.contains("| isolation | own-channel |")
 			.doesNotContain("failed:");
 	}
