@@ -1,6 +1,5 @@
 package dev.partisan.delivery;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.partisan.api.NodeId;
+import dev.partisan.wire.ShortStrings;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -53,10 +53,10 @@ public final class CausalOrder {
 	public void stamp(String label, NodeId to, ByteBuf out) {
 		Label state = this.labels.computeIfAbsent(label, (l) -> new Label());
 		synchronized (state) {
-			writeString(out, label);
+			ShortStrings.write(out, label);
 			out.writeShort(state.sent.size());
 			state.sent.forEach((edge, count) -> {
-				writeString(out, edge);
+				ShortStrings.write(out, edge);
 				out.writeLong(count);
 			});
 			state.sent.merge(edge(this.self, to), 1L, Long::sum);
@@ -68,11 +68,11 @@ public final class CausalOrder {
 	}
 
 	public static Header readHeader(ByteBuf in) {
-		String label = readString(in);
+		String label = ShortStrings.read(in);
 		int entries = in.readUnsignedShort();
 		Map<String, Long> stamp = new HashMap<>();
 		for (int i = 0; i < entries; i++) {
-			stamp.put(readString(in), in.readLong());
+			stamp.put(ShortStrings.read(in), in.readLong());
 		}
 		return new Header(label, stamp);
 	}
@@ -149,19 +149,6 @@ public final class CausalOrder {
 
 	private static String edge(NodeId from, NodeId to) {
 		return from.name() + ">" + to.name();
-	}
-
-	private static void writeString(ByteBuf out, String value) {
-		byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-		out.writeShort(bytes.length);
-		out.writeBytes(bytes);
-	}
-
-	private static String readString(ByteBuf in) {
-		int length = in.readUnsignedShort();
-		String value = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
-		in.skipBytes(length);
-		return value;
 	}
 
 }

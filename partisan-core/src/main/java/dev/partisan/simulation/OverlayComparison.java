@@ -57,16 +57,8 @@ public final class OverlayComparison {
 		Simulation sim = new Simulation(seed, Duration.ofMillis(1), Duration.ofSeconds(2));
 		HyParViewOverlay.Settings settings = new HyParViewOverlay.Settings(6, 30, 6, 3, Duration.ofSeconds(10), 3, 4,
 				Duration.ZERO);
-		List<SimNode> nodes = new ArrayList<>();
 		Random random = new Random(seed);
-		for (int i = 0; i < n; i++) {
-			SimNode node = sim.add(Simulation.name(i), new HyParViewOverlay(settings));
-			if (!nodes.isEmpty()) {
-				node.join(nodes.get(random.nextInt(nodes.size())));
-			}
-			nodes.add(node);
-			sim.runFor(Duration.ofMillis(20));
-		}
+		List<SimNode> nodes = sim.grow(n, () -> new HyParViewOverlay(settings), random);
 		sim.runFor(Duration.ofSeconds(30));
 		long[] before = load(nodes);
 		long sentBefore = totalSent(nodes);

@@ -84,6 +84,23 @@ public final class Simulation {
 		return sim;
 	}
 
+	/**
+	 * Adds {@code count} nodes one by one, 20 ms of virtual time apart, each joining through a node chosen
+	 * at random (by {@code choices}) among those already added.
+	 */
+	public List<SimNode> grow(int count, java.util.function.Supplier<Overlay> overlays, Random choices) {
+		List<SimNode> added = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			SimNode node = add(name(this.nodes.size()), overlays.get());
+			if (!added.isEmpty()) {
+				node.join(added.get(choices.nextInt(added.size())));
+			}
+			added.add(node);
+			runFor(Duration.ofMillis(20));
+		}
+		return added;
+	}
+
 	public SimNode node(NodeId id) {
 		SimNode node = this.nodes.get(id);
 		if (node == null) {

@@ -32,11 +32,11 @@ public record Hello(Node node, long incarnation, String channel, int lane, long 
 	/** Encodes the hello as the payload of a HELLO frame, signed when a secret is given. */
 	public ByteBuf encode(ByteBufAllocator alloc, byte @Nullable [] secret) {
 		ByteBuf out = alloc.buffer(128);
-		writeString(out, this.node.name());
-		writeString(out, this.node.host());
+		ShortStrings.write(out, this.node.name());
+		ShortStrings.write(out, this.node.host());
 		out.writeShort(this.node.port());
-		writeString(out, (this.node.tag() != null) ? this.node.tag() : "");
-		writeString(out, this.channel);
+		ShortStrings.write(out, (this.node.tag() != null) ? this.node.tag() : "");
+		ShortStrings.write(out, this.channel);
 		out.writeShort(this.lane);
 		out.writeLong(this.incarnation);
 		out.writeLong(this.timestampMillis);
@@ -54,11 +54,11 @@ public record Hello(Node node, long incarnation, String channel, int lane, long 
 	public static Hello decode(ByteBuf in, byte @Nullable [] secret) {
 		try {
 			int start = in.readerIndex();
-			String name = readString(in);
-			String host = readString(in);
+			String name = ShortStrings.read(in);
+			String host = ShortStrings.read(in);
 			int port = in.readUnsignedShort();
-			String tag = readString(in);
-			String channel = readString(in);
+			String tag = ShortStrings.read(in);
+			String channel = ShortStrings.read(in);
 			int lane = in.readUnsignedShort();
 			long incarnation = in.readLong();
 			long timestamp = in.readLong();
@@ -93,19 +93,6 @@ public record Hello(Node node, long incarnation, String channel, int lane, long 
 		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
 			throw new IllegalStateException("HmacSHA256 is unavailable", ex);
 		}
-	}
-
-	private static void writeString(ByteBuf out, String value) {
-		byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-		out.writeShort(bytes.length);
-		out.writeBytes(bytes);
-	}
-
-	private static String readString(ByteBuf in) {
-		int length = in.readUnsignedShort();
-		String value = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
-		in.skipBytes(length);
-		return value;
 	}
 
 	/** The secret as key bytes, or {@code null} when none is configured. */

@@ -57,16 +57,8 @@ class HyParViewSimulationTest {
 
 	private static Outcome run(int size, long seed) {
 		Simulation sim = new Simulation(seed, Duration.ofMillis(1), Duration.ofSeconds(2));
-		List<SimNode> nodes = new ArrayList<>();
 		Random choices = new Random(seed);
-		for (int i = 0; i < size; i++) {
-			SimNode node = sim.add(Simulation.name(i), new HyParViewOverlay(SETTINGS));
-			if (!nodes.isEmpty()) {
-				node.join(nodes.get(choices.nextInt(nodes.size())));
-			}
-			nodes.add(node);
-			sim.runFor(Duration.ofMillis(20));
-		}
+		List<SimNode> nodes = sim.grow(size, () -> new HyParViewOverlay(SETTINGS), choices);
 		sim.runFor(Duration.ofSeconds(60));
 		Report afterJoins = sim.report(HyParViewSimulationTest::activeView);
 		logger.info("Messages by type after joins ({} nodes): {}", size, sim.messagesByType());
