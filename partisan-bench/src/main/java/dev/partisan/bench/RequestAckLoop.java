@@ -31,7 +31,7 @@ final class RequestAckLoop {
 	record Measurement(double seconds, long messages, long[] sortedLatencies, String error) {
 	}
 
-	@SuppressWarnings("unchecked")
+	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private final BlockingQueue<Integer>[] acks = new BlockingQueue[MAX_SENDERS];
 
 	RequestAckLoop() {
