@@ -97,6 +97,9 @@ final class Lane {
 
 	private final boolean monotonic;
 
+	/** Monotonic lanes remember when each key last kept a message; past this many keys, expired ones go. */
+	private static final int KEPT_KEYS_BEFORE_PRUNING = 10_000;
+
 	/** Monotonic lanes: the newest queued message per key, and when a message of each key was last kept. */
 	private final java.util.Map<String, Outbound> latest = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -243,6 +246,10 @@ final class Lane {
 	private boolean keepThisOne(String key) {
 		long now = System.nanoTime();
 		long window = this.settings.monotonicWindow().toNanos();
+		if (this.keptAt.size() > KEPT_KEYS_BEFORE_PRUNING) {
+			// A key whose window has passed keeps its next message anyway: forgetting it changes nothing.
+			this.keptAt.values().removeIf((at) -> now - at >= window);
+		}
 		Long last = this.keptAt.get(key);
 		if (last == null || now - last >= window) {
 			this.keptAt.put(key, now);
