@@ -36,8 +36,13 @@ public final class Deduplicator {
 	 * already, i.e. the message is a duplicate.
 	 */
 	public boolean firstTime(NodeId sender, long incarnation, long id) {
-		LinkedHashMap<Long, Long> ids = this.seen.computeIfAbsent(new Sender(sender, incarnation),
-				(s) -> new LinkedHashMap<>());
+		Sender key = new Sender(sender, incarnation);
+		LinkedHashMap<Long, Long> ids = this.seen.get(key);
+		if (ids == null) {
+			// A new incarnation: the restarted sender's ids start again, so the old ones are no use.
+			this.seen.keySet().removeIf((known) -> known.node().equals(sender) && known.incarnation() < incarnation);
+			ids = this.seen.computeIfAbsent(key, (s) -> new LinkedHashMap<>());
+		}
 		long now = System.nanoTime();
 		synchronized (ids) {
 			if (ids.putIfAbsent(id, now) != null) {
