@@ -16,6 +16,7 @@ import dev.partisan.membership.HyParViewOverlay;
 import dev.partisan.transport.ChannelSpec;
 import dev.partisan.transport.TransportSettings;
 import dev.partisan.wire.PayloadCodec;
+import dev.partisan.wire.TypeAllowList;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -562,6 +563,7 @@ public final class PartisanConfig {
 		 * types. Keep it to your message packages: every allowed class is a deserialization target.
 		 */
 		public Builder allowPackage(String packageName) {
+			TypeAllowList.checkedPrefix(packageName);
 			this.allowedPackages.add(packageName);
 			return this;
 		}

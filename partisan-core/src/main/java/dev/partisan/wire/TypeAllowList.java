@@ -32,13 +32,21 @@ public final class TypeAllowList {
 
 	/** Allows every class in {@code packageName} and its sub-packages. */
 	public TypeAllowList allowPackage(String packageName) {
+		this.packagePrefixes.add(checkedPrefix(packageName));
+		return this;
+	}
+
+	/**
+	 * The prefix that allows {@code packageName}.
+	 * @throws IllegalArgumentException for JDK and root packages, which hold gadget types
+	 */
+	public static String checkedPrefix(String packageName) {
 		String prefix = packageName.endsWith(".") ? packageName : packageName + ".";
 		if (prefix.startsWith("java.") || prefix.startsWith("javax.") || prefix.equals(".")) {
 			throw new IllegalArgumentException("Refusing to allow-list package '" + packageName
 					+ "': JDK and root packages hold gadget types; allow specific classes instead");
 		}
-		this.packagePrefixes.add(prefix);
-		return this;
+		return prefix;
 	}
 
 	public TypeAllowList allowPackages(Collection<String> packageNames) {

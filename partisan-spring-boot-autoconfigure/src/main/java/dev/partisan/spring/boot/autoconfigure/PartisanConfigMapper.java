@@ -97,7 +97,6 @@ final class PartisanConfigMapper {
 		p.getAllowedPackages().forEach((pkg) -> {
 			try {
 				b.allowPackage(pkg);
-				new dev.partisan.wire.TypeAllowList().allowPackage(pkg);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidPartisanPropertyException("partisan.allowed-packages", pkg, ex.getMessage());
