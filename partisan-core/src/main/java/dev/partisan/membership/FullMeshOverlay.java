@@ -91,7 +91,7 @@ public final class FullMeshOverlay implements Overlay {
 	public void start(OverlayContext context) {
 		this.context = context;
 		this.state.add(context.localNode(), context.incarnation());
-		context.schedule(this.gossipInterval, this::gossipToConnected);
+		context.schedule(this.gossipInterval, () -> gossip(true));
 	}
 
 	private OverlayContext ctx() {
@@ -164,7 +164,7 @@ public final class FullMeshOverlay implements Overlay {
 		}
 		CompletableFuture<Void> told = ctx.send(node, new LeaveRequest("removed by " + ctx.localNode().id()))
 			.exceptionally((ex) -> null);
-		pushToAll();
+		gossip(false);
 		ctx.membersChanged();
 		return told.whenComplete((ok, ex) -> ctx.scheduleOnce(Duration.ZERO, () -> dropIfRemoved(node)));
 	}
@@ -228,7 +228,7 @@ public final class FullMeshOverlay implements Overlay {
 			applyConnections();
 			completeJoins();
 			ctx.membersChanged();
-			pushToAll();
+			gossip(false);
 		}
 		else if (!this.state.sameAs(gossip.members()) && ctx.isConnected(from)) {
 			ctx.send(from, new Gossip(this.state.entries()));
@@ -296,17 +296,11 @@ public final class FullMeshOverlay implements Overlay {
 			.toList();
 	}
 
-	private void pushToAll() {
+	/** Pushes the state to every member (on a change), or to those connected now (periodic anti-entropy). */
+	private void gossip(boolean connectedOnly) {
 		Gossip gossip = new Gossip(this.state.entries());
 		for (Node member : others()) {
-			ctx().send(member.id(), gossip);
-		}
-	}
-
-	private void gossipToConnected() {
-		Gossip gossip = new Gossip(this.state.entries());
-		for (Node member : others()) {
-			if (ctx().isConnected(member.id())) {
+			if (!connectedOnly || ctx().isConnected(member.id())) {
 				ctx().send(member.id(), gossip);
 			}
 		}
