@@ -400,17 +400,9 @@ public final class PartisanNode implements Partisan {
 			this.pendingCalls.remove(id);
 			return CompletableFuture.failedFuture(ex);
 		}
-		return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, error) -> {
-			this.pendingCalls.remove(id);
-			if (error == null) {
-				return replyType.cast(value);
-			}
-			Throwable cause = unwrap(error);
-			if (cause instanceof TimeoutException) {
-				throw new CallTimeoutException(node, name, timeout);
-			}
-			throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
-		});
+		return withTimeout(reply, timeout, () -> new CallTimeoutException(node, name, timeout))
+			.whenComplete((value, error) -> this.pendingCalls.remove(id))
+			.thenApply(replyType::cast);
 	}
 
 	private void send(NodeId node, String name, Object message, ForwardOptions options, int callFlag, long id) {
@@ -434,7 +426,8 @@ public final class PartisanNode implements Partisan {
 		}
 		String label = options.causalLabel();
 		if (label != null) {
-			if (!transport().hasPeer(node)) {
+			// Stamping counts the message as sent, so refuse before stamping what cannot be sent at all.
+			if (!transport().hasPeer(node) && overlay().nextHop(node) == null) {
 				payload.release();
 				throw new UnknownNodeException(node);
 			}
@@ -694,8 +687,7 @@ public final class PartisanNode implements Partisan {
 	}
 
 	private void sendAck(NodeId peer, long id) {
-		ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.ACK, 0, id, ChannelSpec.CONTROL, this.local.name(), "",
-				"", (byte) 0, "", Unpooled.EMPTY_BUFFER);
+		ByteBuf frame = emptyControlFrame(FrameKind.ACK, id);
 		try {
 			transmit(FrameKind.ACK, peer, ChannelSpec.CONTROL, null, "", "", id, frame, 0, null);
 		}
@@ -787,8 +779,7 @@ public final class PartisanNode implements Partisan {
 		Transport current = transport();
 		for (NodeId peer : current.peers()) {
 			if (current.isControlConnected(peer)) {
-				ByteBuf frame = FrameCodec.encode(this.alloc, FrameKind.HEARTBEAT, 0, 0, ChannelSpec.CONTROL,
-						this.local.name(), "", "", (byte) 0, "", Unpooled.EMPTY_BUFFER);
+				ByteBuf frame = emptyControlFrame(FrameKind.HEARTBEAT, 0);
 				try {
 					transmit(FrameKind.HEARTBEAT, peer, ChannelSpec.CONTROL, null, "", "", 0, frame, 0, null);
 				}
@@ -885,6 +876,12 @@ public final class PartisanNode implements Partisan {
 			}
 			throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
 		});
+	}
+
+	/** A control-channel frame with no payload (heartbeats, acknowledgements). */
+	private ByteBuf emptyControlFrame(FrameKind kind, long id) {
+		return FrameCodec.encode(this.alloc, kind, 0, id, ChannelSpec.CONTROL, this.local.name(), "", "", (byte) 0, "",
+				Unpooled.EMPTY_BUFFER);
 	}
 
 	private static Throwable unwrap(Throwable error) {
