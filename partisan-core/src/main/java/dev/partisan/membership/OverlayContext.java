@@ -35,6 +35,16 @@ public interface OverlayContext {
 	 */
 	CompletableFuture<Void> send(NodeId peer, ControlMessage message);
 
+	/**
+	 * Sends a control message to every node of the cluster through the transport's shared medium (a
+	 * broker's fanout exchange); it arrives through {@link Overlay#onControlMessage} as if sent directly.
+	 * Failures are logged, not thrown: an announcement is repeated by whoever needs it.
+	 * @throws UnsupportedOperationException when the transport has no shared medium (TCP)
+	 */
+	default void announce(ControlMessage message) {
+		throw new UnsupportedOperationException("This transport has no shared medium to announce on");
+	}
+
 	/** Tells the node that {@link Overlay#members()} changed, so it can recompute up and down members. */
 	void membersChanged();
 

@@ -6,6 +6,7 @@ import dev.partisan.membership.ClientServerReach;
 import dev.partisan.membership.FullMeshOverlay;
 import dev.partisan.membership.HyParViewOverlay;
 import dev.partisan.membership.StaticOverlay;
+import dev.partisan.pubsub.PubSubOverlay;
 
 /** The built-in overlays, by the names configuration uses. */
 public final class Overlays {
@@ -45,6 +46,9 @@ public final class Overlays {
 			case FullMeshOverlay.NAME -> fullMesh();
 			case ClientServerReach.NAME -> clientServer();
 			case HyParViewOverlay.NAME -> peerToPeer();
+			case PubSubOverlay.NAME -> throw new IllegalArgumentException("The pubsub overlay needs an AMQP broker: "
+					+ "use PubSubOverlay.factory(connectionFactory, settings) (Spring Boot does so from spring.rabbitmq.* "
+					+ "when Spring AMQP is on the class path)");
 			default -> throw new IllegalArgumentException(
 					"Unknown overlay '" + name + "'; the built-in overlays are " + NAMES);
 		};

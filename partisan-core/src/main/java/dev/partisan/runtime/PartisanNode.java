@@ -202,13 +202,17 @@ public final class PartisanNode implements Partisan {
 		}
 		Overlay created = this.config.overlay().create(this.config);
 		this.controlCodec = new ControlCodec(created.controlMessageTypes());
-		Transport started = new Transport(this.config.transportSettings(), this.config.node(), this.incarnation,
-				new Inbound(), this.control);
+		Transport started = this.config.overlay()
+			.transport()
+			.create(this.config.transportSettings(), this.config.node(), this.incarnation, new Inbound(), this.control);
 		try {
 			this.local = started.start();
 		}
 		catch (RuntimeException ex) {
 			started.close();
+			if (ex instanceof PartisanException) {
+				throw ex;
+			}
 			throw new PartisanException("Node " + this.local.id() + " could not listen on " + this.local.host() + ":"
 					+ this.local.port() + ": " + rootMessage(ex), ex);
 		}
@@ -270,6 +274,21 @@ public final class PartisanNode implements Partisan {
 	@Override
 	public String overlayName() {
 		return (this.overlay != null) ? this.overlay.name() : "(not started)";
+	}
+
+	/** Whether this node accepts connections: false on the pub-sub overlay, which only connects out. */
+	public boolean isListening() {
+		Transport current = this.transport;
+		return current != null && current.isListening();
+	}
+
+	/**
+	 * What the transport shows of itself: {@code kind} ({@code tcp} or {@code amqp}) and, for TCP, the
+	 * listening address; for AMQP, the broker, whether it is connected and how many messages were rejected.
+	 */
+	public Map<String, Object> transportDetails() {
+		Transport current = this.transport;
+		return (current != null) ? current.details() : Map.of();
 	}
 
 	/** The node's incarnation: larger at every start in this JVM and across restarts. */
@@ -777,7 +796,7 @@ public final class PartisanNode implements Partisan {
 
 	private void heartbeat() {
 		Transport current = transport();
-		for (NodeId peer : current.peers()) {
+		for (NodeId peer : current.needsHeartbeats() ? current.peers() : Set.<NodeId>of()) {
 			if (current.isControlConnected(peer)) {
 				ByteBuf frame = emptyControlFrame(FrameKind.HEARTBEAT, 0);
 				try {
@@ -1056,6 +1075,20 @@ public final class PartisanNode implements Partisan {
 				written.completeExceptionally(ex);
 			}
 			return written;
+		}
+
+		@Override
+		public void announce(ControlMessage message) {
+			try {
+				String type = controlCodec.typeName(message);
+				ByteBuf payload = controlCodec.encode(message, alloc);
+				ByteBuf frame = FrameCodec.encode(alloc, FrameKind.CONTROL, 0, messageIds.incrementAndGet(),
+						ChannelSpec.CONTROL, local.name(), "", type, (byte) 0, type, payload);
+				transport().announce(frame);
+			}
+			catch (PartisanException ex) {
+				logger.debug("Announcement {} of {} not sent: {}", message, local.id(), ex.getMessage());
+			}
 		}
 
 		@Override

@@ -49,11 +49,13 @@ public class PartisanEndpoint {
 		}
 		members.sort((a, b) -> a.name().compareTo(b.name()));
 		Map<String, List<String>> views = new TreeMap<>();
+		Map<String, Object> transport = Map.of();
 		if (this.partisan instanceof PartisanNode node) {
 			node.views().forEach((name, view) -> views.put(name, view.stream().map(Node::name).sorted().toList()));
+			transport = node.transportDetails();
 		}
 		return new ClusterDescriptor(new MemberDescriptor(self.name(), self.address(), self.tag(), "up", true),
-				this.partisan.overlayName(), members, views);
+				this.partisan.overlayName(), members, views, transport);
 	}
 
 	/**
@@ -61,9 +63,11 @@ public class PartisanEndpoint {
 	 * @param overlay the overlay in use
 	 * @param members every member this node knows, itself included
 	 * @param views the overlay's named views (peer-to-peer: {@code active} and {@code passive})
+	 * @param transport how the node reaches the others: {@code kind} {@code tcp} with the listening address,
+	 * or {@code amqp} with the broker, whether it is connected, and messages rejected from it
 	 */
 	public record ClusterDescriptor(MemberDescriptor node, String overlay, List<MemberDescriptor> members,
-			Map<String, List<String>> views) {
+			Map<String, List<String>> views, Map<String, Object> transport) {
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.partisan.spring.boot.actuate;
 
 import dev.partisan.api.Node;
 import dev.partisan.api.Partisan;
+import dev.partisan.runtime.PartisanNode;
 import dev.partisan.spring.boot.autoconfigure.PartisanLifecycle;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,14 @@ public class PartisanHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		if (this.lifecycle != null && !this.lifecycle.isRunning()) {
 			builder.down().withDetail("node", this.partisan.localNode().name()).withDetail("reason", "not running");
+			return;
+		}
+		if (this.partisan instanceof PartisanNode node
+				&& Boolean.FALSE.equals(node.transportDetails().get("brokerConnected"))) {
+			// Without its broker a pub-sub node reaches nobody, as Spring Boot's own RabbitMQ health says.
+			builder.down()
+				.withDetail("node", this.partisan.localNode().name())
+				.withDetail("reason", "the AMQP broker " + node.transportDetails().get("broker") + " is unreachable");
 			return;
 		}
 		builder.up()

@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class PartisanConfigMapper {
 
+	/** The pub-sub overlay's name; its factory is a bean of {@link PartisanPubSubAutoConfiguration}. */
+	static final String PUBSUB = "pubsub";
+
 	private PartisanConfigMapper() {
 	}
 
@@ -127,9 +130,14 @@ final class PartisanConfigMapper {
 		if (Overlays.NAMES.contains(name)) {
 			return Overlays.byName(name);
 		}
+		if (PUBSUB.equals(name)) {
+			throw new InvalidPartisanPropertyException("partisan.overlay", name,
+					"an overlay whose dependencies are present: 'pubsub' needs Spring AMQP on the class path "
+							+ "(add spring-boot-starter-amqp) and a RabbitMQ ConnectionFactory (spring.rabbitmq.*)");
+		}
 		String beans = overlayBeans.isEmpty() ? "" : ", or an OverlayFactory bean: " + overlayBeans.keySet();
 		throw new InvalidPartisanPropertyException("partisan.overlay", name,
-				"one of " + Overlays.NAMES + beans);
+				"one of " + Overlays.NAMES + ", '" + PUBSUB + "'" + beans);
 	}
 
 	private static String nodeName(PartisanProperties p, @Nullable String applicationName) {

@@ -27,7 +27,8 @@ public class PartisanProperties {
 
 	/**
 	 * Overlay: 'static', 'full-mesh', 'client-server' (needs partisan.node.tag client or server),
-	 * 'peer-to-peer' (HyParView, see partisan.hyparview.*), or the name of an OverlayFactory bean.
+	 * 'peer-to-peer' (HyParView, see partisan.hyparview.*), 'pubsub' (through the RabbitMQ broker of
+	 * spring.rabbitmq.*, see partisan.pubsub.*), or the name of an OverlayFactory bean.
 	 */
 	private String overlay = "full-mesh";
 
@@ -188,6 +189,8 @@ public class PartisanProperties {
 	private final Discovery discovery = new Discovery();
 
 	private final HyParView hyparview = new HyParView();
+
+	private final PubSub pubsub = new PubSub();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -415,6 +418,10 @@ public class PartisanProperties {
 
 	public HyParView getHyparview() {
 		return this.hyparview;
+	}
+
+	public PubSub getPubsub() {
+		return this.pubsub;
 	}
 
 	public Duration getRetransmitInterval() {
@@ -672,6 +679,83 @@ public class PartisanProperties {
 
 		public void setShufflePassive(int shufflePassive) {
 			this.shufflePassive = shufflePassive;
+		}
+
+	}
+
+	/**
+	 * The pub-sub overlay's use of the broker (the connection itself is spring.rabbitmq.*).
+	 */
+	public static class PubSub {
+
+		/**
+		 * Prefix of the overlay's exchanges and queues: <prefix>.membership (fanout), <prefix>.direct, and
+		 * <prefix>.<node>.<channel>.<lane> queues. Give each cluster sharing a broker its own.
+		 */
+		private String exchange = "partisan";
+
+		/**
+		 * How often each node announces itself on the membership exchange; defaults to
+		 * partisan.heartbeat-interval. Members are the nodes heard within partisan.failure-timeout.
+		 */
+		private @Nullable Duration announceInterval;
+
+		/**
+		 * How long a node's queues outlive their consumer. A node restarted within it receives what was sent
+		 * to it meanwhile; one that never returns leaves nothing behind after it.
+		 */
+		private Duration queueExpiry = Duration.ofMinutes(5);
+
+		/**
+		 * Messages one of a node's queues holds while nobody consumes it; beyond it the broker drops the
+		 * oldest, so a dead node cannot fill the broker.
+		 */
+		private int maxQueueLength = 100_000;
+
+		/**
+		 * Deliveries the broker pushes to each lane's consumer ahead of processing. Larger hides broker
+		 * round trips; smaller bounds what a slow node holds in memory.
+		 */
+		private int prefetch = 250;
+
+		public String getExchange() {
+			return this.exchange;
+		}
+
+		public void setExchange(String exchange) {
+			this.exchange = exchange;
+		}
+
+		public @Nullable Duration getAnnounceInterval() {
+			return this.announceInterval;
+		}
+
+		public void setAnnounceInterval(@Nullable Duration announceInterval) {
+			this.announceInterval = announceInterval;
+		}
+
+		public Duration getQueueExpiry() {
+			return this.queueExpiry;
+		}
+
+		public void setQueueExpiry(Duration queueExpiry) {
+			this.queueExpiry = queueExpiry;
+		}
+
+		public int getMaxQueueLength() {
+			return this.maxQueueLength;
+		}
+
+		public void setMaxQueueLength(int maxQueueLength) {
+			this.maxQueueLength = maxQueueLength;
+		}
+
+		public int getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(int prefetch) {
+			this.prefetch = prefetch;
 		}
 
 	}

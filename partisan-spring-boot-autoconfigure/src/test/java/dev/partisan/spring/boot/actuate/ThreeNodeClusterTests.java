@@ -60,7 +60,9 @@ class ThreeNodeClusterTests {
 				"--management.endpoint.health.show-details=always", "--partisan.node.name=" + name,
 				"--partisan.node.port=0", "--partisan.channels.vnode.parallelism=2",
 				"--partisan.heartbeat-interval=100ms", "--partisan.failure-timeout=1s",
-				"--partisan.connection-refresh-interval=20ms", "--partisan.join-retry-interval=200ms"));
+				"--partisan.connection-refresh-interval=20ms", "--partisan.join-retry-interval=200ms",
+				// RabbitMQ is on the class path for the pub-sub tests; this cluster does not use it.
+				"--management.health.rabbit.enabled=false"));
 		if (seed != null) {
 			args.add("--partisan.seeds=" + seed);
 		}

@@ -1,0 +1,590 @@
+package dev.partisan.pubsub;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ShutdownSignalException;
+
+import dev.partisan.api.BrokerUnavailableException;
+import dev.partisan.api.ForwardOptions;
+import dev.partisan.api.LaneStats;
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+import dev.partisan.api.PartisanException;
+import dev.partisan.api.QueueFullException;
+import dev.partisan.api.UnknownNodeException;
+import dev.partisan.transport.ChannelSpec;
+import dev.partisan.transport.LaneSelector;
+import dev.partisan.transport.Transport;
+import dev.partisan.transport.TransportListener;
+import dev.partisan.transport.TransportSettings;
+import dev.partisan.wire.Frame;
+import dev.partisan.wire.FrameCodec;
+import dev.partisan.wire.Hello;
+import dev.partisan.wire.MalformedFrameException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
+import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
+
+/**
+ * A transport through an AMQP 0-9-1 broker: the node only connects out, never listens. Frames are the
+ * same as over TCP; each becomes one AMQP message, published on the lane's own AMQP channel to the
+ * destination's lane queue and consumed there by exactly one consumer.
+ *
+ * <p>Every message carries its sender, the sender's incarnation and, with a cluster secret, an
+ * HMAC-SHA256 over both and the body in headers: the broker's credentials let a client in, the secret
+ * decides whether it belongs to this cluster.
+ *
+ * <p>A peer is known from the first message heard from it; its liveness is the time since the last one.
+ * Announcements on the membership exchange keep that fresh, so no per-peer heartbeats are needed.
+ */
+public final class AmqpTransport implements Transport {
+
+	private static final Logger logger = LoggerFactory.getLogger(AmqpTransport.class);
+
+	static final String SENDER = "partisan-sender";
+
+	static final String HOST = "partisan-host";
+
+	static final String TAG = "partisan-tag";
+
+	static final String INCARNATION = "partisan-incarnation";
+
+	static final String CHANNEL = "partisan-channel";
+
+	static final String LANE = "partisan-lane";
+
+	static final String KEY = "partisan-key";
+
+	static final String MAC = "partisan-mac";
+
+	private static final String MAC_ALGORITHM = "HmacSHA256";
+
+	private static final int ANNOUNCE_QUEUE = 16;
+
+	/** What this node knows of another. */
+	private static final class Peer {
+
+		volatile Node node;
+
+		volatile long incarnation;
+
+		volatile long lastHeardNanos = System.nanoTime();
+
+		Peer(Node node, long incarnation) {
+			this.node = node;
+			this.incarnation = incarnation;
+		}
+
+	}
+
+	private record Key(NodeId peer, String channel, int lane) {
+	}
+
+	private final ConnectionFactory connectionFactory;
+
+	private final TransportSettings settings;
+
+	private final PubSubTopology topology;
+
+	private final Node local;
+
+	private final long incarnation;
+
+	private final TransportListener listener;
+
+	private final byte @Nullable [] secret;
+
+	private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
+
+	private final Map<Key, LaneCounters> counters = new ConcurrentHashMap<>();
+
+	private final Map<String, PublishLane[]> lanes = new LinkedHashMap<>();
+
+	private final PublishLane announcer;
+
+	private final AtomicReference<byte @Nullable []> lastAnnouncement = new AtomicReference<>();
+
+	private final AtomicLong roundRobin = new AtomicLong();
+
+	private final AtomicLong rejected = new AtomicLong();
+
+	private final Set<String> warnings = ConcurrentHashMap.newKeySet();
+
+	private final ConnectionListener connectionListener = new BrokerConnectionListener();
+
+	private final ThreadLocal<Mac> macs;
+
+	private final int prefetch;
+
+	private volatile boolean brokerUp;
+
+	private @Nullable DirectMessageListenerContainer container;
+
+	AmqpTransport(ConnectionFactory connectionFactory, PubSubSettings pubSub, TransportSettings settings, Node local,
+			long incarnation, TransportListener listener, ScheduledExecutorService timer) {
+		this.connectionFactory = connectionFactory;
+		this.settings = settings;
+		this.local = local.withPort(0);
+		this.incarnation = incarnation;
+		this.listener = listener;
+		this.secret = Hello.secretBytes(settings.clusterSecret());
+		this.topology = new PubSubTopology(pubSub, local.name(), settings.channels());
+		for (ChannelSpec spec : this.topology.channels()) {
+			PublishLane[] channelLanes = new PublishLane[spec.parallelism()];
+			for (int i = 0; i < channelLanes.length; i++) {
+				channelLanes[i] = new PublishLane("partisan-" + local.name() + "-publish-" + spec.name() + "-" + i,
+						connectionFactory, settings.maxQueuedMessages(), settings.maxQueuedBytes(), this::publishFailed);
+			}
+			this.lanes.put(spec.name(), channelLanes);
+		}
+		this.announcer = new PublishLane("partisan-" + local.name() + "-announce", connectionFactory, ANNOUNCE_QUEUE,
+				Long.MAX_VALUE, this::publishFailed);
+		byte[] key = this.secret;
+		this.macs = (key != null) ? ThreadLocal.withInitial(() -> newMac(key)) : ThreadLocal.withInitial(() -> null);
+		this.prefetch = pubSub.prefetch();
+	}
+
+	@Override
+	public Node start() {
+		this.connectionFactory.addConnectionListener(this.connectionListener);
+		this.lanes.values().forEach((channelLanes) -> {
+			for (PublishLane lane : channelLanes) {
+				lane.start();
+			}
+		});
+		this.announcer.start();
+		try {
+			// Opening the connection declares the topology (see the listener), before anyone consumes.
+			this.connectionFactory.createConnection();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node {} cannot reach the AMQP broker at {}:{} yet ({}); it keeps trying", this.local.id(),
+					this.connectionFactory.getHost(), this.connectionFactory.getPort(), ex.getMessage());
+		}
+		DirectMessageListenerContainer consumers = new DirectMessageListenerContainer(this.connectionFactory);
+		consumers.setQueueNames(this.topology.queues().toArray(String[]::new));
+		consumers.setConsumersPerQueue(1);
+		consumers.setPrefetchCount(this.prefetch);
+		consumers.setAcknowledgeMode(AcknowledgeMode.AUTO);
+		consumers.setDefaultRequeueRejected(false);
+		consumers.setMissingQueuesFatal(false);
+		consumers.setRecoveryInterval(1000);
+		consumers.setMonitorInterval(1000);
+		consumers.setMessageListener(this::onMessage);
+		consumers.afterPropertiesSet();
+		consumers.start();
+		this.container = consumers;
+		return this.local;
+	}
+
+	@Override
+	public boolean isListening() {
+		return false;
+	}
+
+	/** Whether this node's connection to the broker is open. */
+	public boolean isBrokerConnected() {
+		return this.brokerUp;
+	}
+
+	@Override
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("kind", "amqp");
+		details.put("broker", this.connectionFactory.getHost() + ":" + this.connectionFactory.getPort());
+		details.put("brokerConnected", this.brokerUp);
+		details.put("exchanges", List.of(this.topology.membershipExchange(), this.topology.directExchange()));
+		details.put("rejectedMessages", this.rejected.get());
+		return details;
+	}
+
+	/** Messages refused because they were malformed, unsigned or signed with another secret. */
+	public long rejectedMessages() {
+		return this.rejected.get();
+	}
+
+	@Override
+	public void connect(Node peer) {
+		if (!peer.id().equals(this.local.id())) {
+			this.peers.computeIfAbsent(peer.id(), (id) -> new Peer(peer, 0));
+		}
+	}
+
+	@Override
+	public void disconnect(NodeId peer) {
+		this.peers.remove(peer);
+	}
+
+	@Override
+	public boolean hasPeer(NodeId peer) {
+		return this.peers.containsKey(peer);
+	}
+
+	@Override
+	public Set<NodeId> peers() {
+		return Set.copyOf(this.peers.keySet());
+	}
+
+	@Override
+	public boolean isControlConnected(NodeId peer) {
+		return this.peers.containsKey(peer);
+	}
+
+	@Override
+	public boolean isFullyConnected(NodeId peer) {
+		return this.brokerUp && this.peers.containsKey(peer);
+	}
+
+	@Override
+	public long silenceNanos(NodeId peer) {
+		Peer known = this.peers.get(peer);
+		return (known != null) ? System.nanoTime() - known.lastHeardNanos : Long.MAX_VALUE;
+	}
+
+	@Override
+	public boolean needsHeartbeats() {
+		return false;
+	}
+
+	@Override
+	public void send(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity,
+			String destination, ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
+		byte[] body;
+		try {
+			if (!this.peers.containsKey(peer)) {
+				throw new UnknownNodeException(peer);
+			}
+			if (!this.brokerUp) {
+				throw new BrokerUnavailableException("The AMQP broker at " + this.connectionFactory.getHost() + ":"
+						+ this.connectionFactory.getPort() + " is unreachable; the message to '" + peer + "' on channel '"
+						+ channel + "' was not sent (node " + this.local.id() + " reconnects by itself)");
+			}
+			body = bodyOf(frame);
+		}
+		finally {
+			frame.release();
+		}
+		PublishLane[] channelLanes = this.lanes.get(channel);
+		String laneChannel = channel;
+		if (channelLanes == null) {
+			if (this.warnings.add("channel:" + channel)) {
+				logger.warn("Channel '{}' is not configured on node {}; its messages use the default channel, "
+						+ "so they share its lanes and its ordering", channel, this.local.id());
+			}
+			laneChannel = ForwardOptions.DEFAULT_CHANNEL;
+			channelLanes = this.lanes.get(laneChannel);
+		}
+		int index = LaneSelector.select(channelLanes.length, partitionKey, senderIdentity, destination,
+				this.settings.affinity(), this.roundRobin.getAndIncrement());
+		LaneCounters laneCounters = this.counters.computeIfAbsent(new Key(peer, laneChannel, index),
+				(k) -> new LaneCounters());
+		Map<String, Object> headers = new HashMap<>(8);
+		headers.put(CHANNEL, laneChannel);
+		headers.put(LANE, index);
+		if (partitionKey != null) {
+			headers.put(KEY, String.valueOf(partitionKey));
+		}
+		PublishLane.Outgoing outgoing = new PublishLane.Outgoing(this.topology.directExchange(),
+				PubSubTopology.routingKey(peer.name(), laneChannel, index), properties(headers, body), body,
+				laneCounters, written, notBeforeNanos);
+		if (!channelLanes[index].offer(outgoing)) {
+			laneCounters.droppedMessages.increment();
+			throw new QueueFullException("The publishing queue of channel '" + laneChannel + "' lane " + index
+					+ " on node " + this.local.id() + " is full (partisan.max-queued-messages / max-queued-bytes)");
+		}
+	}
+
+	@Override
+	public void announce(ByteBuf frame) {
+		byte[] body;
+		try {
+			body = bodyOf(frame);
+		}
+		finally {
+			frame.release();
+		}
+		this.lastAnnouncement.set(body);
+		publishAnnouncement(body);
+	}
+
+	private void publishAnnouncement(byte[] body) {
+		Map<String, Object> headers = new HashMap<>(8);
+		headers.put(CHANNEL, ChannelSpec.CONTROL);
+		headers.put(LANE, 0);
+		// Offered even while the broker is down: the attempt is what reconnects an idle node.
+		if (!this.announcer.offer(new PublishLane.Outgoing(this.topology.membershipExchange(), "",
+				properties(headers, body), body, null, null, 0))) {
+			logger.debug("Announcement of {} dropped: the announcing queue is full", this.local.id());
+		}
+	}
+
+	@Override
+	public CompletableFuture<Node> identify(String host, int port) {
+		return CompletableFuture.failedFuture(new PartisanException("The pubsub overlay does not connect to "
+				+ host + ":" + port + ": nodes find each other through the broker, so seeds need no address"));
+	}
+
+	@Override
+	public List<LaneStats> stats() {
+		List<LaneStats> rows = new ArrayList<>();
+		for (NodeId peer : this.peers.keySet()) {
+			for (ChannelSpec spec : this.topology.channels()) {
+				for (int lane = 0; lane < spec.parallelism(); lane++) {
+					LaneCounters c = this.counters.getOrDefault(new Key(peer, spec.name(), lane), new LaneCounters());
+					rows.add(new LaneStats(peer, spec.name(), lane, this.brokerUp, c.queuedMessages.get(),
+							c.queuedBytes.get(), c.sentMessages.sum(), c.sentBytes.sum(), c.receivedMessages.sum(),
+							c.receivedBytes.sum(), c.droppedMessages.sum(), 0));
+				}
+			}
+		}
+		return rows;
+	}
+
+	@Override
+	public void close() {
+		DirectMessageListenerContainer consumers = this.container;
+		if (consumers != null) {
+			consumers.stop();
+			consumers.destroy();
+		}
+		this.lanes.values().forEach((channelLanes) -> {
+			for (PublishLane lane : channelLanes) {
+				lane.close();
+			}
+		});
+		this.announcer.close();
+		this.connectionFactory.removeConnectionListener(this.connectionListener);
+		this.peers.clear();
+	}
+
+	/** Receives one delivery, on the consumer's thread (one per queue, so in queue order). */
+	private void onMessage(Message message) {
+		MessageProperties properties = message.getMessageProperties();
+		String sender = properties.getHeader(SENDER);
+		Object incarnationHeader = properties.getHeader(INCARNATION);
+		if (sender == null || !(incarnationHeader instanceof Long)) {
+			reject("a message without sender headers from queue " + properties.getConsumerQueue());
+			return;
+		}
+		long senderIncarnation = (Long) incarnationHeader;
+		byte[] body = message.getBody();
+		if (!signatureValid(sender, senderIncarnation, body, properties.getHeader(MAC))) {
+			return;
+		}
+		if (sender.equals(this.local.name())) {
+			if (senderIncarnation != this.incarnation && this.warnings.add("twin:" + senderIncarnation)) {
+				logger.warn("Another node named '{}' (incarnation {}) uses the broker; node names must be unique",
+						sender, senderIncarnation);
+			}
+			return;
+		}
+		Frame frame;
+		try {
+			frame = FrameCodec.decode(Unpooled.wrappedBuffer(body));
+		}
+		catch (MalformedFrameException | IllegalArgumentException ex) {
+			reject("a malformed message from '" + sender + "': " + ex.getMessage());
+			return;
+		}
+		if (!frame.sender().equals(sender)) {
+			frame.release();
+			reject("a message whose frame names '" + frame.sender() + "' but whose header names '" + sender + "'");
+			return;
+		}
+		Node node = new Node(NodeId.of(sender), headerOr(properties, HOST, "unknown"), 0,
+				emptyToNull(headerOr(properties, TAG, "")));
+		boolean isNew = heard(node, senderIncarnation);
+		Object laneHeader = properties.getHeader(LANE);
+		int lane = (laneHeader instanceof Integer) ? (Integer) laneHeader : 0;
+		LaneCounters laneCounters = this.counters.computeIfAbsent(new Key(node.id(), frame.channel(), lane),
+				(k) -> new LaneCounters());
+		laneCounters.receivedMessages.increment();
+		laneCounters.receivedBytes.add(body.length);
+		if (isNew) {
+			this.listener.onControlConnected(node.id());
+			this.listener.onFullyConnected(node.id());
+		}
+		Hello hello = new Hello(node, senderIncarnation, frame.channel(), lane, System.currentTimeMillis());
+		this.listener.onFrame(hello, frame);
+	}
+
+	/** Records a message from {@code node}; true when it was not known before (or restarted). */
+	private boolean heard(Node node, long senderIncarnation) {
+		boolean[] isNew = { false };
+		Peer peer = this.peers.computeIfAbsent(node.id(), (id) -> {
+			isNew[0] = true;
+			return new Peer(node, senderIncarnation);
+		});
+		peer.lastHeardNanos = System.nanoTime();
+		if (peer.incarnation != senderIncarnation) {
+			isNew[0] |= peer.incarnation != 0;
+			peer.incarnation = senderIncarnation;
+			peer.node = node;
+		}
+		return isNew[0];
+	}
+
+	private boolean signatureValid(String sender, long senderIncarnation, byte[] body, @Nullable Object mac) {
+		Mac hmac = this.macs.get();
+		if (hmac == null) {
+			return true;
+		}
+		if (mac == null) {
+			reject("a message from '" + sender + "' without the cluster secret's signature");
+			return false;
+		}
+		byte[] given = mac.toString().getBytes(StandardCharsets.US_ASCII);
+		if (!MessageDigest.isEqual(sign(hmac, sender, senderIncarnation, body), given)) {
+			reject("a message from '" + sender + "' signed with another cluster secret");
+			return false;
+		}
+		return true;
+	}
+
+	/** Counts a refused message; logs the first of each kind per sender, as an intruder repeats itself. */
+	private void reject(String what) {
+		this.rejected.incrementAndGet();
+		if (this.warnings.add("reject:" + what)) {
+			logger.warn("Node {} dropped {} (further ones are counted in rejectedMessages and logged at debug)",
+					this.local.id(), what);
+		}
+		else {
+			logger.debug("Node {} dropped {}", this.local.id(), what);
+		}
+	}
+
+	private AMQP.BasicProperties properties(Map<String, Object> headers, byte[] body) {
+		headers.put(SENDER, this.local.name());
+		headers.put(HOST, this.local.host());
+		if (this.local.tag() != null) {
+			headers.put(TAG, this.local.tag());
+		}
+		headers.put(INCARNATION, this.incarnation);
+		Mac hmac = this.macs.get();
+		if (hmac != null) {
+			headers.put(MAC, new String(sign(hmac, this.local.name(), this.incarnation, body), StandardCharsets.US_ASCII));
+		}
+		return new AMQP.BasicProperties.Builder().headers(headers).deliveryMode(1).build();
+	}
+
+	/** The signature as Base64 ASCII: a string header, which every AMQP 0-9-1 broker carries unchanged. */
+	private static byte[] sign(Mac hmac, String sender, long senderIncarnation, byte[] body) {
+		hmac.reset();
+		hmac.update(sender.getBytes(StandardCharsets.UTF_8));
+		for (int shift = 56; shift >= 0; shift -= 8) {
+			hmac.update((byte) (senderIncarnation >>> shift));
+		}
+		return Base64.getEncoder().encode(hmac.doFinal(body));
+	}
+
+	private static Mac newMac(byte[] key) {
+		try {
+			Mac mac = Mac.getInstance(MAC_ALGORITHM);
+			mac.init(new SecretKeySpec(key, MAC_ALGORITHM));
+			return mac;
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HmacSHA256 is unavailable", ex);
+		}
+	}
+
+	/** The frame without its length prefix: the message body already has a length. */
+	private static byte[] bodyOf(ByteBuf frame) {
+		int start = frame.readerIndex() + FrameCodec.LENGTH_FIELD_SIZE;
+		byte[] body = new byte[frame.writerIndex() - start];
+		frame.getBytes(start, body);
+		return body;
+	}
+
+	private static String headerOr(MessageProperties properties, String name, String fallback) {
+		Object value = properties.getHeader(name);
+		return (value != null) ? value.toString() : fallback;
+	}
+
+	private static @Nullable String emptyToNull(String value) {
+		return value.isEmpty() ? null : value;
+	}
+
+	private void publishFailed(Exception cause) {
+		brokerLost(cause.getMessage());
+	}
+
+	/** Logs the loss once per outage; sends fail fast until the connection is back. */
+	private void brokerLost(@Nullable String reason) {
+		boolean was = this.brokerUp;
+		this.brokerUp = false;
+		if (was) {
+			logger.warn("Node {} lost the AMQP broker at {}:{} ({}); sends fail until it reconnects", this.local.id(),
+					this.connectionFactory.getHost(), this.connectionFactory.getPort(), reason);
+		}
+	}
+
+	/** Follows the broker connection: declares the topology on every (re)connection and re-announces. */
+	private final class BrokerConnectionListener implements ConnectionListener {
+
+		@Override
+		public void onCreate(Connection connection) {
+			try (com.rabbitmq.client.Channel channel = connection.createChannel(false)) {
+				AmqpTransport.this.topology.declare(channel);
+			}
+			catch (Exception ex) {
+				logger.error("Node {} could not declare its exchanges and queues on the broker: {}", local.id(),
+						ex.getMessage());
+				return;
+			}
+			AmqpTransport.this.brokerUp = true;
+			logger.info("Node {} connected to the AMQP broker at {}:{}; exchanges and queues declared", local.id(),
+					connectionFactory.getHost(), connectionFactory.getPort());
+			byte[] last = AmqpTransport.this.lastAnnouncement.get();
+			if (last != null) {
+				publishAnnouncement(last);
+			}
+		}
+
+		@Override
+		public void onClose(Connection connection) {
+			brokerLost("connection closed");
+		}
+
+		@Override
+		public void onShutDown(ShutdownSignalException signal) {
+			if (!signal.isInitiatedByApplication()) {
+				brokerLost(signal.getMessage());
+			}
+		}
+
+		@Override
+		public void onFailed(Exception exception) {
+			brokerLost(exception.getMessage());
+		}
+
+	}
+
+}

@@ -1,0 +1,381 @@
+package dev.partisan.transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.partisan.api.ForwardOptions;
+import dev.partisan.api.LaneStats;
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+import dev.partisan.api.UnknownNodeException;
+import dev.partisan.wire.FrameCodec;
+import dev.partisan.wire.FrameKind;
+import dev.partisan.wire.Hello;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.TcpClient;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * A node's network: its server, and the connection table to its peers. Peers are added and removed by
+ * the overlay through the runtime; new connections are opened by a refresh task at most
+ * {@code connectionsPerRefresh} per peer per {@code refreshInterval}, control lane first, so a node that
+ * joins a large cluster is not flooded with N × C × P simultaneous connection attempts (the papers'
+ * LISTEN-queue mitigation). The same task redials dropped lanes, with back-off after a failed attempt.
+ */
+public final class NettyTransport implements Transport {
+
+	private static final Logger logger = LoggerFactory.getLogger(NettyTransport.class);
+
+	private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
+
+	private final TransportSettings settings;
+
+	private final TransportListener listener;
+
+	private final ScheduledExecutorService timer;
+
+	private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+
+	private final Map<NodeId, PeerLanes> peers = new ConcurrentHashMap<>();
+
+	private final InboundStats inbound = new InboundStats();
+
+	private final Set<Connection> accepted = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> warnedChannels = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong roundRobin = new AtomicLong();
+
+	private final byte @Nullable [] secret;
+
+	private final LoopResources loops;
+
+	private final TcpClient client;
+
+	private volatile Node local;
+
+	private final long incarnation;
+
+	private @Nullable DisposableServer server;
+
+	private @Nullable ScheduledFuture<?> refreshTask;
+
+	public NettyTransport(TransportSettings settings, Node local, long incarnation, TransportListener listener,
+			ScheduledExecutorService timer) {
+		this.settings = settings;
+		this.local = local;
+		this.incarnation = incarnation;
+		this.listener = listener;
+		this.timer = timer;
+		this.secret = Hello.secretBytes(settings.clusterSecret());
+		this.loops = LoopResources.create("partisan-" + local.name(), settings.eventLoopThreads(), true);
+		this.client = TcpClient.newConnection()
+			.runOn(this.loops)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.SO_KEEPALIVE, true)
+			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+	}
+
+	@Override
+	public boolean isListening() {
+		return this.server != null;
+	}
+
+	@Override
+	public Map<String, Object> details() {
+		return Map.of("kind", "tcp", "listening", this.local.address());
+	}
+
+	/** Binds the server and starts the refresh task; returns this node with its bound port. */
+	@Override
+	public Node start() {
+		DisposableServer bound = TcpServer.create()
+			.runOn(this.loops)
+			.host(this.local.host())
+			.port(this.local.port())
+			.option(ChannelOption.SO_BACKLOG, this.settings.listenBacklog())
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.doOnConnection((conn) -> track(conn).addHandlerLast("partisan-frames", frameDecoder())
+				.addHandlerLast("partisan-inbound",
+						new InboundHandler(this.inbound, this.listener, this.secret, () -> helloFrame(ChannelSpec.IDENTIFY, 0))))
+			// Subscribing to the inbound turns reading on (Reactor Netty accepts with auto-read off) and ends
+			// the connection when the peer closes it; the frames themselves are taken by our handlers.
+			.handle((in, out) -> in.receive().then())
+			.bindNow(Duration.ofSeconds(10));
+		this.server = bound;
+		this.local = this.local.withPort(((InetSocketAddress) bound.address()).getPort());
+		long period = this.settings.refreshInterval().toNanos();
+		this.refreshTask = this.timer.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.NANOSECONDS);
+		return this.local;
+	}
+
+	public Node localNode() {
+		return this.local;
+	}
+
+	/**
+	 * Splits the inbound stream into frames. Cumulating into a composite buffer keeps a large frame as the
+	 * socket reads it arrived in, instead of copying it into an ever larger buffer on every read.
+	 */
+	private LengthFieldBasedFrameDecoder frameDecoder() {
+		LengthFieldBasedFrameDecoder decoder = new LengthFieldBasedFrameDecoder(this.settings.maxFrameSize(), 0,
+				FrameCodec.LENGTH_FIELD_SIZE, 0, FrameCodec.LENGTH_FIELD_SIZE, true);
+		decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+		return decoder;
+	}
+
+	private Connection track(Connection conn) {
+		this.accepted.add(conn);
+		conn.onDispose(() -> this.accepted.remove(conn));
+		return conn;
+	}
+
+	/** Adds {@code peer} to the connection table (or updates its address) and starts dialling it. */
+	@Override
+	public void connect(Node peer) {
+		if (peer.id().equals(this.local.id())) {
+			return;
+		}
+		boolean[] added = { false };
+		PeerLanes lanes = this.peers.computeIfAbsent(peer.id(), (id) -> {
+			added[0] = true;
+			return new PeerLanes(peer, this.settings);
+		});
+		if (!lanes.node().equals(peer)) {
+			lanes.updateAddress(peer);
+		}
+		if (added[0]) {
+			// A new peer gets its first connection (the control lane) now rather than at the next refresh;
+			// asking again for a known peer must not, or repeated asks would bypass the pacing.
+			this.timer.execute(() -> refresh(lanes, System.nanoTime()));
+		}
+	}
+
+	/** Removes {@code peer} from the connection table, closing its lanes and dropping what they queue. */
+	@Override
+	public void disconnect(NodeId peer) {
+		PeerLanes removed = this.peers.remove(peer);
+		if (removed != null) {
+			removed.close();
+		}
+	}
+
+	@Override
+	public boolean hasPeer(NodeId peer) {
+		return this.peers.containsKey(peer);
+	}
+
+	@Override
+	public Set<NodeId> peers() {
+		return Set.copyOf(this.peers.keySet());
+	}
+
+	/** Whether the control lane is open, or just dropped and is being redialled. */
+	@Override
+	public boolean isControlConnected(NodeId peer) {
+		PeerLanes lanes = this.peers.get(peer);
+		if (lanes == null) {
+			return false;
+		}
+		Lane.State state = lanes.control().state();
+		return state == Lane.State.CONNECTED || state == Lane.State.RECONNECTING;
+	}
+
+	@Override
+	public boolean isFullyConnected(NodeId peer) {
+		PeerLanes lanes = this.peers.get(peer);
+		return lanes != null && lanes.fullyConnected();
+	}
+
+	/** Nanoseconds since the last frame from {@code peer}, {@link Long#MAX_VALUE} if none ever came. */
+	@Override
+	public long silenceNanos(NodeId peer) {
+		return this.inbound.silenceNanos(peer);
+	}
+
+	/**
+	 * Queues a frame on the lane that the channel and key select. A channel this node does not have falls
+	 * back to the default channel (logged once per name).
+	 * @throws UnknownNodeException when {@code peer} is not in the connection table
+	 */
+	public void send(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity,
+			String destination, ByteBuf frame, @Nullable CompletableFuture<Void> written) {
+		send(peer, channel, partitionKey, senderIdentity, destination, frame, written, 0);
+	}
+
+	/**
+	 * Like {@link #send(NodeId, String, Object, String, String, ByteBuf, CompletableFuture)}, but the
+	 * frame is not written before {@code notBeforeNanos} ({@link System#nanoTime()} based; 0 for at once),
+	 * and holds back the frames queued behind it on its lane (an injected egress delay).
+	 */
+	@Override
+	public void send(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity,
+			String destination, ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
+		PeerLanes lanes = this.peers.get(peer);
+		if (lanes == null) {
+			frame.release();
+			throw new UnknownNodeException(peer);
+		}
+		if (ChannelSpec.CONTROL.equals(channel)) {
+			lanes.control().enqueue(frame, written, notBeforeNanos, null);
+			return;
+		}
+		Lane[] channelLanes = lanes.lanes(channel);
+		if (channelLanes == null) {
+			if (this.warnedChannels.add(channel)) {
+				logger.warn("Channel '{}' is not configured on node {}; its messages use the default channel, "
+						+ "so they share its lanes and its ordering", channel, this.local.id());
+			}
+			channelLanes = lanes.lanes(ForwardOptions.DEFAULT_CHANNEL);
+		}
+		int index = LaneSelector.select(channelLanes.length, partitionKey, senderIdentity, destination,
+				this.settings.affinity(), this.roundRobin.getAndIncrement());
+		Lane lane = channelLanes[index];
+		String supersedeKey = lane.monotonic() ? destination + '\u0000' + partitionKey : null;
+		lane.enqueue(frame, written, notBeforeNanos, supersedeKey);
+	}
+
+	/** A snapshot of the connection table. */
+	@Override
+	public List<LaneStats> stats() {
+		List<LaneStats> rows = new ArrayList<>();
+		for (PeerLanes lanes : this.peers.values()) {
+			for (Lane lane : lanes.dialOrder()) {
+				InboundStats.Counters received = this.inbound.find(lanes.id(), lane.channel, lane.index);
+				rows.add(lane.stats(received.messages.sum(), received.bytes.sum()));
+			}
+		}
+		return rows;
+	}
+
+	private void refresh() {
+		long now = System.nanoTime();
+		for (PeerLanes lanes : this.peers.values()) {
+			refresh(lanes, now);
+		}
+	}
+
+	private void refresh(PeerLanes lanes, long now) {
+		if (this.peers.get(lanes.id()) != lanes) {
+			return;
+		}
+		int budget = this.settings.connectionsPerRefresh();
+		for (Lane lane : lanes.dialOrder()) {
+			if (budget == 0) {
+				return;
+			}
+			if (lane.dueForDial(now) && lane.markConnecting()) {
+				dial(lane);
+				budget--;
+			}
+		}
+	}
+
+	private void dial(Lane lane) {
+		Node target = lane.peer.node();
+		boolean control = lane.channel.equals(ChannelSpec.CONTROL);
+		this.client.host(target.host())
+			.port(target.port())
+			.doOnConnected((conn) -> {
+				// Read (nothing is expected) so that a peer closing the socket is noticed at once.
+				conn.channel().config().setAutoRead(true);
+				conn.addHandlerLast("partisan-lane", lane.new WritabilityHandler());
+			})
+			.connect()
+			.subscribe((conn) -> onConnected(lane, conn, control), (error) -> onConnectFailed(lane, error, control));
+	}
+
+	private ByteBuf helloFrame(String channel, int laneIndex) {
+		Hello hello = new Hello(this.local, this.incarnation, channel, laneIndex, System.currentTimeMillis());
+		return FrameCodec.encode(this.alloc, FrameKind.HELLO, 0, 0, channel, this.local.name(), "", "", (byte) 0, "",
+				hello.encode(this.alloc, this.secret));
+	}
+
+	/**
+	 * Asks the node listening at {@code host:port} who it is: the way to join a seed known only by address
+	 * (DNS discovery). Completes with the node, or fails when it cannot be reached or does not answer.
+	 */
+	@Override
+	public CompletableFuture<Node> identify(String host, int port) {
+		CompletableFuture<Node> result = new CompletableFuture<>();
+		this.client.host(host)
+			.port(port)
+			.doOnConnected((conn) -> {
+				conn.channel().config().setAutoRead(true);
+				conn.addHandlerLast("partisan-frames", frameDecoder())
+					.addHandlerLast("partisan-identify", new IdentifyHandler(result, this.secret));
+			})
+			.connect()
+			.subscribe((conn) -> {
+				conn.channel().writeAndFlush(helloFrame(ChannelSpec.IDENTIFY, 0));
+				result.whenComplete((node, error) -> conn.dispose());
+			}, result::completeExceptionally);
+		return result.orTimeout(this.settings.connectTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+	}
+
+	private void onConnected(Lane lane, Connection conn, boolean control) {
+		lane.connected(conn, helloFrame(lane.channel, lane.index));
+		logger.debug("Connected {} to {}", lane.describe(), lane.peer.node());
+		if (control) {
+			this.listener.onControlConnected(lane.peer.id());
+		}
+		if (lane.peer.fullyConnected()) {
+			this.listener.onFullyConnected(lane.peer.id());
+		}
+	}
+
+	private void onConnectFailed(Lane lane, Throwable error, boolean control) {
+		lane.connectFailed();
+		logger.debug("Connecting {} to {} failed: {}", lane.describe(), lane.peer.node(), error.toString());
+		if (control && this.peers.get(lane.peer.id()) == lane.peer) {
+			this.listener.onControlUnreachable(lane.peer.id(), error);
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.refreshTask != null) {
+			this.refreshTask.cancel(false);
+		}
+		this.peers.values().forEach(PeerLanes::close);
+		this.peers.clear();
+		if (this.server != null) {
+			this.server.disposeNow(Duration.ofSeconds(5));
+		}
+		this.accepted.forEach(Connection::dispose);
+		this.loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(10));
+	}
+
+	/** An empty payload buffer, for frames that carry none. */
+	public static ByteBuf emptyPayload() {
+		return Unpooled.EMPTY_BUFFER;
+	}
+
+	public ByteBufAllocator allocator() {
+		return this.alloc;
+	}
+
+}

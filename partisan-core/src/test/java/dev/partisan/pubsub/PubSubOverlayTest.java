@@ -1,0 +1,348 @@
+package dev.partisan.pubsub;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+
+import dev.partisan.api.BrokerUnavailableException;
+import dev.partisan.api.ForwardOptions;
+import dev.partisan.api.LaneStats;
+import dev.partisan.api.MembershipListener;
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+import dev.partisan.runtime.PartisanConfig;
+import dev.partisan.runtime.PartisanNode;
+import dev.partisan.testing.BrokerProxy;
+import dev.partisan.testing.TestBroker;
+import dev.partisan.testing.TestNodes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The pub-sub overlay against a real AMQP broker (RabbitMQ, or the embedded one where there is none):
+ * membership through announcements, messaging through per-lane queues, and what happens when the broker
+ * goes away.
+ */
+class PubSubOverlayTest {
+
+	record Update(int sender, int key, int seq) {
+	}
+
+	private final TestBroker broker = TestBroker.get();
+
+	/** A prefix of this test's own, so tests (and stale queues of earlier runs) never see each other. */
+	private final String prefix = "partisan-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private final TestNodes nodes = new TestNodes();
+
+	private final List<CachingConnectionFactory> factories = new ArrayList<>();
+
+	private final List<BrokerProxy> proxies = new ArrayList<>();
+
+	@AfterEach
+	void stop() throws Exception {
+		this.nodes.close();
+		this.factories.forEach(CachingConnectionFactory::destroy);
+		for (BrokerProxy proxy : this.proxies) {
+			proxy.close();
+		}
+	}
+
+	@Test
+	void threeNodesFindEachOtherThroughTheBrokerAloneAndNoneListens() {
+		PartisanNode a = start("a", this.broker.port(), (b) -> {
+		});
+		PartisanNode b = start("b", this.broker.port(), (c) -> {
+		});
+		PartisanNode c = start("c", this.broker.port(), (d) -> {
+		});
+
+		for (PartisanNode node : List.of(a, b, c)) {
+			await().atMost(TestNodes.awaitLimit())
+				.untilAsserted(() -> assertThat(names(node)).containsExactlyInAnyOrder("a", "b", "c"));
+			assertThat(node.isListening()).as("%s has no listening socket", node.localNode().id()).isFalse();
+			assertThat(node.localNode().port()).isZero();
+			assertThat(node.transportDetails()).containsEntry("kind", "amqp").containsEntry("brokerConnected", true);
+		}
+	}
+
+	@Test
+	void messagesOnTwoChannelsArriveAndACallReturns() {
+		PartisanNode a = start("a", this.broker.port(), (b) -> b.channel("vnode", 4));
+		PartisanNode b = start("b", this.broker.port(), (c) -> c.channel("vnode", 4));
+		awaitMembers(List.of(a, b));
+		List<String> got = new CopyOnWriteArrayList<>();
+		b.register("inbox", String.class, (text, meta) -> got.add(meta.channel() + ":" + text));
+		b.registerRequestHandler("upper", String.class, (text, meta) -> text.toUpperCase());
+
+		a.forward(b.localNode().id(), "inbox", "one", ForwardOptions.defaults());
+		a.forward(b.localNode().id(), "inbox", "two", ForwardOptions.channel("vnode").partitionKey(7));
+		String reply = a.call(b.localNode().id(), "upper", "hello", String.class, ForwardOptions.defaults(),
+				Duration.ofSeconds(10)).join();
+
+		assertThat(reply).isEqualTo("HELLO");
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(got).containsExactlyInAnyOrder("default:one", "vnode:two"));
+		List<LaneStats> toB = a.connectionTable().stream().filter((row) -> row.peer().equals(b.localNode().id())).toList();
+		assertThat(toB).extracting((row) -> row.channel() + "/" + row.lane())
+			.contains("_control/0", "default/0", "vnode/0", "vnode/1", "vnode/2", "vnode/3");
+		assertThat(toB.stream().filter((row) -> row.channel().equals("vnode")).mapToLong(LaneStats::sentMessages).sum())
+			.isEqualTo(1);
+		assertThat(b.connectionTable().stream()
+			.filter((row) -> row.peer().equals(a.localNode().id()) && row.channel().equals("vnode"))
+			.mapToLong(LaneStats::receivedMessages)
+			.sum()).isEqualTo(1);
+	}
+
+	@Test
+	void aNodeThatVanishesWithoutLeavingIsDownAfterTheFailureTimeout() throws Exception {
+		BrokerProxy proxy = proxy();
+		PartisanNode a = start("a", this.broker.port(), (b) -> {
+		});
+		PartisanNode b = start("b", this.broker.port(), (c) -> {
+		});
+		PartisanNode c = start("c", proxy.port(), (d) -> {
+		});
+		awaitMembers(List.of(a, b, c));
+		List<String> down = new CopyOnWriteArrayList<>();
+		a.addMembershipListener(new MembershipListener() {
+			@Override
+			public void memberDown(Node node) {
+				down.add(node.name());
+			}
+		});
+
+		proxy.cut(); // c can no longer reach the broker: it neither announces nor says goodbye
+
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> {
+			assertThat(names(a)).containsExactlyInAnyOrder("a", "b");
+			assertThat(names(b)).containsExactlyInAnyOrder("a", "b");
+		});
+		assertThat(down).containsExactly("c");
+	}
+
+	@Test
+	void tenThousandMessagesFromEightSendersArriveOnceAndInOrderPerKey() throws Exception {
+		PartisanNode a = start("a", this.broker.port(), (b) -> b.channel("vnode", 4));
+		PartisanNode b = start("b", this.broker.port(), (c) -> c.channel("vnode", 4));
+		awaitMembers(List.of(a, b));
+		int senders = 8;
+		int perSender = 1250;
+		int keys = 8;
+		Map<String, Integer> lastSeen = new ConcurrentHashMap<>();
+		Map<String, Boolean> seen = new ConcurrentHashMap<>();
+		AtomicInteger duplicates = new AtomicInteger();
+		AtomicInteger outOfOrder = new AtomicInteger();
+		AtomicInteger total = new AtomicInteger();
+		b.register("updates", Update.class, (update, meta) -> {
+			total.incrementAndGet();
+			if (seen.put(update.sender() + "/" + update.seq(), Boolean.TRUE) != null) {
+				duplicates.incrementAndGet();
+			}
+			Integer previous = lastSeen.put(update.sender() + "/" + update.key(), update.seq());
+			if (previous != null && previous >= update.seq()) {
+				outOfOrder.incrementAndGet();
+			}
+		});
+
+		ExecutorService pool = Executors.newFixedThreadPool(senders);
+		CountDownLatch go = new CountDownLatch(1);
+		List<Future<?>> done = new ArrayList<>();
+		NodeId target = b.localNode().id();
+		for (int s = 0; s < senders; s++) {
+			int sender = s;
+			done.add(pool.submit(() -> {
+				go.await();
+				for (int seq = 0; seq < perSender; seq++) {
+					int key = seq % keys;
+					a.forward(target, "updates", new Update(sender, key, seq),
+							ForwardOptions.channel("vnode").partitionKey(sender * 100 + key));
+				}
+				return null;
+			}));
+		}
+		go.countDown();
+		for (Future<?> f : done) {
+			f.get(60, TimeUnit.SECONDS);
+		}
+		pool.shutdown();
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> total.get() >= senders * perSender);
+		assertThat(seen).hasSize(senders * perSender);
+		assertThat(duplicates).hasValue(0);
+		assertThat(outOfOrder).hasValue(0);
+		List<LaneStats> vnodeLanes = a.connectionTable().stream().filter((row) -> row.channel().equals("vnode")).toList();
+		assertThat(vnodeLanes).hasSize(4).allMatch((row) -> row.sentMessages() > 0, "every vnode lane carried traffic");
+	}
+
+	@Test
+	void afterTheBrokerConnectionIsCutSendsFailFastAndMessagingResumesOnceItIsBack() throws Exception {
+		BrokerProxy proxy = proxy();
+		PartisanNode a = start("a", proxy.port(), (b) -> {
+		});
+		PartisanNode b = start("b", proxy.port(), (c) -> {
+		});
+		awaitMembers(List.of(a, b));
+		List<String> got = new CopyOnWriteArrayList<>();
+		b.register("inbox", String.class, (text, meta) -> got.add(text));
+		NodeId toB = b.localNode().id();
+
+		proxy.cut();
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThatThrownBy(() -> a.forward(toB, "inbox", "lost", ForwardOptions.defaults()))
+				.isInstanceOf(BrokerUnavailableException.class)
+				.hasMessageContaining("unreachable"));
+		proxy.restore();
+
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> {
+			assertThat(a.transportDetails()).containsEntry("brokerConnected", true);
+			assertThat(names(a)).contains("b");
+			a.forward(toB, "inbox", "after", ForwardOptions.defaults());
+			assertThat(got).contains("after");
+		});
+		assertThat(got).doesNotContain("lost");
+	}
+
+	@Test
+	void acknowledgedMessagesSurviveTheBrokerLosingTheQueuesTheyWereIn() throws Exception {
+		BrokerProxy receiverLink = proxy();
+		PartisanNode a = start("a", this.broker.port(), (b) -> b.retransmitInterval(Duration.ofMillis(300))
+			.failureTimeout(Duration.ofSeconds(5)));
+		PartisanNode b = start("b", receiverLink.port(), (c) -> c.failureTimeout(Duration.ofSeconds(5)));
+		awaitMembers(List.of(a, b));
+		Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
+		b.register("orders", Integer.class,
+				(n, meta) -> received.computeIfAbsent(n, (k) -> new AtomicInteger()).incrementAndGet());
+
+		receiverLink.cut(); // b stops consuming; what a sends waits in b's queues on the broker
+		int count = 200;
+		for (int i = 0; i < count; i++) {
+			a.forward(b.localNode().id(), "orders", i, ForwardOptions.defaults().ack(true));
+		}
+		await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().retransmits() > 0);
+		// A broker restart loses non-durable queues and what they hold: do exactly that to b's queues.
+		CachingConnectionFactory admin = this.broker.connectionFactory();
+		this.factories.add(admin);
+		{
+			Channel channel = admin.createConnection().createChannel(false);
+			for (String queue : new PubSubTopology(PubSubSettings.defaults().withExchangePrefix(this.prefix), "b",
+					List.of(new dev.partisan.transport.ChannelSpec("default", 1, false))).queues()) {
+				channel.queueDelete(queue);
+			}
+			channel.close();
+		}
+		receiverLink.restore();
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == count);
+		await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().outstandingAcks() == 0);
+		assertThat(received.values()).allMatch((times) -> times.get() == 1, "each delivered exactly once");
+	}
+
+	@Test
+	void aNodeWithoutTheClusterSecretIsNeverAMemberAndTheOthersCarryOn() {
+		PartisanNode a = start("a", this.broker.port(), (b) -> b.clusterSecret("s3cret"));
+		PartisanNode b = start("b", this.broker.port(), (c) -> c.clusterSecret("s3cret"));
+		PartisanNode stranger = start("x", this.broker.port(), (c) -> c.clusterSecret("guess"));
+		awaitMembers(List.of(a, b));
+		List<String> got = new CopyOnWriteArrayList<>();
+		a.register("inbox", String.class, (text, meta) -> got.add(text));
+
+		await().atMost(TestNodes.awaitLimit())
+			.until(() -> ((Number) a.transportDetails().get("rejectedMessages")).longValue() > 0);
+		b.forward(a.localNode().id(), "inbox", "still here", ForwardOptions.defaults());
+
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(got).containsExactly("still here"));
+		assertThat(names(a)).containsExactlyInAnyOrder("a", "b");
+		assertThat(names(stranger)).containsExactly("x");
+	}
+
+	@Test
+	void garbageOnTheBrokerIsDroppedAndTheNodeKeepsServing() throws Exception {
+		PartisanNode a = start("a", this.broker.port(), (b) -> {
+		});
+		PartisanNode b = start("b", this.broker.port(), (c) -> {
+		});
+		awaitMembers(List.of(a, b));
+		List<String> got = new CopyOnWriteArrayList<>();
+		a.register("inbox", String.class, (text, meta) -> got.add(text));
+		CachingConnectionFactory admin = this.broker.connectionFactory();
+		this.factories.add(admin);
+		{
+			Channel channel = admin.createConnection().createChannel(false);
+			String routing = PubSubTopology.routingKey("a", "default", 0);
+			channel.basicPublish(this.prefix + ".direct", routing, null, new byte[] { 1, 2, 3 });
+			channel.basicPublish(this.prefix + ".direct", routing, new AMQP.BasicProperties.Builder()
+				.headers(Map.of(AmqpTransport.SENDER, "b", AmqpTransport.INCARNATION, 1L))
+				.build(), new byte[] { 9, 9, 9, 9 });
+			channel.close();
+		}
+		await().atMost(TestNodes.awaitLimit())
+			.until(() -> ((Number) a.transportDetails().get("rejectedMessages")).longValue() >= 2);
+
+		b.forward(a.localNode().id(), "inbox", "fine", ForwardOptions.defaults());
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(got).containsExactly("fine"));
+	}
+
+	@Test
+	void aNodeThatLeavesIsDroppedAtOnceAndJoinsAgain() {
+		PartisanNode a = start("a", this.broker.port(), (b) -> b.failureTimeout(Duration.ofSeconds(30)));
+		PartisanNode b = start("b", this.broker.port(), (c) -> c.failureTimeout(Duration.ofSeconds(30)));
+		awaitMembers(List.of(a, b));
+
+		b.leave().join();
+		// The failure timeout is 30 s: only the announcement can have removed b this fast.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(names(a)).containsExactly("a"));
+		assertThat(names(b)).containsExactly("b");
+
+		b.join(a.localNode()).join();
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(names(a)).contains("b"));
+	}
+
+	private PartisanNode start(String name, int brokerPort, Consumer<PartisanConfig.Builder> customizer) {
+		CachingConnectionFactory factory = this.broker.connectionFactory(brokerPort);
+		this.factories.add(factory);
+		PubSubSettings settings = PubSubSettings.defaults().withExchangePrefix(this.prefix);
+		return this.nodes.start(name, (b) -> {
+			b.overlay(PubSubOverlay.factory(factory, settings));
+			customizer.accept(b);
+		});
+	}
+
+	private BrokerProxy proxy() throws Exception {
+		BrokerProxy proxy = new BrokerProxy(this.broker.host(), this.broker.port());
+		this.proxies.add(proxy);
+		return proxy;
+	}
+
+	private static void awaitMembers(List<PartisanNode> cluster) {
+		List<String> all = cluster.stream().map((n) -> n.localNode().name()).toList();
+		for (PartisanNode node : cluster) {
+			await().atMost(TestNodes.awaitLimit())
+				.untilAsserted(() -> assertThat(names(node)).containsExactlyInAnyOrderElementsOf(all));
+		}
+	}
+
+	private static List<String> names(PartisanNode node) {
+		return node.members().stream().map(Node::name).toList();
+	}
+
+}
