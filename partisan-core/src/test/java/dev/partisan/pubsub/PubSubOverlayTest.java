@@ -27,6 +27,7 @@ import dev.partisan.api.NodeId;
 import dev.partisan.runtime.PartisanConfig;
 import dev.partisan.runtime.PartisanNode;
 import dev.partisan.testing.BrokerProxy;
+import dev.partisan.testing.EmbeddedAmqpBroker;
 import dev.partisan.testing.TestBroker;
 import dev.partisan.testing.TestNodes;
 import org.junit.jupiter.api.AfterEach;
@@ -255,6 +256,36 @@ class PubSubOverlayTest {
 		await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == count);
 		await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().outstandingAcks() == 0);
 		assertThat(received.values()).allMatch((times) -> times.get() == 1, "each delivered exactly once");
+	}
+
+	@Test
+	void acknowledgedMessagesSurviveARealBrokerRestartAndTheClusterReassembles() throws Exception {
+		// A broker of this test's own, whatever TestBroker chose, so that it can really be stopped and started.
+		try (EmbeddedAmqpBroker own = EmbeddedAmqpBroker.start(0)) {
+			BrokerProxy receiverLink = new BrokerProxy(own.host(), own.port());
+			this.proxies.add(receiverLink);
+			PartisanNode a = start("a", own.port(), (b) -> b.retransmitInterval(Duration.ofMillis(300))
+				.failureTimeout(Duration.ofSeconds(5)));
+			PartisanNode b = start("b", receiverLink.port(), (c) -> c.failureTimeout(Duration.ofSeconds(5)));
+			awaitMembers(List.of(a, b));
+			Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
+			b.register("orders", Integer.class,
+					(n, meta) -> received.computeIfAbsent(n, (k) -> new AtomicInteger()).incrementAndGet());
+
+			receiverLink.cut(); // b stops consuming, so what a sends now is certain to be on the broker
+			int count = 100;
+			for (int i = 0; i < count; i++) {
+				a.forward(b.localNode().id(), "orders", i, ForwardOptions.defaults().ack(true));
+			}
+			await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().retransmits() > 0);
+			own.restart(); // the broker comes back empty: queues, bindings and the 100 messages are gone
+			receiverLink.restore();
+
+			await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == count);
+			await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().outstandingAcks() == 0);
+			assertThat(received.values()).allMatch((times) -> times.get() == 1, "each delivered exactly once");
+			awaitMembers(List.of(a, b));
+		}
 	}
 
 	@Test
