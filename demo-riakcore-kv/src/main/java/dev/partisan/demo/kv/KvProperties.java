@@ -18,13 +18,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param gossipInterval how often each node sends its ring to the others
  * @param antiEntropyInterval how often each vnode sends its summaries to its fellow replicas
  * @param handoffTimeout how long an old owner waits for the new owner to take a partition
+ * @param handoffOnStop whether a node that stops gracefully first hands its partitions to the others
+ * (the load generator turns it off to stop its throw-away clusters quickly)
  */
 @ConfigurationProperties("kv")
 public record KvProperties(@DefaultValue("64") int partitions, @DefaultValue("3") int replicas,
 		@DefaultValue("2") int readQuorum, @DefaultValue("2") int writeQuorum,
 		@DefaultValue("1ms") Duration storageDelay, @DefaultValue("2s") Duration requestTimeout,
 		@DefaultValue("1s") Duration gossipInterval, @DefaultValue("2s") Duration antiEntropyInterval,
-		@DefaultValue("5s") Duration handoffTimeout) {
+		@DefaultValue("5s") Duration handoffTimeout, @DefaultValue("true") boolean handoffOnStop) {
 
 	public KvProperties {
 		if (partitions < replicas || replicas < 1) {

@@ -207,7 +207,7 @@ public class RingManager implements SmartLifecycle {
 			Set<String> others = upMembers();
 			others.remove(self());
 			Ring current = current();
-			if (!others.isEmpty() && current.members().contains(self())) {
+			if (this.properties.handoffOnStop() && !others.isEmpty() && current.members().contains(self())) {
 				Ring without = new Ring(current.version() + 1, others.iterator().next(),
 						Claim.claim(current.owners(), others, this.properties.replicas()));
 				gossip(without);
