@@ -187,11 +187,14 @@ class KvClusterTests {
 		// A key of a partition the leaving node still owns: it hands that partition over as it leaves.
 		String leaving = KEYS.stream().filter((k) -> after.ownerOf(after.partitionOf(k)).equals(oldOwner)).findFirst()
 			.orElseThrow();
+		int leavingPartition = after.partitionOf(leaving);
+		VnodeManager leavingVnodes = cluster.bean(oldOwner, VnodeManager.class);
 		cluster.stop(oldOwner);
+		assertThat(leavingVnodes.vnode(leavingPartition)).as("dropped once the heir acknowledged it, before %s stopped",
+				oldOwner).isNull();
 		String survivor = oldOwner.equals("n1") ? "n3" : "n1";
 		Set<String> remaining = new TreeSet<>(Set.of(survivor, "n4"));
 		Ring last = awaitRing(remaining);
-		int leavingPartition = last.partitionOf(leaving);
 		Vnode heir = cluster.bean(last.ownerOf(leavingPartition), VnodeManager.class).vnode(leavingPartition);
 		assertThat(heir).isNotNull();
 		assertThat(heir.get(leaving)).as("%s handed over by %s as it left", leaving, oldOwner).isNotNull();

@@ -48,7 +48,7 @@ final class LoadRun {
 
 	RunSummary run() throws InterruptedException {
 		List<String> args = new ArrayList<>(List.of("--spring.main.web-application-type=none",
-				"--logging.level.dev.partisan=warn", "--logging.level.dev.partisan.demo.kv=warn", "--kv.handoff-on-stop=false"));
+				"--logging.level.dev.partisan=error", "--logging.level.dev.partisan.demo.kv=warn", "--kv.handoff-on-stop=false"));
 		args.addAll(this.options.appArgs());
 		try (LocalCluster cluster = LocalCluster.start(this.profile, true, args)) {
 			if (!this.options.latency().isZero()) {

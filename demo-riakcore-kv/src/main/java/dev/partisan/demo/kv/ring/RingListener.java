@@ -6,4 +6,11 @@ public interface RingListener {
 
 	void ring(Ring ring);
 
+	/**
+	 * This node has given the ring away and is about to stop: finish what must reach the others first.
+	 * Called on the stopping thread, before the Partisan node stops.
+	 */
+	default void left() {
+	}
+
 }

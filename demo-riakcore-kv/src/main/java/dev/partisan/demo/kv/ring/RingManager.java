@@ -184,8 +184,10 @@ public class RingManager implements SmartLifecycle {
 	}
 
 	/**
-	 * Leaves the ring: the ring without this node goes to the others and to the listeners (which hand the
-	 * partitions over) before the Partisan node stops.
+	 * Leaves the ring: the ring without this node goes to the others and to the listeners, which hand the
+	 * partitions over and wait for them to arrive ({@link RingListener#left()}) before the Partisan node
+	 * stops. (Waiting here rather than in the listeners' own lifecycle: Spring stops the beans that depend
+	 * on this one before it, whatever their phase.)
 	 */
 	@Override
 	public void stop() {
@@ -212,6 +214,7 @@ public class RingManager implements SmartLifecycle {
 						Claim.claim(current.owners(), others, this.properties.replicas()));
 				gossip(without);
 				offer(without);
+				this.listeners.forEach(RingListener::left);
 			}
 			this.partisan.unregister(HANDLER);
 		}

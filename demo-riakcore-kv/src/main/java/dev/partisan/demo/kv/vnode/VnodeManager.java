@@ -13,12 +13,12 @@ import dev.partisan.api.Partisan;
 import dev.partisan.demo.kv.Channels;
 import dev.partisan.demo.kv.KvProperties;
 import dev.partisan.demo.kv.ring.Ring;
+import dev.partisan.demo.kv.ring.RingListener;
 import dev.partisan.demo.kv.ring.RingManager;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
  * once the new owner has it. A handoff that fails is retried on the next ring round.
  */
 @Component
-public class VnodeManager implements SmartLifecycle {
+public class VnodeManager implements RingListener {
 
 	/** The handler that receives handed-off partitions. */
 	public static final String HANDOFF = "handoff";
@@ -52,14 +52,12 @@ public class VnodeManager implements SmartLifecycle {
 
 	private final RingManager rings;
 
-	private volatile boolean running;
-
 	public VnodeManager(Partisan partisan, KvProperties properties, RingManager rings) {
 		this.partisan = partisan;
 		this.properties = properties;
 		this.rings = rings;
 		partisan.registerRequestHandler(HANDOFF, Handoff.class, (handoff, meta) -> receive(handoff));
-		rings.addListener(this::reconcile);
+		rings.addListener(this);
 	}
 
 	public static String vnodeName(int partition) {
@@ -84,7 +82,8 @@ public class VnodeManager implements SmartLifecycle {
 	 * Serves what the ring gives this node, and starts handing over what it took away. Never waits: it
 	 * runs on the threads that deliver rings and handoffs.
 	 */
-	synchronized void reconcile(Ring ring) {
+	@Override
+	public synchronized void ring(Ring ring) {
 		String self = this.partisan.localNode().name();
 		for (int p = 0; p < ring.size(); p++) {
 			if (ring.ownerOf(p).equals(self)) {
@@ -100,8 +99,9 @@ public class VnodeManager implements SmartLifecycle {
 		}
 	}
 
-	/** Waits (at most the handoff timeout) for the handoffs under way: a node leaving gracefully calls it. */
-	public void awaitHandoffs() {
+	/** Waits (at most the handoff timeout) for the handoffs under way, so they arrive before the node stops. */
+	@Override
+	public void left() {
 		try {
 			CompletableFuture.allOf(this.handoffs.values().toArray(CompletableFuture[]::new))
 				.get(this.properties.handoffTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -165,29 +165,6 @@ public class VnodeManager implements SmartLifecycle {
 				(k) -> new Vnode(k, this.partisan.localNode().name(), this.properties.storageDelay()));
 		handoff.entries().forEach(vnode::merge);
 		return new Handoff.Ack(handoff.partition(), handoff.entries().size());
-	}
-
-	@Override
-	public void start() {
-		this.running = true;
-	}
-
-	/** The ring manager, stopping first, has given this node's partitions away; let them arrive. */
-	@Override
-	public void stop() {
-		awaitHandoffs();
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	/** Stops right after {@link RingManager} and before the Partisan node. */
-	@Override
-	public int getPhase() {
-		return RingManager.PHASE - 1;
 	}
 
 }

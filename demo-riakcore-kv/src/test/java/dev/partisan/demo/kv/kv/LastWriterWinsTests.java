@@ -1,5 +1,6 @@
 package dev.partisan.demo.kv.kv;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.partisan.demo.kv.vnode.Versioned;
@@ -31,8 +32,8 @@ class LastWriterWinsTests {
 
 	@Test
 	void twoVnodesThatReceiveConcurrentWritesInOppositeOrdersHoldTheSameValue() {
-		Vnode one = new Vnode(1, "n1", java.time.Duration.ZERO);
-		Vnode two = new Vnode(2, "n2", java.time.Duration.ZERO);
+		Vnode one = new Vnode(1, "n1", Duration.ZERO);
+		Vnode two = new Vnode(2, "n2", Duration.ZERO);
 		one.handle(VnodeRequest.put("k", this.sameMillisN1));
 		one.handle(VnodeRequest.put("k", this.sameMillisN3));
 		two.handle(VnodeRequest.put("k", this.sameMillisN3));
@@ -42,7 +43,7 @@ class LastWriterWinsTests {
 
 	@Test
 	void aDeleteIsATombstoneThatWinsOverTheValueItDeletes() {
-		Vnode vnode = new Vnode(1, "n1", java.time.Duration.ZERO);
+		Vnode vnode = new Vnode(1, "n1", Duration.ZERO);
 		vnode.handle(VnodeRequest.put("k", this.late));
 		Versioned tombstone = new Versioned(201, "n2", null);
 		assertThat(vnode.handle(VnodeRequest.put("k", tombstone)).value()).isEqualTo(tombstone);

@@ -1,5 +1,6 @@
 package dev.partisan.demo.kv.kv;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ class QuorumTests {
 	void aFailedReplicaIsToleratedWhileTwoOthersCanStillAnswer() {
 		CompletableFuture<List<Quorum.Answer<String>>> quorum = Quorum.of(2, this.replies);
 		this.replies.get(this.b).completeExceptionally(new CallTimeoutException(NodeId.of("n2"), "vnode-18",
-				java.time.Duration.ofSeconds(1)));
+				Duration.ofSeconds(1)));
 		assertThat(quorum).isNotDone();
 		this.replies.get(this.a).complete("from a");
 		this.replies.get(this.c).complete("from c");
