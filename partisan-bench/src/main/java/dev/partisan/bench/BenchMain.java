@@ -85,6 +85,12 @@ public final class BenchMain {
 						(label) -> progress(++done[0], total, setting, label)));
 				results.addAll(processes.run(network, PekkoPeer.class, stage.pekko(), port + 12,
 						(label) -> progress(++done[0], total, setting, label)));
+				for (String profile : List.of("baseline", "partisan")) {
+					// The demo's profile decides its channels at start-up: one pair of node processes per profile.
+					List<BenchCase> kv = stage.kv().stream().filter((c) -> c.config().equals(profile)).toList();
+					results.addAll(processes.run(network, KvPeer.class, kv, port + 14,
+							(label) -> progress(++done[0], total, setting, label), List.of(profile)));
+				}
 				report.add(new Report.Section(setting, rtt, network.state(), results));
 				port += 20;
 			}

@@ -29,12 +29,19 @@ final class NodeProcesses {
 
 	List<CaseResult> run(Network network, Class<?> main, List<BenchCase> cases, int port, Consumer<String> progress)
 			throws IOException, InterruptedException {
+		return run(network, main, cases, port, progress, List.of());
+	}
+
+	/** Like the other {@code run}, with {@code extra} arguments after each process's own. */
+	List<CaseResult> run(Network network, Class<?> main, List<BenchCase> cases, int port, Consumer<String> progress,
+			List<String> extra) throws IOException, InterruptedException {
 		List<CaseResult> results = new ArrayList<>();
 		if (cases.isEmpty()) {
 			return results;
 		}
 		List<String> receiverCmd = new ArrayList<>(network.receiverPrefix());
 		receiverCmd.addAll(jvm(main, "receiver", network.receiverHost(), String.valueOf(port)));
+		receiverCmd.addAll(extra);
 		Process receiver = new ProcessBuilder(receiverCmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 		try {
 			BufferedReader receiverOut = reader(receiver);
@@ -49,6 +56,7 @@ final class NodeProcesses {
 			senderCmd.addAll(jvm(main, "sender", network.senderHost(), String.valueOf(port + 1)));
 			senderCmd.add("receiver@" + network.receiverHost() + ":" + port);
 			senderCmd.add(Protocol.writeCases(cases));
+			senderCmd.addAll(extra);
 			Process sender = new ProcessBuilder(senderCmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 			sender.getOutputStream().close();
 			BufferedReader senderOut = reader(sender);

@@ -17,8 +17,21 @@ record Plan(String mode, List<Plan.Stage> stages) {
 
 	private static final int MIB = 1024 * 1024;
 
-	/** One network and the cases measured on it, for Partisan, raw sockets and Pekko Artery. */
-	record Stage(NetSetting setting, List<BenchCase> partisan, List<BenchCase> raw, List<BenchCase> pekko) {
+	/**
+	 * One network and the cases measured on it, for Partisan, raw sockets, Pekko Artery and the KV demo
+	 * (whose cases are run once per profile, their {@code config}).
+	 */
+	record Stage(NetSetting setting, List<BenchCase> partisan, List<BenchCase> raw, List<BenchCase> pekko,
+			List<BenchCase> kv) {
+
+		Stage(NetSetting setting, List<BenchCase> partisan, List<BenchCase> raw, List<BenchCase> pekko) {
+			this(setting, partisan, raw, pekko, List.of());
+		}
+
+		Stage withKv(List<BenchCase> kvCases) {
+			return new Stage(this.setting, this.partisan, this.raw, this.pekko, kvCases);
+		}
+
 	}
 
 	static Plan of(String mode, boolean namespaces) {
@@ -31,7 +44,9 @@ record Plan(String mode, List<Plan.Stage> stages) {
 	}
 
 	int caseCount() {
-		return this.stages.stream().mapToInt((s) -> s.partisan().size() + s.raw().size() + s.pekko().size()).sum();
+		return this.stages.stream()
+			.mapToInt((s) -> s.partisan().size() + s.raw().size() + s.pekko().size() + s.kv().size())
+			.sum();
 	}
 
 	private static Plan smoke() {
@@ -41,7 +56,9 @@ record Plan(String mode, List<Plan.Stage> stages) {
 				new BenchCase("isolation", "own-channel", 1, 1, 5, 1024, MIB));
 		List<BenchCase> raw = List.of(new BenchCase("micro", "raw-shared", 1, 2, 5, 64 * 1024, 0));
 		List<BenchCase> pekko = List.of(new BenchCase("micro", "pekko", 4, 2, 5, 64 * 1024, 0));
-		return new Plan("smoke", List.of(new Stage(NetSetting.loopback(), partisan, raw, pekko)));
+		List<BenchCase> kv = List.of(new BenchCase("kv", "baseline", 1, 2, 5, 64 * 1024, 0),
+				new BenchCase("echo", "partisan", 4, 2, 5, 64 * 1024, 0));
+		return new Plan("smoke", List.of(new Stage(NetSetting.loopback(), partisan, raw, pekko, kv)));
 	}
 
 	/**
@@ -53,8 +70,10 @@ record Plan(String mode, List<Plan.Stage> stages) {
 		List<Stage> stages = new ArrayList<>();
 		stages.add(quickStage(NetSetting.loopback(), 100, 20, 4, 100));
 		if (namespaces) {
-			stages.add(quickStage(new NetSetting("rtt-1ms", true, 0.5, 0, ""), 100, 20, 4, 50));
-			stages.add(quickStage(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"), 15, 4, 1, 15));
+			stages.add(quickStage(new NetSetting("rtt-1ms", true, 0.5, 0, ""), 100, 20, 4, 50)
+				.withKv(kvAndEcho(16, 10, 2)));
+			stages.add(quickStage(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"), 15, 4, 1, 15)
+				.withKv(kvAndEcho(16, 3, 1)));
 		}
 		return new Plan("quick", stages);
 	}
@@ -86,11 +105,11 @@ record Plan(String mode, List<Plan.Stage> stages) {
 		stages.add(new Stage(NetSetting.loopback(), with(partisan, isolationAndHol(1000)), raw, pekko));
 		if (namespaces) {
 			stages.add(new Stage(new NetSetting("rtt-1ms", true, 0.5, 0, ""), with(partisan, isolationAndHol(1000)), raw,
-					pekko));
+					pekko, kvAndEcho(16, 50, 10)));
 			stages.add(new Stage(new NetSetting("rtt-20ms", true, 10, 0, ""), with(partisan, isolationAndHol(100)), raw,
-					pekko));
+					pekko, kvAndEcho(16, 20, 5)));
 			stages.add(new Stage(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"),
-					with(partisan, isolationAndHol(100)), raw, pekko));
+					with(partisan, isolationAndHol(100)), raw, pekko, kvAndEcho(16, 10, 3)));
 		}
 		return new Plan("full", stages);
 	}
@@ -124,6 +143,22 @@ record Plan(String mode, List<Plan.Stage> stages) {
 				new BenchCase("isolation", "own-channel", 1, 4, messages, 1024, 8 * MIB),
 				new BenchCase("hol", "one-lane", 1, 1, messages, 1024, 8 * MIB),
 				new BenchCase("hol", "lanes", 4, 1, messages, 1024, 8 * MIB));
+	}
+
+	/**
+	 * The papers' §6.2.2–6.2.3 on the KV demo, under both profiles: the KV store (512 KiB values, 10:1
+	 * reads) and the echo service (512 KiB and 8 MiB), {@code workers} clients, {@code perWorker} requests
+	 * each ({@code perWorkerLarge} for 8 MiB).
+	 */
+	private static List<BenchCase> kvAndEcho(int workers, int perWorker, int perWorkerLarge) {
+		List<BenchCase> cases = new ArrayList<>();
+		for (String profile : List.of("baseline", "partisan")) {
+			int lanes = profile.equals("partisan") ? 4 : 1;
+			cases.add(new BenchCase("kv", profile, lanes, workers, perWorker, 512 * 1024, 0));
+			cases.add(new BenchCase("echo", profile, lanes, workers, perWorker, 512 * 1024, 0));
+			cases.add(new BenchCase("echo", profile, lanes, workers, perWorkerLarge, 8 * MIB, 0));
+		}
+		return cases;
 	}
 
 	private static List<BenchCase> with(List<BenchCase> base, List<BenchCase> more) {

@@ -25,6 +25,8 @@ class BenchSmokeTest {
 			.contains("| micro | raw-shared | 1 | 2 | 64KiB |")
 			.contains("| micro | pekko | 4 | 2 | 64KiB |")
 			.contains("| isolation | own-channel |")
+			.contains("| kv | baseline | 1 | 2 | 64KiB |")
+			.contains("| echo | partisan | 4 | 2 | 64KiB |")
 			.doesNotContain("failed:");
 	}
 

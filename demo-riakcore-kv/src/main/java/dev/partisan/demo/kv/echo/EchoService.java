@@ -40,8 +40,16 @@ public class EchoService {
 	 * @throws IllegalStateException (in the future) when the bytes come back different
 	 */
 	public CompletableFuture<EchoResult> echo(byte[] payload) {
+		return echo(payload, false);
+	}
+
+	/**
+	 * Like {@link #echo(byte[])}; with {@code remoteOnly}, the partition is chosen among those another
+	 * node owns (any, when this node owns them all), so every echo crosses the network.
+	 */
+	public CompletableFuture<EchoResult> echo(byte[] payload, boolean remoteOnly) {
 		Ring ring = this.rings.current();
-		int partition = ThreadLocalRandom.current().nextInt(ring.size());
+		int partition = choose(ring, remoteOnly);
 		String node = ring.ownerOf(partition);
 		long start = System.nanoTime();
 		return this.partisan
@@ -54,6 +62,15 @@ public class EchoService {
 				}
 				return new EchoResult(partition, node, payload.length, (System.nanoTime() - start) / 1000);
 			});
+	}
+
+	private int choose(Ring ring, boolean remoteOnly) {
+		String self = this.partisan.localNode().name();
+		int partition = ThreadLocalRandom.current().nextInt(ring.size());
+		for (int tries = 0; remoteOnly && tries < 4 * ring.size() && ring.ownerOf(partition).equals(self); tries++) {
+			partition = ThreadLocalRandom.current().nextInt(ring.size());
+		}
+		return partition;
 	}
 
 	/**

@@ -24,14 +24,17 @@ import org.springframework.util.unit.DataSize;
  * @param latency how long each application message is held on its lane before it is written, so that
  * what queues behind what shows on one machine (0 for none)
  * @param appArgs arguments for the demo nodes themselves ({@code --kv.*}, {@code --partisan.*})
+ * @param remoteOnly echo only to partitions that another node owns, so every echo crosses the network
+ * (the benchmark's two-host layout; the papers' echo picks any partition)
  */
 public record LoadOptions(List<String> profiles, String workload, int workers, Duration duration, long count,
-		int payload, double readRatio, int keys, Duration latency, List<String> appArgs) {
+		int payload, double readRatio, int keys, Duration latency, List<String> appArgs, boolean remoteOnly) {
 
 	static final String USAGE = """
 			Usage: LoadGenerator [--profile=both|baseline|partisan] [--workload=kv|echo] [--workers=16]
 			                     [--duration=10s | --count=N] [--payload=512KiB] [--read-ratio=0.9]
-			                     [--keys=10000] [--latency=1ms] [--kv.*=... --partisan.*=... for the nodes]""";
+			                     [--keys=10000] [--latency=1ms] [--remote-only]
+			                     [--kv.*=... --partisan.*=... for the nodes]""";
 
 	public static LoadOptions parse(String... args) {
 		List<String> profiles = List.of("baseline", "partisan");
@@ -43,6 +46,7 @@ public record LoadOptions(List<String> profiles, String workload, int workers, D
 		double readRatio = 0.9;
 		int keys = 10_000;
 		Duration latency = Duration.ofMillis(1);
+		boolean remoteOnly = false;
 		List<String> appArgs = new ArrayList<>();
 		for (String arg : args) {
 			if (arg.isBlank()) {
@@ -61,6 +65,7 @@ public record LoadOptions(List<String> profiles, String workload, int workers, D
 				case "--read-ratio" -> readRatio = Double.parseDouble(value);
 				case "--keys" -> keys = Integer.parseInt(value);
 				case "--latency" -> latency = DurationStyle.detectAndParse(value);
+				case "--remote-only" -> remoteOnly = value.isEmpty() || Boolean.parseBoolean(value);
 				default -> {
 					if (!arg.startsWith("--kv.") && !arg.startsWith("--partisan.") && !arg.startsWith("--logging.")) {
 						throw new IllegalArgumentException("Unknown flag " + arg + "\n" + USAGE);
@@ -82,7 +87,7 @@ public record LoadOptions(List<String> profiles, String workload, int workers, D
 					+ "between 0 and 1, count not negative\n" + USAGE);
 		}
 		return new LoadOptions(profiles, workload, workers, duration, count, payload, readRatio, keys, latency,
-				List.copyOf(appArgs));
+				List.copyOf(appArgs), remoteOnly);
 	}
 
 }

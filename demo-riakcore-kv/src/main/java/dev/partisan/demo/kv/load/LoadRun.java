@@ -26,9 +26,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * One run: a fresh three-node cluster under one profile, {@code workers} clients spread over its nodes,
  * each sending a request through the node's services (as the HTTP API does) and waiting for the answer
- * before the next, for a duration or a count.
+ * before the next, for a duration or a count. {@link #drive} runs the same workload against nodes
+ * started elsewhere (the benchmark's nodes in network namespaces).
  */
-final class LoadRun {
+public final class LoadRun {
 
 	private final LoadOptions options;
 
@@ -40,7 +41,12 @@ final class LoadRun {
 
 	private final AtomicLong errors = new AtomicLong();
 
-	LoadRun(LoadOptions options, String profile, PrintStream out) {
+	/**
+	 * @param options the workload
+	 * @param profile the profile the nodes run under (for the summary)
+	 * @param out where the progress bar goes
+	 */
+	public LoadRun(LoadOptions options, String profile, PrintStream out) {
 		this.options = options;
 		this.profile = profile;
 		this.out = out;
@@ -61,7 +67,8 @@ final class LoadRun {
 		}
 	}
 
-	private RunSummary drive(List<ConfigurableApplicationContext> nodes) throws InterruptedException {
+	/** Drives the workload through {@code nodes}' services, workers spread over them; the first reports traffic. */
+	public RunSummary drive(List<ConfigurableApplicationContext> nodes) throws InterruptedException {
 		byte[] payload = new byte[this.options.payload()];
 		new Random(42).nextBytes(payload);
 		List<Latencies> latencies = new ArrayList<>();
@@ -115,7 +122,7 @@ final class LoadRun {
 
 	private CompletableFuture<?> request(KvService kv, EchoService echo, Random random, byte[] payload) {
 		if (this.options.workload().equals("echo")) {
-			return echo.echo(payload);
+			return echo.echo(payload, this.options.remoteOnly());
 		}
 		String key = "key-" + key(random);
 		return (random.nextDouble() < this.options.readRatio()) ? kv.get(key) : kv.put(key, payload);
