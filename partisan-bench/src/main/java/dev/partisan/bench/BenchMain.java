@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Runs the benchmark plan and writes the report.
@@ -15,6 +16,7 @@ import java.util.Locale;
  * --net=auto|netns|loopback where: namespaces with added latency need root; auto falls back to loopback
  * --out=DIR                 where REPORT.md goes (default partisan-bench/report)
  * --bench-dir=DIR           the partisan-bench folder (default: found from the working directory)
+ * --only=kv,echo,...        only these experiments (micro, isolation, hol, kv, echo); default all
  * </pre>
  */
 public final class BenchMain {
@@ -27,6 +29,7 @@ public final class BenchMain {
 		String net = "auto";
 		Path benchDir = findBenchDir();
 		Path out = null;
+		Set<String> only = Set.of();
 		for (String arg : args) {
 			String[] kv = arg.replaceFirst("^--", "").split("=", 2);
 			String value = (kv.length == 2) ? kv[1] : "";
@@ -36,16 +39,23 @@ public final class BenchMain {
 				case "net" -> net = value;
 				case "out" -> out = Path.of(value);
 				case "bench-dir" -> benchDir = Path.of(value);
+				case "only" -> only = Set.of(value.split(","));
 				default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; see BenchMain's Javadoc");
 			}
 		}
-		Path report = run(mode, net, benchDir, (out != null) ? out : benchDir.resolve("report"),
+		Path report = run(mode, net, only, benchDir, (out != null) ? out : benchDir.resolve("report"),
 				System.getProperty("java.class.path"));
 		System.out.println("Report written to " + report);
 	}
 
 	/** Runs a plan; returns the report path. */
 	public static Path run(String mode, String net, Path benchDir, Path out, String classpath)
+			throws IOException, InterruptedException {
+		return run(mode, net, Set.of(), benchDir, out, classpath);
+	}
+
+	/** Runs the experiments of a plan named in {@code only} (all when empty); returns the report path. */
+	public static Path run(String mode, String net, Set<String> only, Path benchDir, Path out, String classpath)
 			throws IOException, InterruptedException {
 		boolean namespaces = switch (net) {
 			case "loopback" -> false;
@@ -66,7 +76,7 @@ public final class BenchMain {
 			}
 			default -> throw new IllegalArgumentException("--net is auto, netns or loopback, not '" + net + "'");
 		};
-		Plan plan = Plan.of(mode, namespaces);
+		Plan plan = Plan.of(mode, namespaces).only(only);
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		NodeProcesses processes = new NodeProcesses(java, classpath, plan.mode().equals("smoke") ? 0 : 100);
 		Report report = new Report();

@@ -2,6 +2,7 @@ package dev.partisan.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Which cases run on which networks. {@code smoke} is the tiny loopback run of the unit suite;
@@ -41,6 +42,20 @@ record Plan(String mode, List<Plan.Stage> stages) {
 			case "full" -> full(namespaces);
 			default -> throw new IllegalArgumentException("Unknown mode '" + mode + "': use smoke, quick or full");
 		};
+	}
+
+	/** This plan with only the cases of the named experiments (all of them when {@code experiments} is empty). */
+	Plan only(Set<String> experiments) {
+		if (experiments.isEmpty()) {
+			return this;
+		}
+		java.util.function.Function<List<BenchCase>, List<BenchCase>> keep = (cases) -> cases.stream()
+			.filter((c) -> experiments.contains(c.experiment()))
+			.toList();
+		return new Plan(this.mode, this.stages.stream()
+			.map((s) -> new Stage(s.setting(), keep.apply(s.partisan()), keep.apply(s.raw()), keep.apply(s.pekko()),
+					keep.apply(s.kv())))
+			.toList());
 	}
 
 	int caseCount() {
