@@ -78,7 +78,7 @@ public final class BenchMain {
 		};
 		Plan plan = Plan.of(mode, namespaces).only(only);
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		NodeProcesses processes = new NodeProcesses(java, classpath, plan.mode().equals("smoke") ? 0 : 100);
+		NodeProcesses allStages = new NodeProcesses(java, classpath, plan.mode().equals("smoke") ? 0 : 100);
 		Report report = new Report();
 		environment(report, java);
 		int total = plan.caseCount();
@@ -88,6 +88,9 @@ public final class BenchMain {
 			NetSetting setting = stage.setting();
 			try (Network network = Network.up(benchDir, setting)) {
 				double rtt = network.measuredRttMillis();
+				// Warm-up is for the JIT; on a window-limited link it would only spend minutes moving bytes.
+				NodeProcesses processes = (setting.tcpWindowBytes() > 0) ? allStages.withWarmup(Math.min(10,
+						allStages.warmup())) : allStages;
 				List<CaseResult> results = new ArrayList<>();
 				results.addAll(processes.run(network, PartisanPeer.class, stage.partisan(), port,
 						(label) -> progress(++done[0], total, setting, label)));

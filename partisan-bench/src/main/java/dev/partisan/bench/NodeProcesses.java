@@ -27,6 +27,15 @@ final class NodeProcesses {
 		this.warmup = warmup;
 	}
 
+	int warmup() {
+		return this.warmup;
+	}
+
+	/** The same, with {@code messages} warm-up messages per process pair. */
+	NodeProcesses withWarmup(int messages) {
+		return new NodeProcesses(this.java, this.classpath, messages);
+	}
+
 	List<CaseResult> run(Network network, Class<?> main, List<BenchCase> cases, int port, Consumer<String> progress)
 			throws IOException, InterruptedException {
 		return run(network, main, cases, port, progress, List.of());
