@@ -9,12 +9,15 @@ import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.runtime.PartisanConfig;
 import dev.partisan.runtime.PartisanNode;
+import dev.partisan.transport.ChannelSpec;
+import dev.partisan.transport.LanePlacement;
 import dev.partisan.transport.LaneSelector;
 
 /**
  * A Partisan node in its own JVM, as receiver or sender. Both have the same channels: {@code default},
- * {@code gossip} (1 lane), and {@code p1}, {@code p4}, {@code p8}, {@code p16} with that many lanes, so one
- * pair of processes serves every configuration of a run.
+ * {@code gossip} (1 lane), and {@code p1}, {@code p4}, {@code p8}, {@code p16} with that many lanes (and
+ * {@code b1}…{@code b16}, the same with balanced placement), so one pair of processes serves every
+ * configuration of a run.
  *
  * <p>Receiver: {@code receiver <host> <port>}, prints {@code READY}. Sender:
  * {@code sender <host> <port> <receiver name@host:port> <cases json>}, prints one {@code RESULT} line
@@ -56,6 +59,8 @@ public final class PartisanPeer {
 			.connectionRefresh(java.time.Duration.ofMillis(20), 8);
 		for (int lanes : LANE_CHOICES) {
 			builder.channel("p" + lanes, lanes);
+			// The same lanes with balanced placement, for the "balanced" configuration.
+			builder.channel(new ChannelSpec("b" + lanes, lanes, false, false, false, LanePlacement.BALANCED));
 		}
 		return builder.build();
 	}
@@ -104,6 +109,7 @@ public final class PartisanPeer {
 		return switch (c.config()) {
 			case "parallel" -> channel.partitionKey(ThreadLocalRandom.current().nextLong());
 			case "affinity", "baseline" -> channel.sender("sender-" + sender);
+			case "balanced" -> ForwardOptions.channel("b" + c.lanes()).sender("sender-" + sender);
 			default -> throw new IllegalArgumentException("unknown micro config " + c.config());
 		};
 	}

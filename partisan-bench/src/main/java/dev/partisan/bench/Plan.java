@@ -101,6 +101,8 @@ record Plan(String mode, List<Plan.Stage> stages) {
 		}
 		micro(partisan, raw, List.of(16), 16, eightMiB, 8 * MIB);
 		partisan.removeIf((c) -> c.size() == 8 * MIB && c.config().equals("parallel"));
+		// Balanced placement where hashing collides most: 16 senders on 16 lanes.
+		partisan.add(new BenchCase("micro", "balanced", 16, 16, sixteenSenders, MIB, 0));
 		List<BenchCase> pekko = pekkoCounterparts(partisan);
 		partisan.addAll(isolationAndHol(small));
 		return new Stage(setting, partisan, raw, pekko);
@@ -115,6 +117,10 @@ record Plan(String mode, List<Plan.Stage> stages) {
 				micro(partisan, raw, List.of(4, 8, 16), senders, messages, size);
 			}
 		}
+		partisan.addAll(partisan.stream()
+			.filter((c) -> c.config().equals("affinity"))
+			.map((c) -> new BenchCase("micro", "balanced", c.lanes(), c.senders(), c.messages(), c.size(), 0))
+			.toList());
 		List<BenchCase> pekko = pekkoCounterparts(partisan);
 		List<Stage> stages = new ArrayList<>();
 		stages.add(new Stage(NetSetting.loopback(), with(partisan, isolationAndHol(1000)), raw, pekko));

@@ -73,6 +73,9 @@ final class Report {
 				.append("| target ≥ 90% | ").append(pct(f)).append(" | ").append(s.setting().name()).append(" |\n"));
 			fractionOfRaw(s, "affinity", 16, 16).ifPresent((f) -> md.append("| 16 lanes / raw 16 sockets, 1 MiB, N=16 ")
 				.append("| target ≥ 90% | ").append(pct(f)).append(" | ").append(s.setting().name()).append(" |\n"));
+			fractionOfRaw(s, "balanced", 16, 16).ifPresent((f) -> md.append("| 16 balanced lanes / raw 16 sockets, ")
+				.append("1 MiB, N=16 | target ≥ 90% | ").append(pct(f)).append(" | ").append(s.setting().name())
+				.append(" |\n"));
 		}
 		for (Section s : this.sections) {
 			profileRatio(s, "echo", 512 * 1024).ifPresent((r) -> md.append("| echo service, partisan vs baseline ")

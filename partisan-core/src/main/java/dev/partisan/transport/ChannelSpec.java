@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param ack whether every message on it is acknowledged and retransmitted until it is
  * @param monotonic whether a newer message for the same destination and key supersedes an older one
  * still queued (at least one per monotonic window still goes out)
+ * @param placement how flows are placed on the lanes
  */
-public record ChannelSpec(String name, int parallelism, boolean compression, boolean ack, boolean monotonic) {
+public record ChannelSpec(String name, int parallelism, boolean compression, boolean ack, boolean monotonic,
+		LanePlacement placement) {
 
 	/** The internal channel for membership and heartbeats, kept apart from application traffic. */
 	public static final String CONTROL = "_control";
@@ -24,8 +26,14 @@ public record ChannelSpec(String name, int parallelism, boolean compression, boo
 		this(name, parallelism, compression, false, false);
 	}
 
+	/** A channel whose flows are placed on lanes by hash (the papers' rule). */
+	public ChannelSpec(String name, int parallelism, boolean compression, boolean ack, boolean monotonic) {
+		this(name, parallelism, compression, ack, monotonic, LanePlacement.HASH);
+	}
+
 	public ChannelSpec {
 		Objects.requireNonNull(name, "name");
+		Objects.requireNonNull(placement, "placement");
 		if (name.isBlank() || name.length() > 255) {
 			throw new IllegalArgumentException("Channel name '" + name + "' must be 1 to 255 characters");
 		}

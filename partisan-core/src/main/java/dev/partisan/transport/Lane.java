@@ -360,6 +360,10 @@ final class Lane {
 		}
 	}
 
+	long queuedMessages() {
+		return this.queuedMessages.get();
+	}
+
 	LaneStats stats(long receivedMessages, long receivedBytes) {
 		return new LaneStats(this.peer.id(), this.channel, this.index, isOpen(), this.queuedMessages.get(),
 				this.queuedBytes.get(), this.sentMessages.sum(), this.sentBytes.sum(), receivedMessages,

@@ -68,6 +68,12 @@ public final class NettyTransport implements Transport {
 
 	private final AtomicLong roundRobin = new AtomicLong();
 
+	/** How often idle flows of balanced channels are forgotten (on the refresh task). */
+	private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** When idle flows were last swept; refresh task only. */
+	private long lastSweepNanos = System.nanoTime();
+
 	private final byte @Nullable [] secret;
 
 	private final LoopResources loops;
@@ -251,11 +257,20 @@ public final class NettyTransport implements Transport {
 			}
 			channelLanes = lanes.lanes(ForwardOptions.DEFAULT_CHANNEL);
 		}
-		int index = LaneSelector.select(channelLanes.length, partitionKey, senderIdentity, destination,
-				this.settings.affinity(), this.roundRobin.getAndIncrement());
-		Lane lane = channelLanes[index];
+		Lane lane = channelLanes[laneIndex(lanes, channelLanes, partitionKey, senderIdentity, destination)];
 		String supersedeKey = lane.monotonic() ? destination + '\u0000' + partitionKey : null;
 		lane.enqueue(frame, written, notBeforeNanos, supersedeKey);
+	}
+
+	private int laneIndex(PeerLanes lanes, Lane[] channelLanes, @Nullable Object partitionKey, String senderIdentity,
+			String destination) {
+		BalancedPlacement placement = lanes.placement(channelLanes[0].channel);
+		if (placement != null && (partitionKey != null || this.settings.affinity())) {
+			Object flow = (partitionKey != null) ? partitionKey : senderIdentity + '\u0000' + destination;
+			return placement.laneFor(flow, System.nanoTime());
+		}
+		return LaneSelector.select(channelLanes.length, partitionKey, senderIdentity, destination,
+				this.settings.affinity(), this.roundRobin.getAndIncrement());
 	}
 
 	/** A snapshot of the connection table. */
@@ -273,8 +288,15 @@ public final class NettyTransport implements Transport {
 
 	private void refresh() {
 		long now = System.nanoTime();
+		boolean sweep = now - this.lastSweepNanos > SWEEP_INTERVAL_NANOS;
+		if (sweep) {
+			this.lastSweepNanos = now;
+		}
 		for (PeerLanes lanes : this.peers.values()) {
 			refresh(lanes, now);
+			if (sweep) {
+				lanes.sweepPlacements(now);
+			}
 		}
 	}
 

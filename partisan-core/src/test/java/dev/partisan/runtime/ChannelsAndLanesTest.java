@@ -15,6 +15,8 @@ import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.LaneStats;
 import dev.partisan.api.NodeId;
 import dev.partisan.testing.TestNodes;
+import dev.partisan.transport.ChannelSpec;
+import dev.partisan.transport.LanePlacement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +108,38 @@ class ChannelsAndLanesTest {
 			.mapToLong(LaneStats::receivedMessages)
 			.sum();
 		assertThat(receivedOnVnode).isEqualTo(senders * perSender);
+	}
+
+	@Test
+	void aBalancedChannelGivesEachOfFourSendersALaneOfItsOwnAndKeepsTheirOrder() {
+		ChannelSpec balanced = new ChannelSpec("vnode", 4, false, false, false, LanePlacement.BALANCED);
+		PartisanNode a = this.nodes.start("a", (b) -> b.channel(balanced));
+		PartisanNode b = this.nodes.start("b", (c) -> c.channel(balanced));
+		b.syncJoin(a.localNode()).join();
+		Map<Integer, Integer> lastSeen = new ConcurrentHashMap<>();
+		AtomicInteger outOfOrder = new AtomicInteger();
+		AtomicInteger total = new AtomicInteger();
+		a.register("updates", Update.class, (update, meta) -> {
+			Integer previous = lastSeen.put(update.sender(), update.seq());
+			if (previous != null && previous >= update.seq()) {
+				outOfOrder.incrementAndGet();
+			}
+			total.incrementAndGet();
+		});
+
+		int perSender = 200;
+		for (int seq = 0; seq < perSender; seq++) {
+			for (int sender = 0; sender < 4; sender++) {
+				b.forward(a.localNode().id(), "updates", new Update(sender, 0, seq),
+						ForwardOptions.channel("vnode").sender("sender-" + sender));
+			}
+		}
+
+		await().atMost(TestNodes.awaitLimit()).until(() -> total.get() == 4 * perSender);
+		assertThat(outOfOrder).hasValue(0);
+		assertThat(b.connectionTable()).filteredOn((row) -> row.channel().equals("vnode"))
+			.extracting(LaneStats::sentMessages)
+			.containsExactlyInAnyOrder((long) perSender, (long) perSender, (long) perSender, (long) perSender);
 	}
 
 	@Test

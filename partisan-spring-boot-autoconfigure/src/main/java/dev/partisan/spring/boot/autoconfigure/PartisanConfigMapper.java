@@ -61,7 +61,7 @@ final class PartisanConfigMapper {
 						"a channel name other than the internal '" + ChannelSpec.CONTROL + "' and '" + ChannelSpec.IDENTIFY + "'");
 			}
 			b.channel(new dev.partisan.transport.ChannelSpec(name, lanes, channel.isCompression(), channel.isAck(),
-					channel.isMonotonic()));
+					channel.isMonotonic(), channel.getPlacement()));
 		});
 		b.heartbeatInterval(p.getHeartbeatInterval())
 			.failureTimeout(p.getFailureTimeout())

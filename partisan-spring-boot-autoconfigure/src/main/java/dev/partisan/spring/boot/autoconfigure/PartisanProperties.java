@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.partisan.transport.LanePlacement;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -536,6 +537,21 @@ public class PartisanProperties {
 		 * (for state of which only the latest value matters).
 		 */
 		private boolean monotonic;
+
+		/**
+		 * How flows (partition keys, or sender and destination) are placed on the lanes: 'hash' (the
+		 * papers' rule; stateless, but flows collide) or 'balanced' (a new flow takes the least-loaded
+		 * lane and keeps it while active, so k flows on k lanes get one each).
+		 */
+		private LanePlacement placement = LanePlacement.HASH;
+
+		public LanePlacement getPlacement() {
+			return this.placement;
+		}
+
+		public void setPlacement(LanePlacement placement) {
+			this.placement = placement;
+		}
 
 		public boolean isAck() {
 			return this.ack;

@@ -15,6 +15,7 @@ import dev.partisan.spring.core.PartisanTemplate;
 import dev.partisan.spring.handler.InvalidPartisanHandlerException;
 import dev.partisan.spring.handler.PartisanChannel;
 import dev.partisan.spring.handler.PartisanHandlerRegistry;
+import dev.partisan.transport.LanePlacement;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -54,6 +55,7 @@ class PartisanAutoConfigurationTests {
 	void propertiesReachTheNodesConfiguration() {
 		this.runner
 			.withPropertyValues("partisan.parallelism=2", "partisan.channels.vnode.parallelism=4",
+					"partisan.channels.vnode.placement=balanced",
 					"partisan.channels.gossip.compression=true", "partisan.heartbeat-interval=200ms",
 					"partisan.failure-timeout=2s", "partisan.max-frame-size=8MB", "partisan.seeds=n2@127.0.0.1:1")
 			.run((context) -> {
@@ -61,6 +63,8 @@ class PartisanAutoConfigurationTests {
 				assertThat(config.channels()).containsOnlyKeys("default", "vnode", "gossip");
 				assertThat(config.channels().get("default").parallelism()).isEqualTo(2);
 				assertThat(config.channels().get("vnode").parallelism()).isEqualTo(4);
+				assertThat(config.channels().get("vnode").placement()).isEqualTo(LanePlacement.BALANCED);
+				assertThat(config.channels().get("gossip").placement()).isEqualTo(LanePlacement.HASH);
 				assertThat(config.channels().get("gossip").parallelism()).isEqualTo(2);
 				assertThat(config.channels().get("gossip").compression()).isTrue();
 				assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(200));
