@@ -14,6 +14,7 @@ import dev.partisan.api.Partisan;
 import dev.partisan.api.PartisanException;
 import dev.partisan.demo.lasp.LaspProperties;
 import dev.partisan.demo.lasp.ads.Replica;
+import dev.partisan.demo.lasp.ads.Role;
 import dev.partisan.demo.lasp.crdt.AdMap;
 import dev.partisan.spring.core.PartisanTemplate;
 import org.jspecify.annotations.Nullable;
@@ -148,12 +149,21 @@ public class StateSync implements SmartLifecycle {
 		try {
 			CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
 				.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-			logger.info("{} handed its last state to {} neighbour(s)", this.replica.node(), acks.size());
 		}
 		catch (Exception ex) {
-			long taken = acks.stream().filter((ack) -> ack.isDone() && !ack.isCompletedExceptionally()).count();
-			logger.warn("{} handed its last state to {} of {} neighbours ({}); views since the last round may be "
-					+ "lost if none took it", this.replica.node(), taken, acks.size(), ex.toString());
+			// Some neighbour did not answer (often one stopping at the same time): one that did is enough.
+		}
+		long taken = acks.stream().filter((ack) -> ack.isDone() && !ack.isCompletedExceptionally()).count();
+		if (taken > 0 || acks.isEmpty()) {
+			logger.info("{} handed its last state to {} of {} neighbour(s)", this.replica.node(), taken, acks.size());
+		}
+		else if (this.replica.role() == Role.CLIENT) {
+			// Only a client's own views exist nowhere else; a server's state came from the clients.
+			logger.warn("{} could not hand its last state to any of {} neighbour(s); its views since the last "
+					+ "round are lost", this.replica.node(), acks.size());
+		}
+		else {
+			logger.debug("{} could not hand its last state to any neighbour", this.replica.node());
 		}
 	}
 

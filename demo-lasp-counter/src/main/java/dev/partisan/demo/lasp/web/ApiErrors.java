@@ -28,7 +28,9 @@ class ApiErrors {
 	@ExceptionHandler(AdDisabledException.class)
 	ResponseEntity<Map<String, Object>> disabled(AdDisabledException ex, HttpServletRequest request) {
 		Map<String, Object> body = error("ad disabled", request);
-		body.putAll(AdsController.describe(ex.ad(), ex.state()));
+		body.put("ad", ex.ad());
+		body.put("views", ex.state().total());
+		body.put("threshold", ex.state().threshold());
 		return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
 	}
 
