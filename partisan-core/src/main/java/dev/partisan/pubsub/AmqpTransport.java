@@ -35,6 +35,7 @@ import dev.partisan.transport.LaneSelector;
 import dev.partisan.transport.Transport;
 import dev.partisan.transport.TransportListener;
 import dev.partisan.transport.TransportSettings;
+import dev.partisan.transport.UnconfiguredChannels;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.Hello;
@@ -137,6 +138,8 @@ public final class AmqpTransport implements Transport {
 
 	private final Set<String> warnings = ConcurrentHashMap.newKeySet();
 
+	private final UnconfiguredChannels unconfigured;
+
 	private final ConnectionListener connectionListener = new BrokerConnectionListener();
 
 	private final ThreadLocal<Mac> macs;
@@ -155,6 +158,7 @@ public final class AmqpTransport implements Transport {
 		this.incarnation = incarnation;
 		this.listener = listener;
 		this.secret = Hello.secretBytes(settings.clusterSecret());
+		this.unconfigured = new UnconfiguredChannels(this.local.id());
 		this.topology = new PubSubTopology(pubSub, local.name(), settings.channels());
 		for (ChannelSpec spec : this.topology.channels()) {
 			PublishLane[] channelLanes = new PublishLane[spec.parallelism()];
@@ -294,10 +298,7 @@ public final class AmqpTransport implements Transport {
 		PublishLane[] channelLanes = this.lanes.get(channel);
 		String laneChannel = channel;
 		if (channelLanes == null) {
-			if (this.warnings.add("channel:" + channel)) {
-				logger.warn("Channel '{}' is not configured on node {}; its messages use the default channel, "
-						+ "so they share its lanes and its ordering", channel, this.local.id());
-			}
+			this.unconfigured.fellBack(channel);
 			laneChannel = ForwardOptions.DEFAULT_CHANNEL;
 			channelLanes = this.lanes.get(laneChannel);
 		}

@@ -64,7 +64,7 @@ public final class NettyTransport implements Transport {
 
 	private final Set<Connection> accepted = ConcurrentHashMap.newKeySet();
 
-	private final Set<String> warnedChannels = ConcurrentHashMap.newKeySet();
+	private final UnconfiguredChannels unconfigured;
 
 	private final AtomicLong roundRobin = new AtomicLong();
 
@@ -96,6 +96,7 @@ public final class NettyTransport implements Transport {
 		this.listener = listener;
 		this.timer = timer;
 		this.secret = Hello.secretBytes(settings.clusterSecret());
+		this.unconfigured = new UnconfiguredChannels(local.id());
 		this.loops = LoopResources.create("partisan-" + local.name(), settings.eventLoopThreads(), true);
 		this.client = TcpClient.newConnection()
 			.runOn(this.loops)
@@ -251,10 +252,7 @@ public final class NettyTransport implements Transport {
 		}
 		Lane[] channelLanes = lanes.lanes(channel);
 		if (channelLanes == null) {
-			if (this.warnedChannels.add(channel)) {
-				logger.warn("Channel '{}' is not configured on node {}; its messages use the default channel, "
-						+ "so they share its lanes and its ordering", channel, this.local.id());
-			}
+			this.unconfigured.fellBack(channel);
 			channelLanes = lanes.lanes(ForwardOptions.DEFAULT_CHANNEL);
 		}
 		Lane lane = channelLanes[laneIndex(lanes, channelLanes, partitionKey, senderIdentity, destination)];

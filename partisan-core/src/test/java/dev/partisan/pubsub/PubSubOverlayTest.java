@@ -7,11 +7,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -28,6 +23,7 @@ import dev.partisan.runtime.PartisanConfig;
 import dev.partisan.runtime.PartisanNode;
 import dev.partisan.testing.BrokerProxy;
 import dev.partisan.testing.EmbeddedAmqpBroker;
+import dev.partisan.testing.KeyedStreams;
 import dev.partisan.testing.TestBroker;
 import dev.partisan.testing.TestNodes;
 import org.junit.jupiter.api.AfterEach;
@@ -44,9 +40,6 @@ import static org.awaitility.Awaitility.await;
  * goes away.
  */
 class PubSubOverlayTest {
-
-	record Update(int sender, int key, int seq) {
-	}
 
 	private final TestBroker broker = TestBroker.get();
 
@@ -149,48 +142,11 @@ class PubSubOverlayTest {
 		int senders = 8;
 		int perSender = 1250;
 		int keys = 8;
-		Map<String, Integer> lastSeen = new ConcurrentHashMap<>();
-		Map<String, Boolean> seen = new ConcurrentHashMap<>();
-		AtomicInteger duplicates = new AtomicInteger();
-		AtomicInteger outOfOrder = new AtomicInteger();
-		AtomicInteger total = new AtomicInteger();
-		b.register("updates", Update.class, (update, meta) -> {
-			total.incrementAndGet();
-			if (seen.put(update.sender() + "/" + update.seq(), Boolean.TRUE) != null) {
-				duplicates.incrementAndGet();
-			}
-			Integer previous = lastSeen.put(update.sender() + "/" + update.key(), update.seq());
-			if (previous != null && previous >= update.seq()) {
-				outOfOrder.incrementAndGet();
-			}
-		});
+		KeyedStreams streams = new KeyedStreams().receiveOn(b);
 
-		ExecutorService pool = Executors.newFixedThreadPool(senders);
-		CountDownLatch go = new CountDownLatch(1);
-		List<Future<?>> done = new ArrayList<>();
-		NodeId target = b.localNode().id();
-		for (int s = 0; s < senders; s++) {
-			int sender = s;
-			done.add(pool.submit(() -> {
-				go.await();
-				for (int seq = 0; seq < perSender; seq++) {
-					int key = seq % keys;
-					a.forward(target, "updates", new Update(sender, key, seq),
-							ForwardOptions.channel("vnode").partitionKey(sender * 100 + key));
-				}
-				return null;
-			}));
-		}
-		go.countDown();
-		for (Future<?> f : done) {
-			f.get(60, TimeUnit.SECONDS);
-		}
-		pool.shutdown();
+		streams.send(a, b.localNode().id(), "vnode", senders, perSender, keys);
 
-		await().atMost(Duration.ofSeconds(60)).until(() -> total.get() >= senders * perSender);
-		assertThat(seen).hasSize(senders * perSender);
-		assertThat(duplicates).hasValue(0);
-		assertThat(outOfOrder).hasValue(0);
+		streams.assertAllOnceInOrder(senders * perSender, Duration.ofSeconds(60));
 		List<LaneStats> vnodeLanes = a.connectionTable().stream().filter((row) -> row.channel().equals("vnode")).toList();
 		assertThat(vnodeLanes).hasSize(4).allMatch((row) -> row.sentMessages() > 0, "every vnode lane carried traffic");
 	}

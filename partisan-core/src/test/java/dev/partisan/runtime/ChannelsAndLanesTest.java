@@ -1,19 +1,14 @@
 package dev.partisan.runtime;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.LaneStats;
-import dev.partisan.api.NodeId;
+import dev.partisan.testing.KeyedStreams;
+import dev.partisan.testing.KeyedStreams.Update;
 import dev.partisan.testing.TestNodes;
 import dev.partisan.transport.ChannelSpec;
 import dev.partisan.transport.LanePlacement;
@@ -25,9 +20,6 @@ import static org.awaitility.Awaitility.await;
 
 /** Named channels with parallel lanes: the connection table, exactly-once, per-key FIFO. */
 class ChannelsAndLanesTest {
-
-	record Update(int sender, int key, int seq) {
-	}
 
 	private final TestNodes nodes = new TestNodes();
 
@@ -57,49 +49,11 @@ class ChannelsAndLanesTest {
 		int senders = 16;
 		int perSender = 625;
 		int keys = 8;
-		Map<String, Integer> lastSeen = new ConcurrentHashMap<>();
-		Map<String, Boolean> seen = new ConcurrentHashMap<>();
-		AtomicInteger duplicates = new AtomicInteger();
-		AtomicInteger outOfOrder = new AtomicInteger();
-		AtomicInteger total = new AtomicInteger();
-		a.register("updates", Update.class, (update, meta) -> {
-			total.incrementAndGet();
-			if (seen.put(update.sender() + "/" + update.seq(), Boolean.TRUE) != null) {
-				duplicates.incrementAndGet();
-			}
-			String stream = update.sender() + "/" + update.key();
-			Integer previous = lastSeen.put(stream, update.seq());
-			if (previous != null && previous >= update.seq()) {
-				outOfOrder.incrementAndGet();
-			}
-		});
+		KeyedStreams streams = new KeyedStreams().receiveOn(a);
 
-		ExecutorService pool = Executors.newFixedThreadPool(senders);
-		CountDownLatch go = new CountDownLatch(1);
-		List<Future<?>> done = new ArrayList<>();
-		NodeId target = a.localNode().id();
-		for (int s = 0; s < senders; s++) {
-			int sender = s;
-			done.add(pool.submit(() -> {
-				go.await();
-				for (int seq = 0; seq < perSender; seq++) {
-					int key = seq % keys;
-					b.forward(target, "updates", new Update(sender, key, seq),
-							ForwardOptions.channel("vnode").partitionKey(sender * 100 + key));
-				}
-				return null;
-			}));
-		}
-		go.countDown();
-		for (Future<?> f : done) {
-			f.get(60, TimeUnit.SECONDS);
-		}
-		pool.shutdown();
+		streams.send(b, a.localNode().id(), "vnode", senders, perSender, keys);
 
-		await().atMost(TestNodes.awaitLimit()).until(() -> total.get() >= senders * perSender);
-		assertThat(seen).hasSize(senders * perSender);
-		assertThat(duplicates).hasValue(0);
-		assertThat(outOfOrder).hasValue(0);
+		streams.assertAllOnceInOrder(senders * perSender, TestNodes.awaitLimit());
 		List<LaneStats> vnodeLanes = b.connectionTable().stream().filter((row) -> row.channel().equals("vnode")).toList();
 		assertThat(vnodeLanes).hasSize(4).allMatch((row) -> row.sentMessages() > 0, "every vnode lane carried traffic");
 		assertThat(vnodeLanes.stream().mapToLong(LaneStats::sentMessages).sum()).isEqualTo(senders * perSender);
