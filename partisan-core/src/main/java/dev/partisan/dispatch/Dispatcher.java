@@ -100,6 +100,15 @@ public final class Dispatcher implements AutoCloseable {
 	 * @return false when the handler's mailbox is full (the message was dropped)
 	 */
 	public boolean dispatch(Delivery delivery) {
+		return dispatch(delivery, null);
+	}
+
+	/**
+	 * Like {@link #dispatch(Delivery)}; with {@code flow}, the connection the delivery was read from, a full
+	 * mailbox pauses that connection instead of dropping the message (read back-pressure).
+	 * @return false when the message was dropped (a full mailbox without a flow, or a closed one)
+	 */
+	public boolean dispatch(Delivery delivery, @Nullable InboundFlow flow) {
 		String name = delivery.meta().destination();
 		Mailbox<?> mailbox = this.mailboxes.get(name);
 		if (mailbox == null) {
@@ -114,6 +123,9 @@ public final class Dispatcher implements AutoCloseable {
 			}
 			return true;
 		}
+		if (flow != null) {
+			return mailbox.offer(delivery, flow);
+		}
 		if (!mailbox.offer(delivery)) {
 			logger.warn("Mailbox of handler '{}' is full ({} messages); dropped message {} from {}", name,
 					this.mailboxCapacity, delivery.meta().messageId(), delivery.meta().sender());
@@ -125,6 +137,11 @@ public final class Dispatcher implements AutoCloseable {
 	/** Runs a task on the handler workers (e.g. decoding a reply off the event loop). */
 	public void execute(Runnable task) {
 		this.workers.execute(task);
+	}
+
+	/** How many times a full mailbox paused the connection it was being fed from. */
+	public long backpressurePauses() {
+		return this.mailboxes.values().stream().mapToLong((m) -> m.pauses.sum()).sum();
 	}
 
 	public long undeliverable() {

@@ -42,6 +42,11 @@ final class Mailbox<T> {
 
 	private final AtomicBoolean scheduled = new AtomicBoolean();
 
+	/** Connections paused because this mailbox was full, resumed once it drains to half its capacity. */
+	private final ConcurrentLinkedQueue<InboundFlow> paused = new ConcurrentLinkedQueue<>();
+
+	final LongAdder pauses = new LongAdder();
+
 	final LongAdder delivered = new LongAdder();
 
 	final LongAdder failed = new LongAdder();
@@ -59,6 +64,41 @@ final class Mailbox<T> {
 		this.decoder = decoder;
 		this.replier = replier;
 		this.capacity = capacity;
+	}
+
+	/**
+	 * Queues a delivery read from a connection that can be paused: it is never dropped for want of room.
+	 * At capacity the connection is paused until the mailbox is down to half; what that connection had
+	 * already read still comes in meanwhile (at most one socket read), so the bound is soft by that much.
+	 * Returns false (and releases the delivery) only when the mailbox is closed.
+	 */
+	boolean offer(Delivery delivery, InboundFlow flow) {
+		if (this.closed) {
+			delivery.payload().release();
+			this.dropped.increment();
+			return false;
+		}
+		int size = this.size.incrementAndGet();
+		this.queue.add(delivery);
+		schedule();
+		if (size >= this.capacity) {
+			flow.pause();
+			this.pauses.increment();
+			this.paused.add(flow);
+			// The mailbox may have drained while the pause was being registered: check again.
+			resumeIfDrained();
+		}
+		return true;
+	}
+
+	/** Resumes every paused connection once the mailbox is at or below half its capacity. */
+	private void resumeIfDrained() {
+		if (this.size.get() <= this.capacity / 2 || this.closed) {
+			InboundFlow flow;
+			while ((flow = this.paused.poll()) != null) {
+				flow.resume();
+			}
+		}
 	}
 
 	/** Queues a delivery; returns false (and releases it) when the mailbox is full or closed. */
@@ -98,6 +138,9 @@ final class Mailbox<T> {
 				}
 				this.size.decrementAndGet();
 				process(next);
+				if (!this.paused.isEmpty()) {
+					resumeIfDrained();
+				}
 			}
 		}
 		finally {
@@ -152,6 +195,7 @@ final class Mailbox<T> {
 
 	void close() {
 		this.closed = true;
+		resumeIfDrained();
 		Delivery next;
 		while ((next = this.queue.poll()) != null) {
 			next.payload().release();

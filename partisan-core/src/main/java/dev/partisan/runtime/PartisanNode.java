@@ -41,6 +41,7 @@ import dev.partisan.delivery.CausalOrder;
 import dev.partisan.delivery.Deduplicator;
 import dev.partisan.dispatch.Delivery;
 import dev.partisan.dispatch.Dispatcher;
+import dev.partisan.dispatch.InboundFlow;
 import dev.partisan.interpose.Direction;
 import dev.partisan.interpose.FaultInjector;
 import dev.partisan.interpose.Interposition;
@@ -620,7 +621,7 @@ public final class PartisanNode implements Partisan {
 			if (target.equals(this.local.id())) {
 				Frame inner = FrameCodec.decode(payload.slice(payload.readerIndex() + 9, payload.readableBytes() - 9));
 				Node origin = new Node(NodeId.of(inner.sender()), "relayed", 0, null);
-				new Inbound().process(new Hello(origin, originIncarnation, inner.channel(), 0, 0), inner);
+				new Inbound().process(new Hello(origin, originIncarnation, inner.channel(), 0, 0), inner, null);
 				return;
 			}
 			if (ttl <= 1) {
@@ -663,7 +664,7 @@ public final class PartisanNode implements Partisan {
 	}
 
 	/** Receives an acknowledged message once; acknowledges it (again) whenever it arrives. */
-	private void onAcknowledgedData(Hello from, Frame frame, Delivery delivery) {
+	private void onAcknowledgedData(Hello from, Frame frame, Delivery delivery, @Nullable InboundFlow flow) {
 		NodeId sender = from.node().id();
 		if (!this.dedup.firstTime(sender, from.incarnation(), frame.messageId())) {
 			delivery.payload().release();
@@ -675,7 +676,7 @@ public final class PartisanNode implements Partisan {
 			accepted = offerCausally(sender, delivery);
 		}
 		else {
-			accepted = this.dispatcher.dispatch(delivery);
+			accepted = this.dispatcher.dispatch(delivery, flow);
 		}
 		if (accepted) {
 			sendAck(sender, frame.messageId());
@@ -774,6 +775,14 @@ public final class PartisanNode implements Partisan {
 	@Override
 	public List<LaneStats> connectionTable() {
 		return (this.transport != null) ? this.transport.stats() : List.of();
+	}
+
+	/**
+	 * How many times a full handler mailbox paused the connection feeding it (read back-pressure): the
+	 * peer's messages then wait in its own lane queue, bounded there, instead of being dropped here.
+	 */
+	public long backpressurePauses() {
+		return this.dispatcher.backpressurePauses();
 	}
 
 	/** Messages that arrived for a handler name nobody registered. */
@@ -935,6 +944,11 @@ public final class PartisanNode implements Partisan {
 
 		@Override
 		public void onFrame(Hello from, Frame frame) {
+			onFrame(from, frame, null);
+		}
+
+		@Override
+		public void onFrame(Hello from, Frame frame, @Nullable InboundFlow flow) {
 			if (!interposition.isEmpty()) {
 				MessageEvent event = new MessageEvent(Direction.INGRESS, local.id(), from.node().id(), frame.kind().name(),
 						frame.channel(), frame.destination(), frame.messageId(), frame.payload().readableBytes());
@@ -945,7 +959,7 @@ public final class PartisanNode implements Partisan {
 				}
 				if (verdict.kind() == Verdict.Kind.DELAY) {
 					try {
-						delays.schedule(() -> process(from, frame), verdict.delay().toNanos(), TimeUnit.NANOSECONDS);
+						delays.schedule(() -> process(from, frame, flow), verdict.delay().toNanos(), TimeUnit.NANOSECONDS);
 					}
 					catch (java.util.concurrent.RejectedExecutionException ex) {
 						frame.release();
@@ -953,10 +967,11 @@ public final class PartisanNode implements Partisan {
 					return;
 				}
 			}
-			process(from, frame);
+			process(from, frame, flow);
 		}
 
-		void process(Hello from, Frame frame) {
+		/** With a {@code flow}, a full mailbox pauses the connection the frame came on instead of dropping. */
+		void process(Hello from, Frame frame, @Nullable InboundFlow flow) {
 			switch (frame.kind()) {
 				case DATA -> {
 					Delivery delivery = new Delivery(
@@ -964,10 +979,10 @@ public final class PartisanNode implements Partisan {
 							frame.codecId(), frame.payloadType(), frame.compressed(), frame.payload(),
 							(frame.flags() & FrameCodec.FLAG_CALL) != 0);
 					if ((frame.flags() & FrameCodec.FLAG_ACK) != 0) {
-						onAcknowledgedData(from, frame, delivery);
+						onAcknowledgedData(from, frame, delivery, flow);
 					}
 					else {
-						dispatcher.dispatch(delivery);
+						dispatcher.dispatch(delivery, flow);
 					}
 				}
 				case ACK -> {

@@ -3,6 +3,7 @@ package dev.partisan.transport;
 import java.net.SocketAddress;
 
 import dev.partisan.api.PartisanException;
+import dev.partisan.dispatch.InboundFlow;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * proof when one is configured); anything else that is not a frame closes this connection, with the
  * reason logged, and nothing else.
  */
-final class InboundHandler extends ChannelInboundHandlerAdapter {
+final class InboundHandler extends ChannelInboundHandlerAdapter implements InboundFlow {
 
 	private static final Logger logger = LoggerFactory.getLogger(InboundHandler.class);
 
@@ -39,6 +40,11 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
 	private InboundStats.@Nullable Liveness liveness;
 
 	private boolean rejected;
+
+	private @Nullable ChannelHandlerContext context;
+
+	/** Pauses not yet lifted; event loop only. Reading resumes at zero. */
+	private int pauses;
 
 	InboundHandler(InboundStats stats, TransportListener listener, byte @Nullable [] secret,
 			java.util.function.Supplier<ByteBuf> ownHello) {
@@ -80,7 +86,41 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
 		this.liveness.lastHeardNanos = System.nanoTime();
 		this.counters.messages.increment();
 		this.counters.bytes.add(size);
-		this.listener.onFrame(from, frame);
+		this.context = ctx;
+		this.listener.onFrame(from, frame, this);
+	}
+
+	@Override
+	public void pause() {
+		onLoop(() -> {
+			if (this.pauses++ == 0 && this.context != null) {
+				this.context.channel().config().setAutoRead(false);
+			}
+		});
+	}
+
+	@Override
+	public void resume() {
+		onLoop(() -> {
+			if (this.pauses > 0 && --this.pauses == 0 && this.context != null) {
+				// Turning auto-read back on also asks for the next read.
+				this.context.channel().config().setAutoRead(true);
+			}
+		});
+	}
+
+	/** Pause and resume change the channel on its event loop, in the order they were asked for. */
+	private void onLoop(Runnable task) {
+		ChannelHandlerContext ctx = this.context;
+		if (ctx == null) {
+			return;
+		}
+		if (ctx.executor().inEventLoop()) {
+			task.run();
+		}
+		else {
+			ctx.executor().execute(task);
+		}
 	}
 
 	private void acceptHello(ChannelHandlerContext ctx, Frame frame) {

@@ -1,6 +1,7 @@
 package dev.partisan.transport;
 
 import dev.partisan.api.NodeId;
+import dev.partisan.dispatch.InboundFlow;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.Hello;
 
@@ -9,6 +10,14 @@ public interface TransportListener {
 
 	/** A frame arrived on a connection opened by {@code from}. The listener owns the frame's payload. */
 	void onFrame(Hello from, Frame frame);
+
+	/**
+	 * Like {@link #onFrame(Hello, Frame)}, from a connection that {@code flow} can pause (read
+	 * back-pressure). By default the flow is ignored.
+	 */
+	default void onFrame(Hello from, Frame frame, InboundFlow flow) {
+		onFrame(from, frame);
+	}
 
 	/** The control lane to {@code peer} connected. */
 	void onControlConnected(NodeId peer);
