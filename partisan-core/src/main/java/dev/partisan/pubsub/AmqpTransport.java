@@ -148,6 +148,8 @@ public final class AmqpTransport implements Transport {
 
 	private volatile boolean brokerUp;
 
+	private volatile boolean closing;
+
 	private @Nullable DirectMessageListenerContainer container;
 
 	AmqpTransport(ConnectionFactory connectionFactory, PubSubSettings pubSub, TransportSettings settings, Node local,
@@ -370,6 +372,7 @@ public final class AmqpTransport implements Transport {
 
 	@Override
 	public void close() {
+		this.closing = true;
 		DirectMessageListenerContainer consumers = this.container;
 		if (consumers != null) {
 			consumers.stop();
@@ -433,7 +436,14 @@ public final class AmqpTransport implements Transport {
 			this.listener.onFullyConnected(node.id());
 		}
 		Hello hello = new Hello(node, senderIncarnation, frame.channel(), lane, System.currentTimeMillis());
-		this.listener.onFrame(hello, frame);
+		PausableDelivery flow = new PausableDelivery();
+		this.listener.onFrame(hello, frame, flow);
+		try {
+			flow.awaitResumed(() -> this.closing);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** Records a message from {@code node}; true when it was not known before (or restarted). */

@@ -535,9 +535,9 @@ public final class PartisanConfig {
 		}
 
 		/**
-		 * Messages a handler's mailbox holds; at the bound the TCP connection a message came from is paused
-		 * until the mailbox drains to half, and messages from other sources are dropped and counted. Default
-		 * 100,000.
+		 * Messages a handler's mailbox holds; at the bound the connection (or broker queue) a message came
+		 * from is paused until the mailbox drains to half, and messages from other sources are dropped and
+		 * counted. Default 100,000.
 		 */
 		public Builder mailboxCapacity(int capacity) {
 			this.mailboxCapacity = capacity;

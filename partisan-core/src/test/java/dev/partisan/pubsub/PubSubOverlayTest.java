@@ -152,6 +152,29 @@ class PubSubOverlayTest {
 	}
 
 	@Test
+	void aSlowHandlerHoldsItsMessagesOnTheBrokerInsteadOfDroppingThem() {
+		PartisanNode a = start("a", this.broker.port(), (b) -> {
+		});
+		PartisanNode b = start("b", this.broker.port(), (c) -> c.mailboxCapacity(8));
+		awaitMembers(List.of(a, b));
+		List<Integer> got = new CopyOnWriteArrayList<>();
+		b.register("slow", Integer.class, (n, meta) -> {
+			got.add(n);
+			java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+		});
+
+		int count = 500;
+		for (int i = 0; i < count; i++) {
+			a.forward(b.localNode().id(), "slow", i, ForwardOptions.defaults());
+		}
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> got.size() >= count);
+		assertThat(got).as("every message, once, in order")
+			.containsExactlyElementsOf(java.util.stream.IntStream.range(0, count).boxed().toList());
+		assertThat(b.backpressurePauses()).isPositive();
+	}
+
+	@Test
 	void afterTheBrokerConnectionIsCutSendsFailFastAndMessagingResumesOnceItIsBack() throws Exception {
 		BrokerProxy proxy = proxy();
 		PartisanNode a = start("a", proxy.port(), (b) -> {

@@ -136,9 +136,9 @@ public class PartisanProperties {
 	private DataSize maxQueuedBytes = DataSize.ofMegabytes(256);
 
 	/**
-	 * Messages a handler's mailbox holds. At the bound, the TCP connection a message came from stops being
-	 * read until the mailbox drains to half (back-pressure on the sender); messages from other sources are
-	 * dropped and counted.
+	 * Messages a handler's mailbox holds. At the bound, the connection (or broker queue) a message came
+	 * from stops being read until the mailbox drains to half (back-pressure on the sender); messages from
+	 * other sources are dropped and counted.
 	 */
 	private int mailboxCapacity = 100_000;
 
