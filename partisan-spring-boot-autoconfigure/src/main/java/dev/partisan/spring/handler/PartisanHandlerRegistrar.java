@@ -12,6 +12,8 @@ import dev.partisan.api.Partisan;
 import dev.partisan.api.PartisanMessage;
 import dev.partisan.runtime.PartisanConfig;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
@@ -39,7 +41,24 @@ public class PartisanHandlerRegistrar implements BeanPostProcessor, SmartInitial
 
 	}
 
+	private static final Logger logger = LoggerFactory.getLogger(PartisanHandlerRegistrar.class);
+
 	private final Map<String, Definition> definitions = new LinkedHashMap<>();
+
+	private final boolean strictChannels;
+
+	/** A registrar that refuses handlers on channels that are not configured. */
+	public PartisanHandlerRegistrar() {
+		this(true);
+	}
+
+	/**
+	 * @param strictChannels whether a handler on a channel that is not configured fails start-up; when
+	 * false it is accepted with a warning, and its traffic travels on the default channel
+	 */
+	public PartisanHandlerRegistrar(boolean strictChannels) {
+		this.strictChannels = strictChannels;
+	}
 
 	private @Nullable BeanFactory beanFactory;
 
@@ -102,9 +121,15 @@ public class PartisanHandlerRegistrar implements BeanPostProcessor, SmartInitial
 			Set<String> channels = config.channels().keySet();
 			for (Definition definition : this.definitions.values()) {
 				if (!channels.contains(definition.channel)) {
-					throw new InvalidPartisanHandlerException("handler '" + definition.name + "' (" + definition.where()
-							+ ") names channel '" + definition.channel + "', which is not configured; add it under "
-							+ "partisan.channels (configured: " + channels + ")");
+					String problem = "handler '" + definition.name + "' (" + definition.where() + ") names channel '"
+							+ definition.channel + "', which is not configured";
+					if (this.strictChannels) {
+						throw new InvalidPartisanHandlerException(problem + "; add it under partisan.channels "
+								+ "(configured: " + channels + "), or set partisan.strict-channels=false to let it "
+								+ "travel on the default channel");
+					}
+					logger.warn("{}; its messages travel on the default channel (partisan.strict-channels=false)",
+							problem);
 				}
 			}
 		}

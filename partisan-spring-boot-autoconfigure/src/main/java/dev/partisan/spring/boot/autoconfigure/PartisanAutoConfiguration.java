@@ -33,8 +33,9 @@ import org.springframework.core.env.Environment;
 public final class PartisanAutoConfiguration {
 
 	@Bean
-	static PartisanHandlerRegistrar partisanHandlerRegistrar() {
-		return new PartisanHandlerRegistrar();
+	static PartisanHandlerRegistrar partisanHandlerRegistrar(Environment environment) {
+		// Read from the environment: a static post-processor is created before properties are bound.
+		return new PartisanHandlerRegistrar(environment.getProperty("partisan.strict-channels", Boolean.class, true));
 	}
 
 	@Bean

@@ -34,6 +34,21 @@ public class PartisanProperties {
 	private String overlay = "full-mesh";
 
 	/**
+	 * Whether a @PartisanChannel handler on a channel that is not configured fails start-up. False accepts
+	 * it with a warning and its traffic travels on the default channel: for profiles that deliberately
+	 * configure fewer channels, such as a one-connection baseline.
+	 */
+	private boolean strictChannels = true;
+
+	public boolean isStrictChannels() {
+		return this.strictChannels;
+	}
+
+	public void setStrictChannels(boolean strictChannels) {
+		this.strictChannels = strictChannels;
+	}
+
+	/**
 	 * Nodes to join through (full-mesh), or the fixed members (static), as name@host:port.
 	 */
 	private List<String> seeds = new ArrayList<>();

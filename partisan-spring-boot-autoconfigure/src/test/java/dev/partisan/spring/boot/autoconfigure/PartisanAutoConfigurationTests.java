@@ -228,6 +228,20 @@ class PartisanAutoConfigurationTests {
 	}
 
 	@Test
+	void withStrictChannelsOffAHandlerOnAnUnconfiguredChannelUsesTheDefaultChannel() {
+		this.runner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues("partisan.strict-channels=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Partisan partisan = context.getBean(Partisan.class);
+				String reply = context.getBean(PartisanTemplate.class)
+					.call(partisan.localNode().name(), "greet", "ada", String.class)
+					.get(10, java.util.concurrent.TimeUnit.SECONDS);
+				assertThat(reply).startsWith("hello ada from test on vnode");
+			});
+	}
+
+	@Test
 	void twoHandlersWithOneNameFailStartUp() {
 		this.runner.withUserConfiguration(DuplicateHandlerConfiguration.class).run((context) -> {
 			assertThat(context).hasFailed();
