@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.partisan.api.MessageHandler;
 import dev.partisan.api.Registration;
 import dev.partisan.api.RequestHandler;
+import dev.partisan.transport.InboundFlow;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.partisan.api.RequestHandler;
+import dev.partisan.transport.InboundFlow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

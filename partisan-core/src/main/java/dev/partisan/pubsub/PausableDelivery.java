@@ -3,7 +3,7 @@ package dev.partisan.pubsub;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import dev.partisan.dispatch.InboundFlow;
+import dev.partisan.transport.InboundFlow;
 
 /**
  * Read back-pressure for one delivery from a broker queue: when the handler's mailbox is full, the

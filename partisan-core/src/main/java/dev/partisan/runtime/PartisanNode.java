@@ -41,7 +41,7 @@ import dev.partisan.delivery.CausalOrder;
 import dev.partisan.delivery.Deduplicator;
 import dev.partisan.dispatch.Delivery;
 import dev.partisan.dispatch.Dispatcher;
-import dev.partisan.dispatch.InboundFlow;
+import dev.partisan.transport.InboundFlow;
 import dev.partisan.interpose.Direction;
 import dev.partisan.interpose.FaultInjector;
 import dev.partisan.interpose.Interposition;

@@ -3,7 +3,6 @@ package dev.partisan.transport;
 import java.net.SocketAddress;
 
 import dev.partisan.api.PartisanException;
-import dev.partisan.dispatch.InboundFlow;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;

@@ -1,7 +1,6 @@
 package dev.partisan.transport;
 
 import dev.partisan.api.NodeId;
-import dev.partisan.dispatch.InboundFlow;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.Hello;
 

@@ -1,4 +1,4 @@
-package dev.partisan.dispatch;
+package dev.partisan.transport;
 
 /**
  * The connection a delivery was read from, as far as back-pressure needs it: a full mailbox pauses it
