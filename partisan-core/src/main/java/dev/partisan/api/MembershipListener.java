@@ -12,4 +12,13 @@ public interface MembershipListener {
 	default void memberDown(Node node) {
 	}
 
+	/**
+	 * Like {@link #memberDown(Node)}, with why: a member that left is gone, an unreachable one may return
+	 * (a Riak-style store hands off to the first and keeps fallback replicas for the second). By default
+	 * calls {@link #memberDown(Node)}.
+	 */
+	default void memberDown(Node node, DownReason reason) {
+		memberDown(node);
+	}
+
 }

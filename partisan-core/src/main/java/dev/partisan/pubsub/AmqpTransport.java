@@ -378,6 +378,13 @@ public final class AmqpTransport implements Transport {
 			consumers.stop();
 			consumers.destroy();
 		}
+		// Every lane stops at once, so a broker that does not answer costs one lane's grace period, not one each.
+		this.lanes.values().forEach((channelLanes) -> {
+			for (PublishLane lane : channelLanes) {
+				lane.stopTaking();
+			}
+		});
+		this.announcer.stopTaking();
 		this.lanes.values().forEach((channelLanes) -> {
 			for (PublishLane lane : channelLanes) {
 				lane.close();

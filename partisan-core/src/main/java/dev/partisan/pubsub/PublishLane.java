@@ -187,6 +187,11 @@ final class PublishLane implements AutoCloseable {
 		}
 	}
 
+	/** Stops taking messages; the lane's thread empties its queue and ends (see {@link #close()}). */
+	void stopTaking() {
+		this.running = false;
+	}
+
 	/** Stops taking messages, gives the queued ones a second to go out, then fails the rest. */
 	@Override
 	public void close() {

@@ -1,6 +1,7 @@
 package dev.partisan.runtime;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
+import dev.partisan.api.DownReason;
 import dev.partisan.api.MembershipListener;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
@@ -75,6 +77,8 @@ final class MemberTracker {
 		Map<NodeId, Node> previous = this.up;
 		List<Node> cameUp = new ArrayList<>();
 		List<Node> wentDown = new ArrayList<>();
+		Set<NodeId> stillMembers = new HashSet<>();
+		members.forEach((member) -> stillMembers.add(member.id()));
 		next.forEach((id, node) -> {
 			if (!previous.containsKey(id)) {
 				cameUp.add(node);
@@ -98,24 +102,31 @@ final class MemberTracker {
 		});
 		for (Node node : cameUp) {
 			logger.info("Member up on {}: {}", this.self, node);
-			notify(node, true);
+			notifyUp(node);
 		}
 		for (Node node : wentDown) {
-			logger.info("Member down on {}: {}", this.self, node);
-			notify(node, false);
+			DownReason reason = stillMembers.contains(node.id()) ? DownReason.UNREACHABLE : DownReason.LEFT;
+			logger.info("Member down on {}: {} ({})", this.self, node, reason.name().toLowerCase());
+			notifyDown(node, reason);
 		}
 		return new Changes(cameUp, wentDown);
 	}
 
-	private void notify(Node node, boolean cameUp) {
+	private void notifyUp(Node node) {
 		for (MembershipListener listener : this.listeners) {
 			try {
-				if (cameUp) {
-					listener.memberUp(node);
-				}
-				else {
-					listener.memberDown(node);
-				}
+				listener.memberUp(node);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Membership listener {} failed on {}", listener, node, ex);
+			}
+		}
+	}
+
+	private void notifyDown(Node node, DownReason reason) {
+		for (MembershipListener listener : this.listeners) {
+			try {
+				listener.memberDown(node, reason);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Membership listener {} failed on {}", listener, node, ex);

@@ -14,6 +14,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 
 import dev.partisan.api.BrokerUnavailableException;
+import dev.partisan.api.DownReason;
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.LaneStats;
 import dev.partisan.api.MembershipListener;
@@ -120,8 +121,8 @@ class PubSubOverlayTest {
 		List<String> down = new CopyOnWriteArrayList<>();
 		a.addMembershipListener(new MembershipListener() {
 			@Override
-			public void memberDown(Node node) {
-				down.add(node.name());
+			public void memberDown(Node node, DownReason reason) {
+				down.add(node.name() + " " + reason);
 			}
 		});
 
@@ -131,7 +132,7 @@ class PubSubOverlayTest {
 			assertThat(names(a)).containsExactlyInAnyOrder("a", "b");
 			assertThat(names(b)).containsExactlyInAnyOrder("a", "b");
 		});
-		assertThat(down).containsExactly("c");
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(down).containsExactly("c UNREACHABLE"));
 	}
 
 	@Test
@@ -264,6 +265,7 @@ class PubSubOverlayTest {
 			await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().outstandingAcks() == 0);
 			assertThat(received.values()).allMatch((times) -> times.get() == 1, "each delivered exactly once");
 			awaitMembers(List.of(a, b));
+			this.nodes.close(); // before their broker goes
 		}
 	}
 
@@ -318,9 +320,17 @@ class PubSubOverlayTest {
 		PartisanNode b = start("b", this.broker.port(), (c) -> c.failureTimeout(Duration.ofSeconds(30)));
 		awaitMembers(List.of(a, b));
 
+		List<String> down = new CopyOnWriteArrayList<>();
+		a.addMembershipListener(new MembershipListener() {
+			@Override
+			public void memberDown(Node node, DownReason reason) {
+				down.add(node.name() + " " + reason);
+			}
+		});
 		b.leave().join();
 		// The failure timeout is 30 s: only the announcement can have removed b this fast.
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(names(a)).containsExactly("a"));
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(down).containsExactly("b LEFT"));
 		assertThat(names(b)).containsExactly("b");
 
 		b.join(a.localNode()).join();

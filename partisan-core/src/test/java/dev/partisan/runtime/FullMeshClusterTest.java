@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
+import dev.partisan.api.DownReason;
 import dev.partisan.api.MembershipListener;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
@@ -38,6 +39,13 @@ class FullMeshClusterTest {
 	@Test
 	void aLeavingNodeIsDroppedByAllOthers() {
 		List<PartisanNode> cluster = startFive();
+		List<String> downs = new CopyOnWriteArrayList<>();
+		cluster.get(0).addMembershipListener(new MembershipListener() {
+			@Override
+			public void memberDown(Node node, DownReason reason) {
+				downs.add(node.name() + " " + reason);
+			}
+		});
 		PartisanNode leaver = cluster.get(2);
 		leaver.leave().join();
 		for (PartisanNode node : cluster) {
@@ -47,6 +55,8 @@ class FullMeshClusterTest {
 			}
 		}
 		assertThat(names(leaver)).containsExactly("n3");
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(downs).as("a leave is told apart from a crash").containsExactly("n3 LEFT"));
 	}
 
 	@Test
@@ -56,8 +66,8 @@ class FullMeshClusterTest {
 		List<String> ups = new CopyOnWriteArrayList<>();
 		cluster.get(0).addMembershipListener(new MembershipListener() {
 			@Override
-			public void memberDown(Node node) {
-				downs.add(node.name());
+			public void memberDown(Node node, DownReason reason) {
+				downs.add(node.name() + " " + reason);
 			}
 
 			@Override
@@ -72,7 +82,8 @@ class FullMeshClusterTest {
 			await().atMost(TestNodes.awaitLimit())
 				.untilAsserted(() -> assertThat(names(node)).containsExactlyInAnyOrder("n1", "n2", "n3", "n4"));
 		}
-		assertThat(downs).containsExactly("n5");
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(
+				() -> assertThat(downs).as("a crash is told apart from a leave").containsExactly("n5 UNREACHABLE"));
 
 		PartisanNode restarted = this.nodes.start("n5", (b) -> b.port(port));
 		for (PartisanNode node : cluster.subList(0, 4)) {

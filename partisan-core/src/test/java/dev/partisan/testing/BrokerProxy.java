@@ -69,7 +69,15 @@ public final class BrokerProxy implements AutoCloseable {
 			while (!listening.isClosed()) {
 				try {
 					Socket client = listening.accept();
-					Socket upstream = new Socket(this.targetHost, this.targetPort);
+					Socket upstream;
+					try {
+						upstream = new Socket(this.targetHost, this.targetPort);
+					}
+					catch (IOException ex) {
+						// The broker itself is down: the client sees its connection close at once.
+						closeQuietly(client);
+						continue;
+					}
 					this.sockets.add(client);
 					this.sockets.add(upstream);
 					if (listening.isClosed()) {

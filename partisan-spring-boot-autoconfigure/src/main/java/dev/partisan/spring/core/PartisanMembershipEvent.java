@@ -1,5 +1,6 @@
 package dev.partisan.spring.core;
 
+import dev.partisan.api.DownReason;
 import dev.partisan.api.Node;
 
 import org.springframework.context.ApplicationEvent;
@@ -31,13 +32,24 @@ public abstract class PartisanMembershipEvent extends ApplicationEvent {
 
 	}
 
-	/** {@link #getNode()} stopped being reachable (crashed, left, or fell silent). */
+	/**
+	 * {@link #getNode()} stopped being reachable: it left ({@link DownReason#LEFT}), or crashed, fell silent
+	 * or is partitioned away ({@link DownReason#UNREACHABLE}).
+	 */
 	public static final class MemberDown extends PartisanMembershipEvent {
 
 		private static final long serialVersionUID = 1L;
 
-		public MemberDown(Object source, Node node) {
+		private final DownReason reason;
+
+		public MemberDown(Object source, Node node, DownReason reason) {
 			super(source, node);
+			this.reason = reason;
+		}
+
+		/** Whether it left for good or may come back. */
+		public DownReason getReason() {
+			return this.reason;
 		}
 
 	}

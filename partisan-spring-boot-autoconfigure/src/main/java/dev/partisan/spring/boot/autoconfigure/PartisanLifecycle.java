@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.partisan.api.DownReason;
 import dev.partisan.api.Node;
 import dev.partisan.api.Partisan;
 import dev.partisan.api.PartisanException;
@@ -62,8 +63,9 @@ public class PartisanLifecycle implements SmartLifecycle {
 			}
 
 			@Override
-			public void memberDown(Node node) {
-				PartisanLifecycle.this.events.publishEvent(new PartisanMembershipEvent.MemberDown(PartisanLifecycle.this.partisan, node));
+			public void memberDown(Node node, DownReason reason) {
+				PartisanLifecycle.this.events
+					.publishEvent(new PartisanMembershipEvent.MemberDown(PartisanLifecycle.this.partisan, node, reason));
 			}
 		});
 		try {

@@ -49,8 +49,12 @@ public class ClusterTestApplication {
 
 		@EventListener
 		void on(PartisanMembershipEvent event) {
-			String kind = (event instanceof PartisanMembershipEvent.MemberDown) ? "down " : "up ";
-			this.events.add(kind + event.getNode().name());
+			if (event instanceof PartisanMembershipEvent.MemberDown down) {
+				this.events.add("down " + event.getNode().name() + " " + down.getReason());
+			}
+			else {
+				this.events.add("up " + event.getNode().name());
+			}
 		}
 
 	}

@@ -125,7 +125,7 @@ class PubSubClusterTests {
 		n3Link.cut(); // p3 vanishes from the broker without a word: only the failure timeout can tell
 		for (ConfigurableApplicationContext survivor : List.of(nodes.get(0), nodes.get(1))) {
 			ClusterTestApplication.MembershipEvents events = survivor.getBean(ClusterTestApplication.MembershipEvents.class);
-			await().atMost(LIMIT).untilAsserted(() -> assertThat(events.events).contains("down p3"));
+			await().atMost(LIMIT).untilAsserted(() -> assertThat(events.events).contains("down p3 UNREACHABLE"));
 			assertThat(survivor.getBean(Partisan.class).members()).hasSize(2);
 		}
 		await().atMost(LIMIT).untilAsserted(() -> assertThat(

@@ -132,7 +132,7 @@ class ThreeNodeClusterTests {
 		n2.close();
 		for (ConfigurableApplicationContext survivor : List.of(nodes.get(0), nodes.get(2))) {
 			ClusterTestApplication.MembershipEvents events = survivor.getBean(ClusterTestApplication.MembershipEvents.class);
-			await().atMost(LIMIT).untilAsserted(() -> assertThat(events.events).contains("down n2"));
+			await().atMost(LIMIT).untilAsserted(() -> assertThat(events.events).contains("down n2 LEFT"));
 			assertThat(survivor.getBean(Partisan.class).members()).hasSize(2);
 		}
 	}
