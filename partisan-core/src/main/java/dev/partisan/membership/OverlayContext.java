@@ -45,6 +45,14 @@ public interface OverlayContext {
 		throw new UnsupportedOperationException("This transport has no shared medium to announce on");
 	}
 
+	/**
+	 * Like {@link #announce(ControlMessage)}, for a one-off message (a broadcast): it is not repeated when the
+	 * medium comes back after an outage, as the node's standing announcement is.
+	 */
+	default void publish(ControlMessage message) {
+		throw new UnsupportedOperationException("This transport has no shared medium to publish on");
+	}
+
 	/** Tells the node that {@link Overlay#members()} changed, so it can recompute up and down members. */
 	void membersChanged();
 

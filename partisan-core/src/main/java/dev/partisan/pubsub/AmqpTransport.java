@@ -87,7 +87,8 @@ public final class AmqpTransport implements Transport {
 
 	private static final String MAC_ALGORITHM = "HmacSHA256";
 
-	private static final int ANNOUNCE_QUEUE = 16;
+	/** Announcements are tiny and periodic, but broadcasts share their lane: give it room for bursts. */
+	private static final int ANNOUNCE_QUEUE = 10_000;
 
 	/** What this node knows of another. */
 	private static final class Peer {
@@ -171,7 +172,7 @@ public final class AmqpTransport implements Transport {
 			this.lanes.put(spec.name(), channelLanes);
 		}
 		this.announcer = new PublishLane("partisan-" + local.name() + "-announce", connectionFactory, ANNOUNCE_QUEUE,
-				Long.MAX_VALUE, this::publishFailed);
+				settings.maxQueuedBytes(), this::publishFailed);
 		byte[] key = this.secret;
 		this.macs = (key != null) ? ThreadLocal.withInitial(() -> newMac(key)) : ThreadLocal.withInitial(() -> null);
 		this.prefetch = pubSub.prefetch();
@@ -325,7 +326,7 @@ public final class AmqpTransport implements Transport {
 	}
 
 	@Override
-	public void announce(ByteBuf frame) {
+	public void announce(ByteBuf frame, boolean repeatOnReconnect) {
 		byte[] body;
 		try {
 			body = bodyOf(frame);
@@ -333,7 +334,9 @@ public final class AmqpTransport implements Transport {
 		finally {
 			frame.release();
 		}
-		this.lastAnnouncement.set(body);
+		if (repeatOnReconnect) {
+			this.lastAnnouncement.set(body);
+		}
 		publishAnnouncement(body);
 	}
 

@@ -40,6 +40,11 @@ public final class PubSubOverlay implements Overlay {
 	public record Leaving(String node) implements ControlMessage {
 	}
 
+	/** A message for {@code handler} on every node: one publish to the fanout exchange reaches them all. */
+	public record Broadcast(String handler, byte codecId, String payloadType, byte[] payload)
+			implements ControlMessage {
+	}
+
 	private final Duration announceInterval;
 
 	private final Map<NodeId, Node> members = new LinkedHashMap<>();
@@ -137,9 +142,23 @@ public final class PubSubOverlay implements Overlay {
 		return all;
 	}
 
+	/**
+	 * Publishes the message once on the membership fanout exchange, which the broker copies to every
+	 * node's queue, and delivers it here directly (a node does not consume its own publications). Best
+	 * effort, like a broadcast over any overlay: a node whose queue is gone at that moment misses it.
+	 */
+	@Override
+	public boolean broadcast(String handler, byte codecId, String payloadType, byte[] payload) {
+		OverlayContext current = context();
+		current.publish(new Broadcast(handler, codecId, payloadType, payload));
+		current.deliver(current.localNode(), handler, codecId, payloadType, payload);
+		return true;
+	}
+
 	@Override
 	public Map<String, Class<? extends ControlMessage>> controlMessageTypes() {
-		return Map.of("pubsub.alive", Alive.class, "pubsub.leaving", Leaving.class);
+		return Map.of("pubsub.alive", Alive.class, "pubsub.leaving", Leaving.class, "pubsub.broadcast",
+				Broadcast.class);
 	}
 
 	@Override
@@ -153,6 +172,13 @@ public final class PubSubOverlay implements Overlay {
 			if (!node.equals(this.members.put(from, node))) {
 				current.connect(node);
 				current.membersChanged();
+			}
+		}
+		else if (message instanceof Broadcast broadcast) {
+			if (!this.left) {
+				Node origin = this.members.getOrDefault(from, new Node(from, "unknown", 0, null));
+				current.deliver(origin, broadcast.handler(), broadcast.codecId(), broadcast.payloadType(),
+						broadcast.payload());
 			}
 		}
 		else if (message instanceof Leaving leaving) {

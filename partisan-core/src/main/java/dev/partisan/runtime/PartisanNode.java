@@ -1094,12 +1094,21 @@ public final class PartisanNode implements Partisan {
 
 		@Override
 		public void announce(ControlMessage message) {
+			toEveryNode(message, true);
+		}
+
+		@Override
+		public void publish(ControlMessage message) {
+			toEveryNode(message, false);
+		}
+
+		private void toEveryNode(ControlMessage message, boolean standing) {
 			try {
 				String type = controlCodec.typeName(message);
 				ByteBuf payload = controlCodec.encode(message, alloc);
 				ByteBuf frame = FrameCodec.encode(alloc, FrameKind.CONTROL, 0, messageIds.incrementAndGet(),
 						ChannelSpec.CONTROL, local.name(), "", type, (byte) 0, type, payload);
-				transport().announce(frame);
+				transport().announce(frame, standing);
 			}
 			catch (PartisanException ex) {
 				logger.debug("Announcement {} of {} not sent: {}", message, local.id(), ex.getMessage());

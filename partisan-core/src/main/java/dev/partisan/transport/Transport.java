@@ -71,6 +71,14 @@ public interface Transport extends AutoCloseable {
 	 * @throws UnsupportedOperationException when the transport has no such medium
 	 */
 	default void announce(ByteBuf frame) {
+		announce(frame, true);
+	}
+
+	/**
+	 * Like {@link #announce(ByteBuf)}; {@code repeatOnReconnect} says whether this is the node's standing
+	 * announcement, sent again as soon as the medium comes back (a broadcast message is not).
+	 */
+	default void announce(ByteBuf frame, boolean repeatOnReconnect) {
 		frame.release();
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " has no broadcast medium");
 	}

@@ -109,6 +109,30 @@ class PubSubOverlayTest {
 	}
 
 	@Test
+	void aBroadcastReachesEveryNodeOnceThroughOnePublishToTheFanout() {
+		PartisanNode a = start("a", this.broker.port(), (b) -> {
+		});
+		PartisanNode b = start("b", this.broker.port(), (c) -> {
+		});
+		PartisanNode c = start("c", this.broker.port(), (d) -> {
+		});
+		awaitMembers(List.of(a, b, c));
+		Map<String, List<String>> got = new ConcurrentHashMap<>();
+		for (PartisanNode node : List.of(a, b, c)) {
+			node.register("news", String.class, (text, meta) -> got
+				.computeIfAbsent(node.localNode().name(), (k) -> new CopyOnWriteArrayList<>())
+				.add(text + " from " + meta.sender().name()));
+		}
+
+		a.broadcast("news", "hello");
+
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(got).containsOnlyKeys("a", "b", "c"));
+		assertThat(got.values()).allMatch((texts) -> texts.equals(List.of("hello from a")));
+		assertThat(a.connectionTable()).as("no message was sent to each member one by one")
+			.allMatch((row) -> row.sentMessages() == 0);
+	}
+
+	@Test
 	void aNodeThatVanishesWithoutLeavingIsDownAfterTheFailureTimeout() throws Exception {
 		BrokerProxy proxy = proxy();
 		PartisanNode a = start("a", this.broker.port(), (b) -> {
