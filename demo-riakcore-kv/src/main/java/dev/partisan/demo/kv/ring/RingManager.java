@@ -1,8 +1,11 @@
 package dev.partisan.demo.kv.ring;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
 import dev.partisan.api.Partisan;
 import dev.partisan.api.MembershipListener;
 import dev.partisan.api.PartisanException;
@@ -41,6 +45,14 @@ public class RingManager implements SmartLifecycle {
 
 	/** The handler that receives gossiped rings. */
 	public static final String HANDLER = "ring";
+
+	/** The handler told that a node is leaving the ring. */
+	public static final String LEAVING = "ring-leaving";
+
+	/** How long a leaving node is kept out of claims (it is down for good well before). */
+	private static final Duration LEAVING_GRACE = Duration.ofSeconds(30);
+
+	private final Map<String, Long> leaving = new ConcurrentHashMap<>();
 
 	/** The lifecycle phase of the demo's background work: see {@link #getPhase()}. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
@@ -143,9 +155,13 @@ public class RingManager implements SmartLifecycle {
 		}
 	}
 
+	/** The members a ring is claimed among: those Partisan has up, less those that said they are leaving. */
 	private Set<String> upMembers() {
 		Set<String> names = new TreeSet<>();
+		long now = System.nanoTime();
+		this.leaving.values().removeIf((until) -> now - until > 0);
 		this.partisan.members().forEach((m) -> names.add(m.name()));
+		names.removeAll(this.leaving.keySet());
 		names.add(self());
 		return names;
 	}
@@ -160,6 +176,10 @@ public class RingManager implements SmartLifecycle {
 	public void start() {
 		this.ring.compareAndSet(null, Ring.solo(self(), this.properties.partitions()));
 		this.partisan.register(HANDLER, Ring.class, (offered, meta) -> offer(offered));
+		// A stopping node is still up in Partisan until it has handed its partitions over; without this, the
+		// claimant would give it partitions back in the meantime.
+		this.partisan.register(LEAVING, String.class,
+				(node, meta) -> this.leaving.put(node, System.nanoTime() + LEAVING_GRACE.toNanos()));
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "kv-ring-" + self());
 			thread.setDaemon(true);
@@ -172,6 +192,8 @@ public class RingManager implements SmartLifecycle {
 		this.membership = this.partisan.addMembershipListener(new MembershipListener() {
 			@Override
 			public void memberUp(Node node) {
+				// A node that left and came back (restarted) is a member again.
+				RingManager.this.leaving.remove(node.name());
 				executor.execute(RingManager.this::round);
 			}
 
@@ -208,6 +230,9 @@ public class RingManager implements SmartLifecycle {
 		try {
 			Set<String> others = upMembers();
 			others.remove(self());
+			for (String other : others) {
+				this.partisan.forward(NodeId.of(other), LEAVING, self(), ForwardOptions.channel(Channels.GOSSIP));
+			}
 			Ring current = current();
 			if (this.properties.handoffOnStop() && !others.isEmpty() && current.members().contains(self())) {
 				Ring without = new Ring(current.version() + 1, others.iterator().next(),
@@ -217,6 +242,7 @@ public class RingManager implements SmartLifecycle {
 				this.listeners.forEach(RingListener::left);
 			}
 			this.partisan.unregister(HANDLER);
+			this.partisan.unregister(LEAVING);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not leave the ring gracefully ({}); the others will notice this node is down",

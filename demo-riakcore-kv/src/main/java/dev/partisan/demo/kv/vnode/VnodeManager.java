@@ -130,7 +130,19 @@ public class VnodeManager implements RingListener {
 		}
 	}
 
+	/** Rounds of handoff for one partition before giving up until the next ring change. */
+	private static final int HANDOFF_ROUNDS = 3;
+
 	private CompletableFuture<?> handOff(int p, Ring ring) {
+		return handOff(p, ring, HANDOFF_ROUNDS);
+	}
+
+	/**
+	 * Sends the partition's data to its new owner and drops it here once acknowledged — unless writes
+	 * arrived meanwhile (read repair, anti-entropy, a late put): then what it holds now is sent again, as
+	 * merging is idempotent, for up to {@code rounds} rounds.
+	 */
+	private CompletableFuture<?> handOff(int p, Ring ring, int rounds) {
 		String newOwner = ring.ownerOf(p);
 		Vnode vnode = this.vnodes.get(p);
 		if (vnode == null) {
@@ -144,19 +156,23 @@ public class VnodeManager implements RingListener {
 		return this.partisan
 			.call(NodeId.of(newOwner), HANDOFF, handoff, Handoff.Ack.class,
 					ForwardOptions.channel(Channels.METADATA).partitionKey(p), this.properties.handoffTimeout())
-			.whenComplete((ack, error) -> {
-				if (error == null) {
-					// Drop only if nothing new arrived since the copy and the ring has not given it back.
-					if (!this.serving.contains(p) && vnode.size() == handoff.entries().size()) {
-						this.vnodes.remove(p, vnode);
-					}
-					logger.debug("Handed partition {} ({} keys) to {}", p, ack.entries(), newOwner);
-				}
-				else {
+			.handle((ack, error) -> {
+				if (error != null) {
 					logger.info("Handoff of partition {} to {} failed ({}); retrying on the next round", p, newOwner,
 							error.getMessage());
+					return CompletableFuture.completedFuture(null);
 				}
-			});
+				if (this.serving.contains(p)) {
+					return CompletableFuture.completedFuture(null);
+				}
+				if (vnode.size() == handoff.entries().size()) {
+					this.vnodes.remove(p, vnode);
+					logger.debug("Handed partition {} ({} keys) to {}", p, ack.entries(), newOwner);
+					return CompletableFuture.completedFuture(null);
+				}
+				return (rounds > 1) ? handOff(p, ring, rounds - 1) : CompletableFuture.completedFuture(null);
+			})
+			.thenCompose((next) -> next);
 	}
 
 	private Handoff.Ack receive(Handoff handoff) {
