@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -129,6 +131,9 @@ public final class AmqpTransport implements Transport {
 
 	private final Map<String, PublishLane[]> lanes = new LinkedHashMap<>();
 
+	/** The monotonic channels, whose queued messages a newer one for the same destination and key replaces. */
+	private final Set<String> monotonic = new HashSet<>();
+
 	private final PublishLane announcer;
 
 	private final AtomicReference<byte @Nullable []> lastAnnouncement = new AtomicReference<>();
@@ -164,6 +169,9 @@ public final class AmqpTransport implements Transport {
 		this.unconfigured = new UnconfiguredChannels(this.local.id());
 		this.topology = new PubSubTopology(pubSub, local.name(), settings.channels());
 		for (ChannelSpec spec : this.topology.channels()) {
+			if (spec.monotonic()) {
+				this.monotonic.add(spec.name());
+			}
 			PublishLane[] channelLanes = new PublishLane[spec.parallelism()];
 			for (int i = 0; i < channelLanes.length; i++) {
 				channelLanes[i] = new PublishLane("partisan-" + local.name() + "-publish-" + spec.name() + "-" + i,
@@ -315,9 +323,12 @@ public final class AmqpTransport implements Transport {
 		if (partitionKey != null) {
 			headers.put(KEY, String.valueOf(partitionKey));
 		}
+		// Lanes are shared by every destination node, so the node is part of the key.
+		String supersedeKey = this.monotonic.contains(laneChannel)
+				? peer.name() + '\u0000' + destination + '\u0000' + partitionKey : null;
 		PublishLane.Outgoing outgoing = new PublishLane.Outgoing(this.topology.directExchange(),
 				PubSubTopology.routingKey(peer.name(), laneChannel, index), properties(headers, body), body,
-				laneCounters, written, notBeforeNanos);
+				laneCounters, written, notBeforeNanos, supersedeKey, new AtomicBoolean());
 		if (!channelLanes[index].offer(outgoing)) {
 			laneCounters.droppedMessages.increment();
 			throw new QueueFullException("The publishing queue of channel '" + laneChannel + "' lane " + index
@@ -366,7 +377,7 @@ public final class AmqpTransport implements Transport {
 					LaneCounters c = this.counters.getOrDefault(new Key(peer, spec.name(), lane), new LaneCounters());
 					rows.add(new LaneStats(peer, spec.name(), lane, this.brokerUp, c.queuedMessages.get(),
 							c.queuedBytes.get(), c.sentMessages.sum(), c.sentBytes.sum(), c.receivedMessages.sum(),
-							c.receivedBytes.sum(), c.droppedMessages.sum(), 0));
+							c.receivedBytes.sum(), c.droppedMessages.sum(), c.supersededMessages.sum()));
 				}
 			}
 		}

@@ -20,6 +20,8 @@ final class LaneCounters {
 
 	final LongAdder droppedMessages = new LongAdder();
 
+	final LongAdder supersededMessages = new LongAdder();
+
 	void queued(int bytes) {
 		this.queuedMessages.incrementAndGet();
 		this.queuedBytes.addAndGet(bytes);

@@ -1,9 +1,12 @@
 package dev.partisan.pubsub;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -30,9 +33,19 @@ final class PublishLane implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(PublishLane.class);
 
-	/** A message waiting for its turn. */
+	/**
+	 * A message waiting for its turn. With a {@code supersedeKey} (a monotonic channel), a newer message of
+	 * the same key replaces it while it is still queued.
+	 */
 	record Outgoing(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body,
-			@Nullable LaneCounters counters, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
+			@Nullable LaneCounters counters, @Nullable CompletableFuture<Void> written, long notBeforeNanos,
+			@Nullable String supersedeKey, AtomicBoolean superseded) {
+
+		Outgoing(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body,
+				@Nullable LaneCounters counters, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
+			this(exchange, routingKey, properties, body, counters, written, notBeforeNanos, null, new AtomicBoolean());
+		}
+
 	}
 
 	private final String name;
@@ -44,6 +57,9 @@ final class PublishLane implements AutoCloseable {
 	private final long maxQueuedBytes;
 
 	private final AtomicLong queuedBytes = new AtomicLong();
+
+	/** On monotonic channels: the newest queued message per key. */
+	private final Map<String, Outgoing> latest = new ConcurrentHashMap<>();
 
 	private final Consumer<Exception> onFailure;
 
@@ -84,7 +100,26 @@ final class PublishLane implements AutoCloseable {
 		if (message.counters() != null) {
 			message.counters().queued(size);
 		}
+		if (message.supersedeKey() != null) {
+			Outgoing previous = this.latest.put(message.supersedeKey(), message);
+			if (previous != null && previous.superseded().compareAndSet(false, true)) {
+				// The newer message replaces it; the publisher skips it when it reaches it.
+				supersede(previous);
+			}
+		}
 		return true;
+	}
+
+	private void supersede(Outgoing previous) {
+		int size = previous.body().length;
+		this.queuedBytes.addAndGet(-size);
+		if (previous.counters() != null) {
+			previous.counters().unqueued(size);
+			previous.counters().supersededMessages.increment();
+		}
+		if (previous.written() != null) {
+			previous.written().complete(null);
+		}
 	}
 
 	int depth() {
@@ -102,6 +137,13 @@ final class PublishLane implements AutoCloseable {
 				break;
 			}
 			if (next != null) {
+				if (next.supersedeKey() != null) {
+					this.latest.remove(next.supersedeKey(), next);
+				}
+				// Taking it settles the race with a newer message: superseded now, or published.
+				if (!next.superseded().compareAndSet(false, true)) {
+					continue;
+				}
 				holdUntil(next.notBeforeNanos());
 				publish(next);
 			}
@@ -177,6 +219,9 @@ final class PublishLane implements AutoCloseable {
 	private void failQueued() {
 		Outgoing left;
 		while ((left = this.queue.poll()) != null) {
+			if (!left.superseded().compareAndSet(false, true)) {
+				continue; // already replaced by a newer one, and accounted for then
+			}
 			if (left.counters() != null) {
 				left.counters().unqueued(left.body().length);
 				left.counters().droppedMessages.increment();

@@ -27,6 +27,7 @@ import dev.partisan.testing.EmbeddedAmqpBroker;
 import dev.partisan.testing.KeyedStreams;
 import dev.partisan.testing.TestBroker;
 import dev.partisan.testing.TestNodes;
+import dev.partisan.transport.ChannelSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -174,6 +175,29 @@ class PubSubOverlayTest {
 		streams.assertAllOnceInOrder(senders * perSender, Duration.ofSeconds(60));
 		List<LaneStats> vnodeLanes = a.connectionTable().stream().filter((row) -> row.channel().equals("vnode")).toList();
 		assertThat(vnodeLanes).hasSize(4).allMatch((row) -> row.sentMessages() > 0, "every vnode lane carried traffic");
+	}
+
+	@Test
+	void onAMonotonicChannelANewerStateReplacesTheQueuedOlderOnes() {
+		ChannelSpec gossip = new ChannelSpec("gossip", 1, false, false, true);
+		PartisanNode a = start("a", this.broker.port(), (b) -> b.channel(gossip));
+		PartisanNode b = start("b", this.broker.port(), (c) -> c.channel(gossip));
+		awaitMembers(List.of(a, b));
+		List<Integer> got = new CopyOnWriteArrayList<>();
+		b.register("state", Integer.class, (n, meta) -> got.add(n));
+		// Hold the lane for a moment, so that the versions sent meanwhile queue behind the first.
+		a.faults().delay("hold", dev.partisan.interpose.Direction.EGRESS,
+				(event) -> event.destination().equals("state"), Duration.ofMillis(300));
+
+		for (int version = 1; version <= 100; version++) {
+			a.forward(b.localNode().id(), "state", version, ForwardOptions.channel("gossip").partitionKey("ring"));
+		}
+
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(got).endsWith(100));
+		assertThat(got).as("older versions were replaced while they waited").hasSizeLessThan(100).isSorted();
+		assertThat(a.connectionTable()).filteredOn((row) -> row.channel().equals("gossip"))
+			.extracting(LaneStats::supersededMessages)
+			.allMatch((superseded) -> superseded > 0);
 	}
 
 	@Test
