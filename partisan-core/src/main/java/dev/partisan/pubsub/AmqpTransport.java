@@ -92,17 +92,14 @@ public final class AmqpTransport implements Transport {
 	/** Announcements are tiny and periodic, but broadcasts share their lane: give it room for bursts. */
 	private static final int ANNOUNCE_QUEUE = 10_000;
 
-	/** What this node knows of another. */
+	/** What this node knows of another: which start of it it last heard, and when. */
 	private static final class Peer {
-
-		volatile Node node;
 
 		volatile long incarnation;
 
 		volatile long lastHeardNanos = System.nanoTime();
 
-		Peer(Node node, long incarnation) {
-			this.node = node;
+		Peer(long incarnation) {
 			this.incarnation = incarnation;
 		}
 
@@ -224,11 +221,6 @@ public final class AmqpTransport implements Transport {
 		return false;
 	}
 
-	/** Whether this node's connection to the broker is open. */
-	public boolean isBrokerConnected() {
-		return this.brokerUp;
-	}
-
 	@Override
 	public Map<String, Object> details() {
 		Map<String, Object> details = new LinkedHashMap<>();
@@ -240,15 +232,10 @@ public final class AmqpTransport implements Transport {
 		return details;
 	}
 
-	/** Messages refused because they were malformed, unsigned or signed with another secret. */
-	public long rejectedMessages() {
-		return this.rejected.get();
-	}
-
 	@Override
 	public void connect(Node peer) {
 		if (!peer.id().equals(this.local.id())) {
-			this.peers.computeIfAbsent(peer.id(), (id) -> new Peer(peer, 0));
+			this.peers.computeIfAbsent(peer.id(), (id) -> new Peer(0));
 		}
 	}
 
@@ -472,13 +459,12 @@ public final class AmqpTransport implements Transport {
 		boolean[] isNew = { false };
 		Peer peer = this.peers.computeIfAbsent(node.id(), (id) -> {
 			isNew[0] = true;
-			return new Peer(node, senderIncarnation);
+			return new Peer(senderIncarnation);
 		});
 		peer.lastHeardNanos = System.nanoTime();
 		if (peer.incarnation != senderIncarnation) {
 			isNew[0] |= peer.incarnation != 0;
 			peer.incarnation = senderIncarnation;
-			peer.node = node;
 		}
 		return isNew[0];
 	}
