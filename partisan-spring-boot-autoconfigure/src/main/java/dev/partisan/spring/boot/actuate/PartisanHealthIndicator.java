@@ -1,5 +1,7 @@
 package dev.partisan.spring.boot.actuate;
 
+import java.util.Map;
+
 import dev.partisan.api.Node;
 import dev.partisan.api.Partisan;
 import dev.partisan.runtime.PartisanNode;
@@ -32,12 +34,13 @@ public class PartisanHealthIndicator extends AbstractHealthIndicator {
 			builder.down().withDetail("node", this.partisan.localNode().name()).withDetail("reason", "not running");
 			return;
 		}
-		if (this.partisan instanceof PartisanNode node
-				&& Boolean.FALSE.equals(node.transportDetails().get("brokerConnected"))) {
+		Map<String, Object> transport = (this.partisan instanceof PartisanNode node) ? node.transportDetails()
+				: Map.of();
+		if (Boolean.FALSE.equals(transport.get("brokerConnected"))) {
 			// Without its broker a pub-sub node reaches nobody, as Spring Boot's own RabbitMQ health says.
 			builder.down()
 				.withDetail("node", this.partisan.localNode().name())
-				.withDetail("reason", "the AMQP broker " + node.transportDetails().get("broker") + " is unreachable");
+				.withDetail("reason", "the AMQP broker " + transport.get("broker") + " is unreachable");
 			return;
 		}
 		builder.up()
