@@ -1039,6 +1039,10 @@ public final class PartisanNode implements Partisan {
 
 	}
 
+	/** An encoded control message and what the egress pipeline is told about it. */
+	private record ControlFrame(ByteBuf frame, String type, long id, int payloadSize) {
+	}
+
 	/** The overlay's view of this node; used on the control thread only. */
 	private final class Context implements OverlayContext {
 
@@ -1078,13 +1082,9 @@ public final class PartisanNode implements Partisan {
 		public CompletableFuture<Void> send(NodeId peer, ControlMessage message) {
 			CompletableFuture<Void> written = new CompletableFuture<>();
 			try {
-				String type = controlCodec.typeName(message);
-				ByteBuf payload = controlCodec.encode(message, alloc);
-				int payloadSize = payload.readableBytes();
-				long id = messageIds.incrementAndGet();
-				ByteBuf frame = FrameCodec.encode(alloc, FrameKind.CONTROL, 0, id, ChannelSpec.CONTROL, local.name(), "",
-						type, (byte) 0, type, payload);
-				transmit(FrameKind.CONTROL, peer, ChannelSpec.CONTROL, null, "", type, id, frame, payloadSize, written);
+				ControlFrame control = controlFrame(message);
+				transmit(FrameKind.CONTROL, peer, ChannelSpec.CONTROL, null, "", control.type(), control.id(),
+						control.frame(), control.payloadSize(), written);
 			}
 			catch (PartisanException ex) {
 				written.completeExceptionally(ex);
@@ -1102,13 +1102,20 @@ public final class PartisanNode implements Partisan {
 			toEveryNode(message, false);
 		}
 
+		/** An overlay's message as a CONTROL frame, named by its wire type. */
+		private ControlFrame controlFrame(ControlMessage message) {
+			String type = controlCodec.typeName(message);
+			ByteBuf payload = controlCodec.encode(message, alloc);
+			int payloadSize = payload.readableBytes();
+			long id = messageIds.incrementAndGet();
+			ByteBuf frame = FrameCodec.encode(alloc, FrameKind.CONTROL, 0, id, ChannelSpec.CONTROL, local.name(), "",
+					type, (byte) 0, type, payload);
+			return new ControlFrame(frame, type, id, payloadSize);
+		}
+
 		private void toEveryNode(ControlMessage message, boolean standing) {
 			try {
-				String type = controlCodec.typeName(message);
-				ByteBuf payload = controlCodec.encode(message, alloc);
-				ByteBuf frame = FrameCodec.encode(alloc, FrameKind.CONTROL, 0, messageIds.incrementAndGet(),
-						ChannelSpec.CONTROL, local.name(), "", type, (byte) 0, type, payload);
-				transport().announce(frame, standing);
+				transport().announce(controlFrame(message).frame(), standing);
 			}
 			catch (PartisanException ex) {
 				logger.debug("Announcement {} of {} not sent: {}", message, local.id(), ex.getMessage());
