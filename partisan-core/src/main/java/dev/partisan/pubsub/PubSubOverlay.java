@@ -116,10 +116,7 @@ public final class PubSubOverlay implements Overlay {
 	public CompletableFuture<Void> leave() {
 		OverlayContext current = context();
 		current.announce(new Leaving(current.localNode().name()));
-		this.left = true;
-		this.members.keySet().forEach(current::disconnect);
-		this.members.clear();
-		current.membersChanged();
+		forgetEveryone();
 		return CompletableFuture.completedFuture(null);
 	}
 
@@ -184,15 +181,21 @@ public final class PubSubOverlay implements Overlay {
 		else if (message instanceof Leaving leaving) {
 			NodeId node = NodeId.of(leaving.node());
 			if (node.equals(current.localNode().id())) {
-				this.left = true;
-				this.members.keySet().forEach(current::disconnect);
-				this.members.clear();
-				current.membersChanged();
+				forgetEveryone();
 			}
 			else {
 				drop(node);
 			}
 		}
+	}
+
+	/** This node is out: it stops announcing and forgets the members until it joins again. */
+	private void forgetEveryone() {
+		OverlayContext current = context();
+		this.left = true;
+		this.members.keySet().forEach(current::disconnect);
+		this.members.clear();
+		current.membersChanged();
 	}
 
 	private void drop(NodeId node) {
