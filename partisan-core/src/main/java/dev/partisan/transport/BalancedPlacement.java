@@ -1,6 +1,5 @@
 package dev.partisan.transport;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +31,7 @@ final class BalancedPlacement {
 
 	}
 
-	private final ConcurrentHashMap<Object, Slot> flows = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<Long, Slot> flows = new ConcurrentHashMap<>();
 
 	private final AtomicIntegerArray flowsPerLane;
 
@@ -42,9 +41,14 @@ final class BalancedPlacement {
 		this.flowsPerLane = new AtomicIntegerArray(lanes);
 	}
 
-	/** The lane of {@code flow}: the one it has, or the least loaded for a new flow. */
+	/**
+	 * The lane of {@code flow}: the one it has, or the least loaded for a new flow. A flow is known by the
+	 * same 64-bit mixed hash the hash placement uses, so keys it treats alike (7 and 7L, equal byte arrays)
+	 * are one flow here too (and two flows whose hashes collide share a lane, which keeps both in order);
+	 * past {@link #MAX_FLOWS} that hash picks the lane, as {@link LanePlacement#HASH} would.
+	 */
 	int laneFor(Object flow, long nowNanos) {
-		Object key = normalized(flow);
+		long key = LaneSelector.hashKey(flow);
 		Slot slot = this.flows.compute(key, (k, existing) -> {
 			Slot current = existing;
 			if (current == null) {
@@ -56,16 +60,13 @@ final class BalancedPlacement {
 			current.lastUsedNanos = nowNanos;
 			return current;
 		});
-		if (slot == null) {
-			return LaneSelector.select(this.flowsPerLane.length(), key, "", "", true, 0);
-		}
-		return slot.lane;
+		return (slot != null) ? slot.lane : LaneSelector.floorMod(key, this.flowsPerLane.length());
 	}
 
 	/** Forgets flows idle for {@link #STICKINESS} whose lane has nothing queued. */
 	void sweep(long nowNanos, IntPredicate laneIsEmpty) {
 		long idle = STICKINESS.toNanos();
-		for (Object key : this.flows.keySet()) {
+		for (Long key : this.flows.keySet()) {
 			this.flows.computeIfPresent(key, (k, slot) -> {
 				if (nowNanos - slot.lastUsedNanos > idle && laneIsEmpty.test(slot.lane)) {
 					this.flowsPerLane.decrementAndGet(slot.lane);
@@ -93,20 +94,6 @@ final class BalancedPlacement {
 		}
 		this.flowsPerLane.incrementAndGet(best);
 		return best;
-	}
-
-	/** Keys the hash treats alike are one flow here too: 7 and 7L, equal byte arrays. */
-	private static Object normalized(Object flow) {
-		if (flow instanceof Long || flow instanceof Integer || flow instanceof Short || flow instanceof Byte) {
-			return ((Number) flow).longValue();
-		}
-		if (flow instanceof CharSequence text) {
-			return text.toString();
-		}
-		if (flow instanceof byte[] bytes) {
-			return ByteBuffer.wrap(bytes.clone());
-		}
-		return flow;
 	}
 
 }

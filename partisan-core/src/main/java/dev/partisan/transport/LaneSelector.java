@@ -69,7 +69,7 @@ public final class LaneSelector {
 		return h;
 	}
 
-	private static int floorMod(long hash, int lanes) {
+	static int floorMod(long hash, int lanes) {
 		return (int) Long.remainderUnsigned(hash, lanes);
 	}
 
