@@ -54,6 +54,11 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 	}
 
 	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.context = ctx;
+	}
+
+	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		ByteBuf body = (ByteBuf) msg;
 		if (this.rejected) {
@@ -85,7 +90,6 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		this.liveness.lastHeardNanos = System.nanoTime();
 		this.counters.messages.increment();
 		this.counters.bytes.add(size);
-		this.context = ctx;
 		this.listener.onFrame(from, frame, this);
 	}
 
