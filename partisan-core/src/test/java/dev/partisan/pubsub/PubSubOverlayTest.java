@@ -254,36 +254,21 @@ class PubSubOverlayTest {
 	@Test
 	void acknowledgedMessagesSurviveTheBrokerLosingTheQueuesTheyWereIn() throws Exception {
 		BrokerProxy receiverLink = proxy();
-		PartisanNode a = start("a", this.broker.port(), (b) -> b.retransmitInterval(Duration.ofMillis(300))
-			.failureTimeout(Duration.ofSeconds(5)));
-		PartisanNode b = start("b", receiverLink.port(), (c) -> c.failureTimeout(Duration.ofSeconds(5)));
-		awaitMembers(List.of(a, b));
-		Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
-		b.register("orders", Integer.class,
-				(n, meta) -> received.computeIfAbsent(n, (k) -> new AtomicInteger()).incrementAndGet());
-
-		receiverLink.cut(); // b stops consuming; what a sends waits in b's queues on the broker
-		int count = 200;
-		for (int i = 0; i < count; i++) {
-			a.forward(b.localNode().id(), "orders", i, ForwardOptions.defaults().ack(true));
-		}
-		await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().retransmits() > 0);
+		AckedOrders orders = sendAckedWhileTheReceiverIsCutOff(this.broker.port(), receiverLink, 200);
 		// A broker restart loses non-durable queues and what they hold: do exactly that to b's queues.
 		CachingConnectionFactory admin = this.broker.connectionFactory();
 		this.factories.add(admin);
 		{
 			Channel channel = admin.createConnection().createChannel(false);
 			for (String queue : new PubSubTopology(PubSubSettings.defaults().withExchangePrefix(this.prefix), "b",
-					List.of(new dev.partisan.transport.ChannelSpec("default", 1, false))).queues()) {
+					List.of(new ChannelSpec("default", 1, false))).queues()) {
 				channel.queueDelete(queue);
 			}
 			channel.close();
 		}
 		receiverLink.restore();
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == count);
-		await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().outstandingAcks() == 0);
-		assertThat(received.values()).allMatch((times) -> times.get() == 1, "each delivered exactly once");
+		orders.assertEachArrivedOnce();
 	}
 
 	@Test
@@ -292,27 +277,12 @@ class PubSubOverlayTest {
 		try (EmbeddedAmqpBroker own = EmbeddedAmqpBroker.start(0)) {
 			BrokerProxy receiverLink = new BrokerProxy(own.host(), own.port());
 			this.proxies.add(receiverLink);
-			PartisanNode a = start("a", own.port(), (b) -> b.retransmitInterval(Duration.ofMillis(300))
-				.failureTimeout(Duration.ofSeconds(5)));
-			PartisanNode b = start("b", receiverLink.port(), (c) -> c.failureTimeout(Duration.ofSeconds(5)));
-			awaitMembers(List.of(a, b));
-			Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
-			b.register("orders", Integer.class,
-					(n, meta) -> received.computeIfAbsent(n, (k) -> new AtomicInteger()).incrementAndGet());
-
-			receiverLink.cut(); // b stops consuming, so what a sends now is certain to be on the broker
-			int count = 100;
-			for (int i = 0; i < count; i++) {
-				a.forward(b.localNode().id(), "orders", i, ForwardOptions.defaults().ack(true));
-			}
-			await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().retransmits() > 0);
+			AckedOrders orders = sendAckedWhileTheReceiverIsCutOff(own.port(), receiverLink, 100);
 			own.restart(); // the broker comes back empty: queues, bindings and the 100 messages are gone
 			receiverLink.restore();
 
-			await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == count);
-			await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().outstandingAcks() == 0);
-			assertThat(received.values()).allMatch((times) -> times.get() == 1, "each delivered exactly once");
-			awaitMembers(List.of(a, b));
+			orders.assertEachArrivedOnce();
+			awaitMembers(List.of(orders.sender(), orders.receiver()));
 			this.nodes.close(); // before their broker goes
 		}
 	}
@@ -383,6 +353,40 @@ class PubSubOverlayTest {
 
 		b.join(a.localNode()).join();
 		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(names(a)).contains("b"));
+	}
+
+	/** Acknowledged messages from a to b, and how often b's handler got each. */
+	private record AckedOrders(PartisanNode sender, PartisanNode receiver, int count,
+			Map<Integer, AtomicInteger> received) {
+
+		void assertEachArrivedOnce() {
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.received.size() == this.count);
+			await().atMost(TestNodes.awaitLimit()).until(() -> this.sender.deliveryStats().outstandingAcks() == 0);
+			assertThat(this.received.values()).allMatch((times) -> times.get() == 1, "each delivered exactly once");
+		}
+
+	}
+
+	/**
+	 * Starts a (on {@code brokerPort}) and b (through {@code receiverLink}), cuts b off, and has a send
+	 * {@code count} acknowledged messages: they are certain to wait on the broker, and a is retransmitting.
+	 */
+	private AckedOrders sendAckedWhileTheReceiverIsCutOff(int brokerPort, BrokerProxy receiverLink, int count)
+			throws Exception {
+		PartisanNode a = start("a", brokerPort, (b) -> b.retransmitInterval(Duration.ofMillis(300))
+			.failureTimeout(Duration.ofSeconds(5)));
+		PartisanNode b = start("b", receiverLink.port(), (c) -> c.failureTimeout(Duration.ofSeconds(5)));
+		awaitMembers(List.of(a, b));
+		Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
+		b.register("orders", Integer.class,
+				(n, meta) -> received.computeIfAbsent(n, (k) -> new AtomicInteger()).incrementAndGet());
+
+		receiverLink.cut();
+		for (int i = 0; i < count; i++) {
+			a.forward(b.localNode().id(), "orders", i, ForwardOptions.defaults().ack(true));
+		}
+		await().atMost(TestNodes.awaitLimit()).until(() -> a.deliveryStats().retransmits() > 0);
+		return new AckedOrders(a, b, count, received);
 	}
 
 	private PartisanNode start(String name, int brokerPort, Consumer<PartisanConfig.Builder> customizer) {
