@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,11 +34,11 @@ import dev.partisan.api.PartisanException;
 import dev.partisan.api.QueueFullException;
 import dev.partisan.api.UnknownNodeException;
 import dev.partisan.transport.ChannelSpec;
-import dev.partisan.transport.LaneSelector;
+import dev.partisan.transport.LaneChooser;
+import dev.partisan.transport.Outgoing;
 import dev.partisan.transport.Transport;
 import dev.partisan.transport.TransportListener;
 import dev.partisan.transport.TransportSettings;
-import dev.partisan.transport.UnconfiguredChannels;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.Hello;
@@ -128,20 +129,21 @@ public final class AmqpTransport implements Transport {
 
 	private final Map<String, PublishLane[]> lanes = new LinkedHashMap<>();
 
-	/** The monotonic channels, whose queued messages a newer one for the same destination and key replaces. */
-	private final Set<String> monotonic = new HashSet<>();
+	private final LaneChooser chooser;
+
+	private final ScheduledExecutorService timer;
+
+	private @Nullable ScheduledFuture<?> sweepTask;
 
 	private final PublishLane announcer;
 
 	private final AtomicReference<byte @Nullable []> lastAnnouncement = new AtomicReference<>();
 
-	private final AtomicLong roundRobin = new AtomicLong();
 
 	private final AtomicLong rejected = new AtomicLong();
 
 	private final Set<String> warnings = ConcurrentHashMap.newKeySet();
 
-	private final UnconfiguredChannels unconfigured;
 
 	private final ConnectionListener connectionListener = new BrokerConnectionListener();
 
@@ -163,12 +165,10 @@ public final class AmqpTransport implements Transport {
 		this.incarnation = incarnation;
 		this.listener = listener;
 		this.secret = Hello.secretBytes(settings.clusterSecret());
-		this.unconfigured = new UnconfiguredChannels(this.local.id());
+		this.timer = timer;
+		this.chooser = new LaneChooser(settings.channels(), settings.affinity(), this.local.id());
 		this.topology = new PubSubTopology(pubSub, local.name(), settings.channels());
 		for (ChannelSpec spec : this.topology.channels()) {
-			if (spec.monotonic()) {
-				this.monotonic.add(spec.name());
-			}
 			PublishLane[] channelLanes = new PublishLane[spec.parallelism()];
 			for (int i = 0; i < channelLanes.length; i++) {
 				channelLanes[i] = new PublishLane("partisan-" + local.name() + "-publish-" + spec.name() + "-" + i,
@@ -213,6 +213,8 @@ public final class AmqpTransport implements Transport {
 		consumers.afterPropertiesSet();
 		consumers.start();
 		this.container = consumers;
+		this.sweepTask = this.timer.scheduleWithFixedDelay(
+				() -> this.chooser.sweep(System.nanoTime(), this::laneIsEmpty), 1, 1, TimeUnit.SECONDS);
 		return this.local;
 	}
 
@@ -276,9 +278,10 @@ public final class AmqpTransport implements Transport {
 	}
 
 	@Override
-	public void send(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity,
-			String destination, ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
+	public void send(Outgoing message) {
+		NodeId peer = message.peer();
 		byte[] body;
+		ByteBuf frame = message.takeFrame();
 		try {
 			if (!this.peers.containsKey(peer)) {
 				throw new UnknownNodeException(peer);
@@ -286,41 +289,42 @@ public final class AmqpTransport implements Transport {
 			if (!this.brokerUp) {
 				throw new BrokerUnavailableException("The AMQP broker at " + this.connectionFactory.getHost() + ":"
 						+ this.connectionFactory.getPort() + " is unreachable; the message to '" + peer + "' on channel '"
-						+ channel + "' was not sent (node " + this.local.id() + " reconnects by itself)");
+						+ message.channel() + "' was not sent (node " + this.local.id() + " reconnects by itself)");
 			}
 			body = bodyOf(frame);
 		}
 		finally {
 			frame.release();
 		}
-		PublishLane[] channelLanes = this.lanes.get(channel);
-		String laneChannel = channel;
-		if (channelLanes == null) {
-			this.unconfigured.fellBack(channel);
-			laneChannel = ForwardOptions.DEFAULT_CHANNEL;
-			channelLanes = this.lanes.get(laneChannel);
-		}
-		int index = LaneSelector.select(channelLanes.length, partitionKey, senderIdentity, destination,
-				this.settings.affinity(), this.roundRobin.getAndIncrement());
-		LaneCounters laneCounters = this.counters.computeIfAbsent(new Key(peer, laneChannel, index),
-				(k) -> new LaneCounters());
+		LaneChooser.Choice choice = this.chooser.choose(message);
+		String laneChannel = choice.channel().name();
+		int index = choice.lane();
+		LaneCounters laneCounters = counters(peer, laneChannel, index);
 		Map<String, Object> headers = new HashMap<>(8);
 		headers.put(CHANNEL, laneChannel);
 		headers.put(LANE, index);
+		Object partitionKey = message.partitionKey();
 		if (partitionKey != null) {
 			headers.put(KEY, String.valueOf(partitionKey));
 		}
-		// Lanes are shared by every destination node, so the node is part of the key.
-		String supersedeKey = this.monotonic.contains(laneChannel)
-				? peer.name() + '\u0000' + destination + '\u0000' + partitionKey : null;
 		PublishLane.Outgoing outgoing = new PublishLane.Outgoing(this.topology.directExchange(),
 				PubSubTopology.routingKey(peer.name(), laneChannel, index), properties(headers, body), body,
-				laneCounters, written, notBeforeNanos, supersedeKey, new AtomicBoolean());
-		if (!channelLanes[index].offer(outgoing)) {
+				laneCounters, message.written(), message.notBeforeNanos(), choice.supersedeKey(), new AtomicBoolean());
+		if (!this.lanes.get(laneChannel)[index].offer(outgoing)) {
 			laneCounters.droppedMessages.increment();
 			throw new QueueFullException("The publishing queue of channel '" + laneChannel + "' lane " + index
 					+ " on node " + this.local.id() + " is full (partisan.max-queued-messages / max-queued-bytes)");
 		}
+	}
+
+	private LaneCounters counters(NodeId peer, String channel, int lane) {
+		return this.counters.computeIfAbsent(new Key(peer, channel, lane), (k) -> new LaneCounters());
+	}
+
+	/** Whether nothing for {@code peer} waits on the lane: a balanced flow idle there may be placed anew. */
+	private boolean laneIsEmpty(NodeId peer, String channel, int lane) {
+		LaneCounters laneCounters = this.counters.get(new Key(peer, channel, lane));
+		return laneCounters == null || laneCounters.queuedMessages.get() == 0;
 	}
 
 	@Override
@@ -373,6 +377,10 @@ public final class AmqpTransport implements Transport {
 
 	@Override
 	public void close() {
+		ScheduledFuture<?> sweep = this.sweepTask;
+		if (sweep != null) {
+			sweep.cancel(false);
+		}
 		this.closing = true;
 		DirectMessageListenerContainer consumers = this.container;
 		if (consumers != null) {

@@ -11,13 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
-import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.LaneStats;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.UnknownNodeException;
+import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
 import dev.partisan.wire.Hello;
@@ -64,9 +63,7 @@ public final class NettyTransport implements Transport {
 
 	private final Set<Connection> accepted = ConcurrentHashMap.newKeySet();
 
-	private final UnconfiguredChannels unconfigured;
-
-	private final AtomicLong roundRobin = new AtomicLong();
+	private final LaneChooser chooser;
 
 	/** How often idle flows of balanced channels are forgotten (on the refresh task). */
 	private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -96,7 +93,7 @@ public final class NettyTransport implements Transport {
 		this.listener = listener;
 		this.timer = timer;
 		this.secret = Hello.secretBytes(settings.clusterSecret());
-		this.unconfigured = new UnconfiguredChannels(local.id());
+		this.chooser = new LaneChooser(settings.channels(), settings.affinity(), local.id());
 		this.loops = LoopResources.create("partisan-" + local.name(), settings.eventLoopThreads(), true);
 		this.client = TcpClient.newConnection()
 			.runOn(this.loops)
@@ -188,6 +185,7 @@ public final class NettyTransport implements Transport {
 		if (removed != null) {
 			removed.close();
 		}
+		this.chooser.forget(peer);
 	}
 
 	@Override
@@ -224,51 +222,29 @@ public final class NettyTransport implements Transport {
 	}
 
 	/**
-	 * Queues a frame on the lane that the channel and key select. A channel this node does not have falls
-	 * back to the default channel (logged once per name).
-	 * @throws UnknownNodeException when {@code peer} is not in the connection table
-	 */
-	public void send(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity,
-			String destination, ByteBuf frame, @Nullable CompletableFuture<Void> written) {
-		send(peer, channel, partitionKey, senderIdentity, destination, frame, written, 0);
-	}
-
-	/**
-	 * Like {@link #send(NodeId, String, Object, String, String, ByteBuf, CompletableFuture)}, but the
-	 * frame is not written before {@code notBeforeNanos} ({@link System#nanoTime()} based; 0 for at once),
-	 * and holds back the frames queued behind it on its lane (an injected egress delay).
+	 * Queues a frame on the lane that the chooser selects; a control frame on the control lane. An injected
+	 * egress delay ({@link Outgoing#notBeforeNanos()}) holds back the frames queued behind it on its lane.
+	 * @throws UnknownNodeException when the peer is not in the connection table
 	 */
 	@Override
-	public void send(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity,
-			String destination, ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos) {
-		PeerLanes lanes = this.peers.get(peer);
+	public void send(Outgoing message) {
+		ByteBuf frame = message.takeFrame();
+		PeerLanes lanes = this.peers.get(message.peer());
 		if (lanes == null) {
 			frame.release();
-			throw new UnknownNodeException(peer);
+			throw new UnknownNodeException(message.peer());
 		}
-		if (ChannelSpec.CONTROL.equals(channel)) {
-			lanes.control().enqueue(frame, written, notBeforeNanos, null);
+		if (ChannelSpec.CONTROL.equals(message.channel())) {
+			lanes.control().enqueue(frame, message.written(), message.notBeforeNanos(), null);
 			return;
 		}
-		Lane[] channelLanes = lanes.lanes(channel);
+		LaneChooser.Choice choice = this.chooser.choose(message);
+		Lane[] channelLanes = lanes.lanes(choice.channel().name());
 		if (channelLanes == null) {
-			this.unconfigured.fellBack(channel);
-			channelLanes = lanes.lanes(ForwardOptions.DEFAULT_CHANNEL);
+			frame.release();
+			throw new IllegalStateException("No lanes for channel '" + choice.channel().name() + "'");
 		}
-		Lane lane = channelLanes[laneIndex(lanes, channelLanes, partitionKey, senderIdentity, destination)];
-		String supersedeKey = lane.monotonic() ? destination + '\u0000' + partitionKey : null;
-		lane.enqueue(frame, written, notBeforeNanos, supersedeKey);
-	}
-
-	private int laneIndex(PeerLanes lanes, Lane[] channelLanes, @Nullable Object partitionKey, String senderIdentity,
-			String destination) {
-		BalancedPlacement placement = lanes.placement(channelLanes[0].channel);
-		if (placement != null && (partitionKey != null || this.settings.affinity())) {
-			Object flow = (partitionKey != null) ? partitionKey : senderIdentity + '\u0000' + destination;
-			return placement.laneFor(flow, System.nanoTime());
-		}
-		return LaneSelector.select(channelLanes.length, partitionKey, senderIdentity, destination,
-				this.settings.affinity(), this.roundRobin.getAndIncrement());
+		channelLanes[choice.lane()].enqueue(frame, message.written(), message.notBeforeNanos(), choice.supersedeKey());
 	}
 
 	/** A snapshot of the connection table. */
@@ -292,10 +268,16 @@ public final class NettyTransport implements Transport {
 		}
 		for (PeerLanes lanes : this.peers.values()) {
 			refresh(lanes, now);
-			if (sweep) {
-				lanes.sweepPlacements(now);
-			}
 		}
+		if (sweep) {
+			this.chooser.sweep(now, this::laneIsEmpty);
+		}
+	}
+
+	private boolean laneIsEmpty(NodeId peer, String channel, int lane) {
+		PeerLanes lanes = this.peers.get(peer);
+		Lane[] channelLanes = (lanes != null) ? lanes.lanes(channel) : null;
+		return channelLanes == null || channelLanes[lane].queuedMessages() == 0;
 	}
 
 	private void refresh(PeerLanes lanes, long now) {
@@ -330,8 +312,8 @@ public final class NettyTransport implements Transport {
 
 	private ByteBuf helloFrame(String channel, int laneIndex) {
 		Hello hello = new Hello(this.local, this.incarnation, channel, laneIndex, System.currentTimeMillis());
-		return FrameCodec.encode(this.alloc, FrameKind.HELLO, 0, 0, channel, this.local.name(), "", "", (byte) 0, "",
-				hello.encode(this.alloc, this.secret));
+		return FrameCodec.encode(this.alloc,
+				Frame.of(FrameKind.HELLO, 0, channel, this.local.name()).withPayload(hello.encode(this.alloc, this.secret)));
 	}
 
 	/**

@@ -21,14 +21,10 @@ final class PeerLanes {
 
 	private final List<Lane> dialOrder;
 
-	/** The channels with balanced placement, by name. */
-	private final Map<String, BalancedPlacement> placements;
-
 	PeerLanes(Node node, TransportSettings settings) {
 		this.node = node;
 		this.control = new Lane(this, ChannelSpec.CONTROL, 0, settings, false);
 		Map<String, Lane[]> byName = new LinkedHashMap<>();
-		Map<String, BalancedPlacement> balanced = new LinkedHashMap<>();
 		List<Lane> order = new ArrayList<>();
 		order.add(this.control);
 		for (ChannelSpec spec : settings.channels()) {
@@ -38,12 +34,8 @@ final class PeerLanes {
 				order.add(lanes[i]);
 			}
 			byName.put(spec.name(), lanes);
-			if (spec.placement() == LanePlacement.BALANCED && spec.parallelism() > 1) {
-				balanced.put(spec.name(), new BalancedPlacement(spec.parallelism()));
-			}
 		}
 		this.channels = Collections.unmodifiableMap(byName);
-		this.placements = Collections.unmodifiableMap(balanced);
 		this.dialOrder = List.copyOf(order);
 	}
 
@@ -65,19 +57,6 @@ final class PeerLanes {
 
 	Lane @Nullable [] lanes(String channel) {
 		return this.channels.get(channel);
-	}
-
-	/** The balanced placement of {@code channel}, or {@code null} when it places by hash. */
-	@Nullable BalancedPlacement placement(String channel) {
-		return this.placements.get(channel);
-	}
-
-	/** Forgets idle flows of the balanced channels. */
-	void sweepPlacements(long nowNanos) {
-		this.placements.forEach((channel, placement) -> {
-			Lane[] lanes = this.channels.get(channel);
-			placement.sweep(nowNanos, (lane) -> lanes[lane].queuedMessages() == 0);
-		});
 	}
 
 	/** Control first, then the channels in configuration order: the order new connections are opened. */

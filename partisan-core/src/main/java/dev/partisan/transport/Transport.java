@@ -9,7 +9,6 @@ import dev.partisan.api.LaneStats;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import io.netty.buffer.ByteBuf;
-import org.jspecify.annotations.Nullable;
 
 /**
  * How a node's frames reach its peers: a connection table of its own over TCP ({@link NettyTransport}),
@@ -57,13 +56,12 @@ public interface Transport extends AutoCloseable {
 	}
 
 	/**
-	 * Queues an encoded frame on the lane that the channel and key select. The frame is not written before
-	 * {@code notBeforeNanos} ({@link System#nanoTime()} based; 0 for at once). {@code written}, when given,
+	 * Queues {@code message}'s frame on the lane that its channel and key select ({@link LaneChooser}). The
+	 * frame is not written before {@link Outgoing#notBeforeNanos()}; {@link Outgoing#written()}, when given,
 	 * completes once the frame is handed to the network, and fails if it never is.
-	 * @throws dev.partisan.api.UnknownNodeException when {@code peer} cannot be reached
+	 * @throws dev.partisan.api.UnknownNodeException when the peer cannot be reached
 	 */
-	void send(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity, String destination,
-			ByteBuf frame, @Nullable CompletableFuture<Void> written, long notBeforeNanos);
+	void send(Outgoing message);
 
 	/**
 	 * Sends a control frame to every node of the cluster at once: supported by transports with a shared

@@ -1,6 +1,7 @@
 package dev.partisan.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * A decoded frame. The payload is a slice of the received buffer: whoever takes the frame owns one
@@ -19,6 +20,38 @@ import io.netty.buffer.ByteBuf;
  */
 public record Frame(FrameKind kind, int flags, long messageId, String channel, String sender,
 		String senderIdentity, String destination, byte codecId, String payloadType, ByteBuf payload) {
+
+	/**
+	 * A frame of {@code kind} from {@code sender} with no flags, no destination and no payload (a hello's
+	 * envelope, a heartbeat, an acknowledgement); the {@code with} methods fill in the rest.
+	 */
+	public static Frame of(FrameKind kind, long messageId, String channel, String sender) {
+		return new Frame(kind, 0, messageId, channel, sender, "", "", (byte) 0, "", Unpooled.EMPTY_BUFFER);
+	}
+
+	/** This frame carrying {@code payload} instead. */
+	public Frame withPayload(ByteBuf payload) {
+		return new Frame(this.kind, this.flags, this.messageId, this.channel, this.sender, this.senderIdentity,
+				this.destination, this.codecId, this.payloadType, payload);
+	}
+
+	/** This frame addressed to {@code destination} on behalf of {@code senderIdentity}. */
+	public Frame withAddress(String senderIdentity, String destination) {
+		return new Frame(this.kind, this.flags, this.messageId, this.channel, this.sender, senderIdentity, destination,
+				this.codecId, this.payloadType, this.payload);
+	}
+
+	/** This frame whose payload the codec {@code codecId} wrote as {@code payloadType}. */
+	public Frame withCodec(byte codecId, String payloadType) {
+		return new Frame(this.kind, this.flags, this.messageId, this.channel, this.sender, this.senderIdentity,
+				this.destination, codecId, payloadType, this.payload);
+	}
+
+	/** This frame with {@code flags}. */
+	public Frame withFlags(int flags) {
+		return new Frame(this.kind, flags, this.messageId, this.channel, this.sender, this.senderIdentity,
+				this.destination, this.codecId, this.payloadType, this.payload);
+	}
 
 	public boolean compressed() {
 		return (this.flags & FrameCodec.FLAG_COMPRESSED) != 0;

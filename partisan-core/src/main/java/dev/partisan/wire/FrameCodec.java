@@ -54,16 +54,26 @@ public final class FrameCodec {
 	 * Builds a complete frame, length prefix included, in one direct buffer: the payload is copied exactly
 	 * once, into the memory the socket writes from. (A composite of a header and a wrapped heap payload
 	 * looks cheaper but costs more: the native transport merges it into a new heap buffer and then copies
-	 * that again.) The payload buffer is released.
+	 * that again.) The frame's payload buffer is released.
 	 */
-	public static ByteBuf encode(ByteBufAllocator alloc, FrameKind kind, int flags, long messageId, String channel,
-			String sender, String senderIdentity, String destination, byte codecId, String payloadType,
-			ByteBuf payload) {
-		byte[] channelBytes = utf8(channel, 255, "channel");
-		byte[] senderBytes = utf8(sender, 255, "sender");
-		byte[] identityBytes = utf8(senderIdentity, 65535, "sender identity");
-		byte[] destinationBytes = utf8(destination, 65535, "destination");
-		byte[] typeBytes = utf8(payloadType, 65535, "payload type");
+	public static ByteBuf encode(ByteBufAllocator alloc, Frame frame) {
+		ByteBuf payload = frame.payload();
+		byte[] channelBytes;
+		byte[] senderBytes;
+		byte[] identityBytes;
+		byte[] destinationBytes;
+		byte[] typeBytes;
+		try {
+			channelBytes = utf8(frame.channel(), 255, "channel");
+			senderBytes = utf8(frame.sender(), 255, "sender");
+			identityBytes = utf8(frame.senderIdentity(), 65535, "sender identity");
+			destinationBytes = utf8(frame.destination(), 65535, "destination");
+			typeBytes = utf8(frame.payloadType(), 65535, "payload type");
+		}
+		catch (IllegalArgumentException ex) {
+			payload.release();
+			throw ex;
+		}
 		int headerSize = 1 + 1 + 2 + 8 + 1 + channelBytes.length + 1 + senderBytes.length + 2 + identityBytes.length
 				+ 2 + destinationBytes.length + 1 + 2 + typeBytes.length;
 		int payloadSize = payload.readableBytes();
@@ -72,21 +82,21 @@ public final class FrameCodec {
 			payload.release();
 			throw new MalformedFrameException("frame of " + frameLength + " bytes cannot be encoded");
 		}
-		ByteBuf header = alloc.directBuffer(LENGTH_FIELD_SIZE + headerSize + payloadSize);
-		header.writeInt((int) frameLength);
-		header.writeByte(VERSION);
-		header.writeByte(kind.code());
-		header.writeShort(flags);
-		header.writeLong(messageId);
-		header.writeByte(channelBytes.length).writeBytes(channelBytes);
-		header.writeByte(senderBytes.length).writeBytes(senderBytes);
-		header.writeShort(identityBytes.length).writeBytes(identityBytes);
-		header.writeShort(destinationBytes.length).writeBytes(destinationBytes);
-		header.writeByte(codecId);
-		header.writeShort(typeBytes.length).writeBytes(typeBytes);
-		header.writeBytes(payload);
+		ByteBuf out = alloc.directBuffer(LENGTH_FIELD_SIZE + headerSize + payloadSize);
+		out.writeInt((int) frameLength);
+		out.writeByte(VERSION);
+		out.writeByte(frame.kind().code());
+		out.writeShort(frame.flags());
+		out.writeLong(frame.messageId());
+		out.writeByte(channelBytes.length).writeBytes(channelBytes);
+		out.writeByte(senderBytes.length).writeBytes(senderBytes);
+		out.writeShort(identityBytes.length).writeBytes(identityBytes);
+		out.writeShort(destinationBytes.length).writeBytes(destinationBytes);
+		out.writeByte(frame.codecId());
+		out.writeShort(typeBytes.length).writeBytes(typeBytes);
+		out.writeBytes(payload);
 		payload.release();
-		return header;
+		return out;
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -28,6 +29,8 @@ import dev.partisan.testing.KeyedStreams;
 import dev.partisan.testing.TestBroker;
 import dev.partisan.testing.TestNodes;
 import dev.partisan.transport.ChannelSpec;
+import dev.partisan.transport.LanePlacement;
+import dev.partisan.transport.LaneSelector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -175,6 +178,43 @@ class PubSubOverlayTest {
 		streams.assertAllOnceInOrder(senders * perSender, Duration.ofSeconds(60));
 		List<LaneStats> vnodeLanes = a.connectionTable().stream().filter((row) -> row.channel().equals("vnode")).toList();
 		assertThat(vnodeLanes).hasSize(4).allMatch((row) -> row.sentMessages() > 0, "every vnode lane carried traffic");
+	}
+
+	@Test
+	void aBalancedChannelGivesEachOfFourSendersALaneOfItsOwnAndKeepsTheirOrder() {
+		ChannelSpec balanced = new ChannelSpec("vnode", 4, false, false, false, LanePlacement.BALANCED);
+		PartisanNode a = start("a", this.broker.port(), (b) -> b.channel(balanced));
+		PartisanNode b = start("b", this.broker.port(), (c) -> c.channel(balanced));
+		awaitMembers(List.of(a, b));
+		Map<Integer, Integer> lastSeen = new ConcurrentHashMap<>();
+		AtomicInteger outOfOrder = new AtomicInteger();
+		AtomicInteger total = new AtomicInteger();
+		a.register("updates", KeyedStreams.Update.class, (update, meta) -> {
+			Integer previous = lastSeen.put(update.sender(), update.seq());
+			if (previous != null && previous >= update.seq()) {
+				outOfOrder.incrementAndGet();
+			}
+			total.incrementAndGet();
+		});
+
+		// Four senders that the hash placement would put on one lane: only balanced placement spreads them.
+		int[] senders = { 2, 4, 6, 8 };
+		assertThat(IntStream.of(senders).map((sender) -> LaneSelector.select(4, null, "sender-" + sender, "updates", true, 0)))
+			.containsOnly(2);
+		int perSender = 200;
+		for (int seq = 0; seq < perSender; seq++) {
+			for (int sender : senders) {
+				b.forward(a.localNode().id(), "updates", new KeyedStreams.Update(sender, 0, seq),
+						ForwardOptions.channel("vnode").sender("sender-" + sender));
+			}
+		}
+
+		await().atMost(TestNodes.awaitLimit()).until(() -> total.get() == 4 * perSender);
+		assertThat(outOfOrder).hasValue(0);
+		assertThat(b.connectionTable()).filteredOn((row) -> row.channel().equals("vnode") && row.peer().equals(a.localNode().id()))
+			.as("placement balanced, not hashed: each sender has a lane of its own")
+			.extracting(LaneStats::sentMessages)
+			.containsExactlyInAnyOrder((long) perSender, (long) perSender, (long) perSender, (long) perSender);
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import dev.partisan.api.Node;
 import dev.partisan.dispatch.Dispatcher;
 import dev.partisan.testing.LogCapture;
 import dev.partisan.testing.TestNodes;
+import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
 import dev.partisan.wire.Hello;
@@ -95,8 +96,8 @@ class BadInputTest {
 
 	@Test
 	void aConnectionThatDoesNotStartWithAHelloIsClosed() throws IOException {
-		ByteBuf data = FrameCodec.encode(ByteBufAllocator.DEFAULT, FrameKind.DATA, 0, 1, "default", "x", "", "inbox",
-				(byte) 2, "", ByteBufAllocator.DEFAULT.buffer().writeByte('x'));
+		ByteBuf data = FrameCodec.encode(ByteBufAllocator.DEFAULT, new Frame(FrameKind.DATA, 0, 1, "default", "x", "",
+				"inbox", (byte) 2, "", ByteBufAllocator.DEFAULT.buffer().writeByte('x')));
 		try (Socket socket = new Socket("127.0.0.1", this.a.localNode().port())) {
 			socket.setSoTimeout(10_000);
 			socket.getOutputStream().write(ByteBufUtil.getBytes(data));
@@ -150,8 +151,8 @@ class BadInputTest {
 	private static byte[] helloFrom(String name) {
 		ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 		Hello hello = new Hello(Node.of(name, "127.0.0.1", 9), 1, "default", 0, System.currentTimeMillis());
-		ByteBuf frame = FrameCodec.encode(alloc, FrameKind.HELLO, 0, 0, "default", name, "", "", (byte) 0, "",
-				hello.encode(alloc, null));
+		ByteBuf frame = FrameCodec.encode(alloc, new Frame(FrameKind.HELLO, 0, 0, "default", name, "", "", (byte) 0, "",
+				hello.encode(alloc, null)));
 		byte[] bytes = ByteBufUtil.getBytes(frame);
 		frame.release();
 		return bytes;

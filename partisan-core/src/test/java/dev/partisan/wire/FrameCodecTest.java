@@ -16,8 +16,8 @@ class FrameCodecTest {
 
 	@Test
 	void aFrameReadsBackAsWritten() {
-		ByteBuf wire = FrameCodec.encode(this.alloc, FrameKind.DATA, FrameCodec.FLAG_COMPRESSED, 42L, "vnode", "n1",
-				"worker-7", "kv", StringPayloadCodec.ID, "", Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
+		ByteBuf wire = FrameCodec.encode(this.alloc, new Frame(FrameKind.DATA, FrameCodec.FLAG_COMPRESSED, 42L, "vnode",
+				"n1", "worker-7", "kv", StringPayloadCodec.ID, "", Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8)));
 		int length = wire.readInt();
 		assertThat(length).isEqualTo(wire.readableBytes());
 		Frame frame = FrameCodec.decode(wire);
@@ -42,8 +42,8 @@ class FrameCodecTest {
 	void aLargePayloadIsCopiedOnceIntoOneDirectBufferAndTheCallerMayReuseItsArray() {
 		byte[] big = new byte[1024 * 1024];
 		big[big.length - 1] = 7;
-		ByteBuf wire = FrameCodec.encode(this.alloc, FrameKind.DATA, 0, 1, "default", "n1", "", "d",
-				BinaryPayloadCodec.ID, "", Unpooled.wrappedBuffer(big));
+		ByteBuf wire = FrameCodec.encode(this.alloc, new Frame(FrameKind.DATA, 0, 1, "default", "n1", "", "d",
+				BinaryPayloadCodec.ID, "", Unpooled.wrappedBuffer(big)));
 		try {
 			big[big.length - 1] = 9;
 			assertThat(wire.isDirect()).isTrue();

@@ -1,4 +1,4 @@
-package dev.partisan.runtime;
+package dev.partisan.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +17,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Encodes an overlay's control messages as JSON under their registered type names, and only those. */
-final class ControlCodec {
+public final class ControlCodec {
 
 	private final ObjectMapper mapper = JsonMapper.builder().build();
 
@@ -25,12 +25,12 @@ final class ControlCodec {
 
 	private final Map<Class<?>, String> byType = new HashMap<>();
 
-	ControlCodec(Map<String, Class<? extends ControlMessage>> types) {
+	public ControlCodec(Map<String, Class<? extends ControlMessage>> types) {
 		this.byName = Map.copyOf(types);
 		types.forEach((name, type) -> this.byType.put(type, name));
 	}
 
-	String typeName(ControlMessage message) {
+	public String typeName(ControlMessage message) {
 		String name = this.byType.get(message.getClass());
 		if (name == null) {
 			throw new CodecException("Control message type " + message.getClass().getName()
@@ -39,7 +39,7 @@ final class ControlCodec {
 		return name;
 	}
 
-	ByteBuf encode(ControlMessage message, ByteBufAllocator alloc) {
+	public ByteBuf encode(ControlMessage message, ByteBufAllocator alloc) {
 		ByteBuf out = alloc.buffer();
 		try (OutputStream stream = new ByteBufOutputStream(out)) {
 			this.mapper.writeValue(stream, message);
@@ -51,7 +51,7 @@ final class ControlCodec {
 		}
 	}
 
-	ControlMessage decode(String typeName, ByteBuf bytes) {
+	public ControlMessage decode(String typeName, ByteBuf bytes) {
 		Class<? extends ControlMessage> type = this.byName.get(typeName);
 		if (type == null) {
 			throw new CodecException("unknown control message type '" + typeName + "'");

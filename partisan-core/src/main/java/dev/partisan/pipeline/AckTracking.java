@@ -1,0 +1,31 @@
+package dev.partisan.pipeline;
+
+import dev.partisan.delivery.AckTracker;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Keeps a message sent with acknowledgement until the receiver acknowledges it, so it can be sent again;
+ * forgets it if a later stage refuses it.
+ */
+public final class AckTracking implements OutboundStage {
+
+	private final AckTracker acks;
+
+	public AckTracking(AckTracker acks) {
+		this.acks = acks;
+	}
+
+	@Override
+	public boolean apply(OutboundEnvelope envelope) {
+		ByteBuf frame = envelope.frame();
+		if (!envelope.tracked() || frame == null) {
+			return true;
+		}
+		this.acks.track(envelope.id(), envelope.target(), envelope.channel(), envelope.partitionKey(),
+				envelope.senderIdentity(), envelope.destination(), envelope.payloadSize(), frame);
+		long id = envelope.id();
+		envelope.onAbort(() -> this.acks.forget(id));
+		return true;
+	}
+
+}

@@ -1,0 +1,53 @@
+package dev.partisan.pipeline;
+
+import dev.partisan.delivery.CausalOrder;
+import dev.partisan.dispatch.Delivery;
+import dev.partisan.dispatch.Dispatcher;
+import dev.partisan.wire.FrameCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds a causally labelled message until every message that causally precedes it has been delivered,
+ * then hands it to its handler. A full buffer refuses it (it is not acknowledged, so it comes again).
+ */
+public final class CausalHold implements InboundStage {
+
+	private static final Logger logger = LoggerFactory.getLogger(CausalHold.class);
+
+	private final CausalOrder causal;
+
+	private final Dispatcher dispatcher;
+
+	public CausalHold(CausalOrder causal, Dispatcher dispatcher) {
+		this.causal = causal;
+		this.dispatcher = dispatcher;
+	}
+
+	@Override
+	public boolean apply(InboundEnvelope envelope) {
+		if (!envelope.hasFlag(FrameCodec.FLAG_CAUSAL)) {
+			return true;
+		}
+		Delivery delivery = envelope.delivery();
+		CausalOrder.Header header;
+		try {
+			header = CausalOrder.readHeader(delivery.payload());
+		}
+		catch (IndexOutOfBoundsException | IllegalArgumentException ex) {
+			logger.warn("Dropped a causal message from {} with a malformed causal header", envelope.sender());
+			envelope.release();
+			envelope.handled(true);
+			return true;
+		}
+		boolean taken = this.causal.offer(envelope.sender(), header, () -> this.dispatcher.dispatch(delivery));
+		if (!taken) {
+			logger.warn("Causal buffer of label '{}' is full; message {} from {} will be retransmitted", header.label(),
+					delivery.meta().messageId(), envelope.sender());
+			envelope.release();
+		}
+		envelope.handled(taken);
+		return true;
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.partisan.pipeline;
+
+import dev.partisan.api.UnknownNodeException;
+import dev.partisan.delivery.CausalOrder;
+import dev.partisan.wire.FrameCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/** Puts the causal header (label and stamp) in front of the payload of a message sent with a causal label. */
+public final class CausalStamp implements OutboundStage {
+
+	private final CausalOrder causal;
+
+	private final Routes routes;
+
+	private final ByteBufAllocator alloc;
+
+	public CausalStamp(CausalOrder causal, Routes routes, ByteBufAllocator alloc) {
+		this.causal = causal;
+		this.routes = routes;
+		this.alloc = alloc;
+	}
+
+	@Override
+	public boolean apply(OutboundEnvelope envelope) {
+		String label = envelope.causalLabel();
+		ByteBuf payload = envelope.payload();
+		if (label == null || payload == null) {
+			return true;
+		}
+		// Stamping counts the message as sent, so refuse before stamping what cannot be sent at all.
+		if (this.routes.nextHop(envelope.target()) == null) {
+			throw new UnknownNodeException(envelope.target());
+		}
+		ByteBuf stamped = this.alloc.buffer(64 + payload.readableBytes());
+		this.causal.stamp(label, envelope.target(), stamped);
+		ByteBuf original = envelope.takePayload();
+		stamped.writeBytes(original);
+		original.release();
+		envelope.payload(stamped);
+		envelope.flag(FrameCodec.FLAG_CAUSAL);
+		return true;
+	}
+
+}
