@@ -45,13 +45,13 @@ final class NodeContext implements OverlayContext {
 	private final Random random = new Random();
 
 	NodeContext(PartisanConfig config, Supplier<Node> local, long incarnation, Transport transport,
-			OutboundPath outbound, ControlFrames frames, ControlLoop loop, Dispatcher dispatcher) {
+			MessagePaths.Assembled paths, ControlLoop loop, Dispatcher dispatcher) {
 		this.local = local;
 		this.incarnation = incarnation;
 		this.seeds = config.seeds();
 		this.transport = transport;
-		this.outbound = outbound;
-		this.frames = frames;
+		this.outbound = paths.outbound();
+		this.frames = paths.frames();
 		this.loop = loop;
 		this.dispatcher = dispatcher;
 	}

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,56 +17,21 @@ import dev.partisan.api.JoinException;
 import dev.partisan.api.LaneStats;
 import dev.partisan.api.MembershipListener;
 import dev.partisan.api.MessageHandler;
-import dev.partisan.api.MessageTooLargeException;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.Partisan;
 import dev.partisan.api.PartisanException;
 import dev.partisan.api.Registration;
 import dev.partisan.api.RequestHandler;
-import dev.partisan.delivery.AckTracker;
-import dev.partisan.delivery.CausalOrder;
-import dev.partisan.delivery.Deduplicator;
-import dev.partisan.dispatch.Dispatcher;
 import dev.partisan.interpose.FaultInjector;
 import dev.partisan.interpose.Interposition;
 import dev.partisan.membership.Overlay;
-import dev.partisan.pipeline.AckTracking;
-import dev.partisan.pipeline.Acknowledge;
-import dev.partisan.pipeline.Acknowledgements;
-import dev.partisan.pipeline.ByKind;
-import dev.partisan.pipeline.Calls;
-import dev.partisan.pipeline.CausalHold;
-import dev.partisan.pipeline.CausalStamp;
-import dev.partisan.pipeline.Compress;
-import dev.partisan.pipeline.ControlCodec;
-import dev.partisan.pipeline.ControlFrames;
-import dev.partisan.pipeline.ControlIn;
-import dev.partisan.pipeline.Deduplicate;
-import dev.partisan.pipeline.Dispatch;
-import dev.partisan.pipeline.Encode;
-import dev.partisan.pipeline.Framing;
-import dev.partisan.pipeline.InboundPath;
-import dev.partisan.pipeline.Interposing;
-import dev.partisan.pipeline.Loopback;
 import dev.partisan.pipeline.OutboundEnvelope;
 import dev.partisan.pipeline.OutboundPath;
-import dev.partisan.pipeline.PayloadDecoding;
-import dev.partisan.pipeline.Relaying;
-import dev.partisan.pipeline.Replies;
-import dev.partisan.pipeline.Retransmission;
-import dev.partisan.pipeline.Route;
-import dev.partisan.pipeline.Routes;
 import dev.partisan.pipeline.Sending;
-import dev.partisan.pipeline.ToTransport;
 import dev.partisan.transport.Transport;
 import dev.partisan.wire.FrameCodec;
-import dev.partisan.wire.PayloadCodec;
-import dev.partisan.wire.PayloadCodecs;
 import dev.partisan.wire.TypeAllowList;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,37 +63,15 @@ public final class PartisanNode implements Partisan {
 
 	private final TypeAllowList allowList = new TypeAllowList();
 
-	private final PayloadCodecs codecs;
-
-	private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
-
-	private final AtomicLong messageIds = new AtomicLong();
-
-	private final Interposition interposition = new Interposition();
+	private final MessagePaths paths;
 
 	private final MemberTracker tracker;
-
-	private final AckTracker acks;
-
-	private final Deduplicator dedup;
-
-	private final CausalOrder causal;
-
-	private final Replies replies = new Replies();
-
-	private final Dispatcher dispatcher;
-
-	private final Calls calls;
-
-	private final Sending sending;
 
 	private final ControlLoop loop;
 
 	private final FullConnections connections = new FullConnections();
 
-	private final ScheduledExecutorService delays;
-
-	private volatile @Nullable FaultInjector faults;
+	private final FaultInjector faults;
 
 	private volatile State state = State.NEW;
 
@@ -147,21 +88,11 @@ public final class PartisanNode implements Partisan {
 		this.local = config.node();
 		this.incarnation = LAST_INCARNATION.updateAndGet((last) -> Math.max(last + 1, System.currentTimeMillis() * 1000));
 		this.allowList.allowPackages(config.allowedPackages());
-		this.codecs = new PayloadCodecs(config.codecs(), this.allowList);
-		this.dispatcher = new Dispatcher(config.node().name(), config.handlerThreads(), config.mailboxCapacity(),
-				new PayloadDecoding(this.codecs, this.alloc, config.maxFrameSize()), this.replies);
-		this.calls = new Calls(this.codecs, this.dispatcher::execute);
-		this.sending = new Sending(this.messageIds, config.channels());
+		this.paths = new MessagePaths(config, this.allowList, this.incarnation);
 		this.tracker = new MemberTracker(config.node().id());
-		this.acks = new AckTracker(config.maxOutstandingAcks());
-		this.dedup = new Deduplicator(config.dedupWindow().toNanos(), 1_000_000);
-		this.causal = new CausalOrder(config.node().id(), config.mailboxCapacity());
-		this.loop = new ControlLoop(config.node().id(), this.tracker, this.calls, config.failureTimeout());
-		this.delays = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "partisan-" + config.node().name() + "-delays");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.loop = new ControlLoop(config.node().id(), this.tracker, this.paths.calls, config.failureTimeout());
+		this.faults = new FaultInjector(this.paths.interposition, config.node().id(), this::close,
+				config.node().name().hashCode());
 	}
 
 	/** A node with this configuration, not started yet. */
@@ -171,23 +102,12 @@ public final class PartisanNode implements Partisan {
 
 	/** The interposition pipeline every message in and out of this node passes through. */
 	public Interposition interposition() {
-		return this.interposition;
+		return this.paths.interposition;
 	}
 
 	/** A fault injector for this node (seeded with the node's name, so runs repeat). */
 	public FaultInjector faults() {
-		FaultInjector current = this.faults;
-		if (current == null) {
-			synchronized (this) {
-				current = this.faults;
-				if (current == null) {
-					current = new FaultInjector(this.interposition, this.config.node().id(), this::close,
-							this.config.node().name().hashCode());
-					this.faults = current;
-				}
-			}
-		}
-		return current;
+		return this.faults;
 	}
 
 	@Override
@@ -204,12 +124,7 @@ public final class PartisanNode implements Partisan {
 			.transport()
 			.create(this.config.transportSettings(), this.config.node(), this.incarnation, listener,
 					this.loop.executor());
-		ControlCodec controlCodec = new ControlCodec(created.controlMessageTypes());
-		ControlFrames frames = new ControlFrames(this.local.name(), controlCodec, this.messageIds::incrementAndGet,
-				this.alloc);
-		Routes routes = (target) -> made.hasPeer(target) ? target : created.nextHop(target);
-		OutboundPath path = outboundPath(routes, made);
-		listener.bind(inboundPath(routes, path, frames, controlCodec));
+		MessagePaths.Assembled assembled = this.paths.assemble(made, created, listener, this.loop);
 		try {
 			this.local = made.start();
 		}
@@ -223,14 +138,13 @@ public final class PartisanNode implements Partisan {
 		}
 		this.transport = made;
 		this.overlay = created;
-		this.outbound = path;
-		this.replies.bind(path);
+		this.outbound = assembled.outbound();
 		this.connections.use(made::isFullyConnected);
 		this.state = State.STARTED;
-		this.loop.drive(new ControlLoop.Parts(made, created, path, frames));
+		this.loop.drive(new ControlLoop.Parts(made, created, assembled.outbound(), assembled.frames()));
 		// The overlay starts before start() returns, so a static node can send to its members at once.
-		NodeContext context = new NodeContext(this.config, () -> this.local, this.incarnation, made, path, frames,
-				this.loop, this.dispatcher);
+		NodeContext context = new NodeContext(this.config, () -> this.local, this.incarnation, made, assembled,
+				this.loop, this.paths.dispatcher);
 		try {
 			this.loop.call(() -> {
 				created.start(context);
@@ -243,42 +157,11 @@ public final class PartisanNode implements Partisan {
 					+ " did not start: " + Futures.rootMessage(ex), ex);
 		}
 		Duration retransmitPeriod = this.config.retransmitInterval().dividedBy(4);
-		this.loop.startTimers(this.config.heartbeatInterval(),
-				new Retransmission(this.acks, path, this.config.retransmitInterval()),
+		this.loop.startTimers(this.config.heartbeatInterval(), assembled.retransmission(),
 				retransmitPeriod.isZero() ? Duration.ofNanos(1) : retransmitPeriod);
 		logger.info("Partisan node {} started on {} with the {} overlay", this.local.id(), this.local.address(),
 				created.name());
 		return this;
-	}
-
-	/** encode → compress → loopback → causal stamp → frame → ack tracking → route → egress interposition → transport. */
-	private OutboundPath outboundPath(Routes routes, Transport made) {
-		int maxFrameSize = this.config.maxFrameSize();
-		return new OutboundPath(List.of(new Encode(this.codecs, this.alloc),
-				new Compress(this.config.channels(), this.config.compressionThreshold(), this.alloc),
-				new Loopback(this.local.id(), this.dispatcher, this.calls, maxFrameSize),
-				new CausalStamp(this.causal, routes, this.alloc), new Framing(this.local.name(), maxFrameSize, this.alloc),
-				new AckTracking(this.acks), new Route(routes, this.local.name(), this.incarnation, this.alloc),
-				interposing().egress(), new ToTransport(made)));
-	}
-
-	/**
-	 * ingress interposition → by kind: DATA → reception (dedup → causal → dispatch → ack) | REPLY → calls |
-	 * ACK → acknowledgements | RELAY → relaying | CONTROL → control loop.
-	 */
-	private InboundPath inboundPath(Routes routes, OutboundPath path, ControlFrames frames, ControlCodec codec) {
-		Acknowledgements acknowledgements = new Acknowledgements(this.acks, frames, path);
-		InboundPath reception = new InboundPath(List.of(new Deduplicate(this.dedup, acknowledgements),
-				new CausalHold(this.causal, this.dispatcher), new Dispatch(this.dispatcher),
-				new Acknowledge(this.dedup, acknowledgements)));
-		return new InboundPath(List.of(interposing().ingress(),
-				new ByKind(reception, this.calls, acknowledgements,
-						new Relaying(this.local.id(), routes, path, this.alloc),
-						new ControlIn(codec, this.loop::onControlMessage))));
-	}
-
-	private Interposing interposing() {
-		return new Interposing(this.interposition, this.local.id(), this.delays);
 	}
 
 	@Override
@@ -302,11 +185,8 @@ public final class PartisanNode implements Partisan {
 			transport().close();
 		}
 		this.loop.shutdown();
-		this.delays.shutdownNow();
-		this.acks.clear();
-		this.dispatcher.close();
+		this.paths.close();
 		this.connections.closeAll();
-		this.calls.closeAll();
 		logger.info("Partisan node {} closed", this.local.id());
 	}
 
@@ -405,21 +285,16 @@ public final class PartisanNode implements Partisan {
 	@Override
 	public void forward(NodeId node, String name, Object message, ForwardOptions options) {
 		requireStarted();
-		outbound().send(this.sending.envelope(node, name, message, options));
+		outbound().send(this.paths.sending.envelope(node, name, message, options));
 	}
 
 	@Override
 	public void broadcast(String name, Object message) {
 		requireStarted();
-		PayloadCodec codec = this.codecs.codecFor(message);
-		ByteBuf encoded = codec.encode(message, this.alloc);
-		byte[] payload = ByteBufUtil.getBytes(encoded);
-		encoded.release();
-		if (payload.length > this.config.maxFrameSize()) {
-			throw new MessageTooLargeException(payload.length, this.config.maxFrameSize());
-		}
-		String type = codec.typeName(message);
-		this.loop.call(() -> CompletableFuture.completedFuture(overlay().broadcast(name, codec.id(), type, payload)))
+		Sending.Encoded encoded = this.paths.sending.encodeWhole(message, this.config.maxFrameSize());
+		this.loop
+			.call(() -> CompletableFuture
+				.completedFuture(overlay().broadcast(name, encoded.codecId(), encoded.payloadType(), encoded.bytes())))
 			.thenAccept((handled) -> {
 				if (!handled) {
 					members().forEach((member) -> forwardQuietly(member.id(), name, message));
@@ -440,39 +315,37 @@ public final class PartisanNode implements Partisan {
 	public <R> CompletableFuture<R> call(NodeId node, String name, Object message, Class<R> replyType,
 			ForwardOptions options, Duration timeout) {
 		allowListed(replyType);
-		requireStarted();
-		OutboundEnvelope envelope = this.sending.envelope(node, name, message, options).flag(FrameCodec.FLAG_CALL);
+		OutboundEnvelope envelope = this.paths.sending.envelope(node, name, message, options).flag(FrameCodec.FLAG_CALL);
 		long id = envelope.id();
-		CompletableFuture<Object> reply = this.calls.expect(id, node, name, replyType);
+		CompletableFuture<Object> reply = this.paths.calls.expect(id, node, name, replyType);
 		try {
+			requireStarted();
 			outbound().send(envelope);
 		}
 		catch (RuntimeException ex) {
-			this.calls.forget(id);
+			this.paths.calls.forget(id);
 			return CompletableFuture.failedFuture(ex);
 		}
 		return Futures.withTimeout(reply, timeout, () -> new CallTimeoutException(node, name, timeout))
-			.whenComplete((value, error) -> this.calls.forget(id))
+			.whenComplete((value, error) -> this.paths.calls.forget(id))
 			.thenApply(replyType::cast);
 	}
 
 	/** Acknowledgement, de-duplication and monotonic figures of this node. */
 	public DeliveryStats deliveryStats() {
-		long superseded = connectionTable().stream().mapToLong(LaneStats::supersededMessages).sum();
-		return new DeliveryStats(this.acks.outstanding(), this.acks.retransmits(), this.acks.acknowledged(),
-				this.dedup.duplicates(), superseded, this.causal.held());
+		return this.paths.stats(connectionTable());
 	}
 
 	@Override
 	public <T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler) {
 		allowListed(type);
-		return this.dispatcher.register(name, type, handler);
+		return this.paths.dispatcher.register(name, type, handler);
 	}
 
 	@Override
 	public <T> Registration registerRequestHandler(String name, Class<T> type, RequestHandler<? super T> handler) {
 		allowListed(type);
-		return this.dispatcher.registerRequestHandler(name, type, handler);
+		return this.paths.dispatcher.registerRequestHandler(name, type, handler);
 	}
 
 	/** Adds a payload type to the object codec's allow-list (types other codecs carry need no entry). */
@@ -485,7 +358,7 @@ public final class PartisanNode implements Partisan {
 
 	@Override
 	public void unregister(String name) {
-		this.dispatcher.unregister(name);
+		this.paths.dispatcher.unregister(name);
 	}
 
 	@Override
@@ -503,12 +376,12 @@ public final class PartisanNode implements Partisan {
 	 * peer's messages then wait in its own lane queue, bounded there, instead of being dropped here.
 	 */
 	public long backpressurePauses() {
-		return this.dispatcher.backpressurePauses();
+		return this.paths.dispatcher.backpressurePauses();
 	}
 
 	/** Messages that arrived for a handler name nobody registered. */
 	public long undeliverableCount() {
-		return this.dispatcher.undeliverable();
+		return this.paths.dispatcher.undeliverable();
 	}
 
 	private Transport transport() {
