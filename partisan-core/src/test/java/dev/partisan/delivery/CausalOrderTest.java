@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.partisan.api.NodeId;
+import dev.partisan.wire.ShortStrings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -175,6 +176,33 @@ class CausalOrderTest {
 
 			assertThatExceptionOfType(IndexOutOfBoundsException.class)
 				.isThrownBy(() -> CausalOrder.readHeader(truncated));
+		}
+		finally {
+			out.release();
+		}
+	}
+
+	@Test
+	void aStampWhoseEntriesAreNotEdgesBetweenNodesIsRefusedWhenRead() {
+		// Regression: such entries passed readHeader and then threw from offer (or spread to other nodes'
+		// stamps), past the node's handling of malformed headers.
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> read("x", "b", 1));
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> read("x", "a>", 1));
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> read("x", ">b", 1));
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> read("x", "a b>c", 1));
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> read("x", "a>b", -1));
+		assertThat(read("x", "a>b", 1).stamp()).isEqualTo(Map.of("a>b", 1L));
+	}
+
+	/** Reads a hand-made header of one stamp entry. */
+	private static CausalOrder.Header read(String label, String edge, long count) {
+		ByteBuf out = Unpooled.buffer();
+		try {
+			ShortStrings.write(out, label);
+			out.writeShort(1);
+			ShortStrings.write(out, edge);
+			out.writeLong(count);
+			return CausalOrder.readHeader(out);
 		}
 		finally {
 			out.release();
