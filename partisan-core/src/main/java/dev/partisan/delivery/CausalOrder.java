@@ -67,14 +67,35 @@ public final class CausalOrder {
 	public record Header(String label, Map<String, Long> stamp) {
 	}
 
+	/**
+	 * Reads a causal header.
+	 * @throws IndexOutOfBoundsException when the header is cut short
+	 * @throws IllegalArgumentException when a stamp entry is not a count of messages between two nodes
+	 */
 	public static Header readHeader(ByteBuf in) {
 		String label = ShortStrings.read(in);
 		int entries = in.readUnsignedShort();
 		Map<String, Long> stamp = new HashMap<>();
 		for (int i = 0; i < entries; i++) {
-			stamp.put(ShortStrings.read(in), in.readLong());
+			String edge = ShortStrings.read(in);
+			long count = in.readLong();
+			checkEntry(edge, count);
+			stamp.put(edge, count);
 		}
 		return new Header(label, stamp);
+	}
+
+	/**
+	 * Refuses what {@link #offer} could not use: an entry must name a sender and a receiver, or delivery
+	 * would fail on it, and it would be passed on in this node's own stamps to other nodes.
+	 */
+	private static void checkEntry(String edge, long count) {
+		int arrow = edge.indexOf('>');
+		if (arrow < 0 || count < 0) {
+			throw new IllegalArgumentException("Malformed causal stamp entry '" + edge + "' = " + count);
+		}
+		NodeId.of(edge.substring(0, arrow));
+		NodeId.of(edge.substring(arrow + 1));
 	}
 
 	/**

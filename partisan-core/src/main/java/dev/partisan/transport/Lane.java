@@ -270,6 +270,7 @@ final class Lane {
 
 	private void drain(Channel ch) {
 		int written = 0;
+		boolean held = false;
 		try {
 			while (ch.isActive() && ch.isWritable()) {
 				Outbound head = this.queue.peek();
@@ -279,6 +280,7 @@ final class Lane {
 				if (head.notBeforeNanos != 0 && head.notBeforeNanos - System.nanoTime() > 0) {
 					// An injected delay holds the head, and so everything behind it: the lane stays FIFO.
 					drainLater(ch, head.notBeforeNanos);
+					held = true;
 					break;
 				}
 				Outbound next = this.queue.poll();
@@ -317,7 +319,8 @@ final class Lane {
 			}
 			this.drainScheduled.set(false);
 		}
-		if (ch.isActive() && ch.isWritable() && !this.queue.isEmpty()) {
+		// A held head is drained by the delayed task: draining again now would only find it held again.
+		if (!held && ch.isActive() && ch.isWritable() && !this.queue.isEmpty()) {
 			scheduleDrain();
 		}
 	}
