@@ -1,4 +1,4 @@
-package dev.partisan.simulation;
+package dev.partisan.example.simulation;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -8,13 +8,14 @@ import java.util.Locale;
 import java.util.Random;
 
 import dev.partisan.membership.HyParViewOverlay;
+import dev.partisan.simulation.Simulation;
 import dev.partisan.simulation.Simulation.SimNode;
 
 /**
  * The papers' scalability argument in numbers: what one broadcast costs the cluster and its busiest node,
  * on the peer-to-peer overlay (Plumtree over HyParView, simulated) and on client-server with one server
  * (each delivery a direct send, relayed by the server between clients — the runtime's routing rule,
- * counted). Run it: {@code java -cp ... dev.partisan.simulation.OverlayComparison [sizes...]}.
+ * counted). Run it: {@code java -cp ... dev.partisan.example.simulation.OverlayComparison [sizes...]}.
  */
 public final class OverlayComparison {
 

@@ -1,4 +1,4 @@
-package dev.partisan.simulation;
+package dev.partisan.example.simulation;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
