@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Puts the two benchmark hosts on a network: loopback, or two namespaces made by {@code net/netns.sh}
- * with added delay. Whatever it makes it removes in {@link #close()}, and a shutdown hook removes it on
- * Ctrl-C too.
+ * Puts the two benchmark hosts on a network: loopback, or two namespaces made by
+ * {@code net/netns.sh} with added delay. Whatever it makes it removes in
+ * {@link #close()}, and a shutdown hook removes it on Ctrl-C too.
  */
 final class Network implements AutoCloseable {
 
@@ -52,7 +52,10 @@ final class Network implements AutoCloseable {
 		return network;
 	}
 
-	/** Whether namespaces can be made here (root, iproute2 with netns); the reason when they cannot. */
+	/**
+	 * Whether namespaces can be made here (root, iproute2 with netns); the reason when
+	 * they cannot.
+	 */
 	static String namespacesUnavailableReason() {
 		try {
 			if (!"0".equals(runQuiet(List.of("id", "-u")).trim())) {
@@ -86,7 +89,10 @@ final class Network implements AutoCloseable {
 		return this.setting.namespaces() ? List.of("ip", "netns", "exec", SENDER_NS) : List.of();
 	}
 
-	/** The measured round-trip time in ms, or -1 on loopback or when it cannot be measured. */
+	/**
+	 * The measured round-trip time in ms, or -1 on loopback or when it cannot be
+	 * measured.
+	 */
 	double measuredRttMillis() throws IOException, InterruptedException {
 		if (!this.setting.namespaces()) {
 			return -1;
@@ -131,7 +137,10 @@ final class Network implements AutoCloseable {
 		}
 	}
 
-	/** Runs a command; returns its output, or null when it fails or times out (output echoed to stderr). */
+	/**
+	 * Runs a command; returns its output, or null when it fails or times out (output
+	 * echoed to stderr).
+	 */
 	static String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		process.getOutputStream().close();

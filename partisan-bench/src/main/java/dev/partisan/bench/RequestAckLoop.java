@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The papers' workload: N sender actors, each sends a message and waits for its acknowledgement before
- * sending the next, M messages each. The first 8 bytes of a payload carry (sender, sequence); an
- * acknowledgement echoes them. Every wait is bounded.
+ * The papers' workload: N sender actors, each sends a message and waits for its
+ * acknowledgement before sending the next, M messages each. The first 8 bytes of a
+ * payload carry (sender, sequence); an acknowledgement echoes them. Every wait is
+ * bounded.
  */
 final class RequestAckLoop {
 

@@ -19,11 +19,12 @@ import dev.partisan.runtime.PartisanConfig;
 import dev.partisan.runtime.PartisanNode;
 
 /**
- * Starts a full-mesh cluster of a few nodes in this JVM on loopback, with a {@code vnode} channel of four
- * lanes, and has every node ping every other on it. Every two seconds it prints each node's members and
- * what crossed each channel. Ctrl-C stops it.
+ * Starts a full-mesh cluster of a few nodes in this JVM on loopback, with a {@code vnode}
+ * channel of four lanes, and has every node ping every other on it. Every two seconds it
+ * prints each node's members and what crossed each channel. Ctrl-C stops it.
  *
- * <p>Options: {@code --nodes=3}, {@code --base-port=10100} (0 for any free ports),
+ * <p>
+ * Options: {@code --nodes=3}, {@code --base-port=10100} (0 for any free ports),
  * {@code --duration=0} (seconds; 0 runs until Ctrl-C).
  */
 public final class LocalClusterDemo {
@@ -51,7 +52,10 @@ public final class LocalClusterDemo {
 		run(nodes, basePort, (seconds > 0) ? Duration.ofSeconds(seconds) : null, System.out);
 	}
 
-	/** Runs the demo for {@code duration} (or until interrupted) and returns the pings each node received. */
+	/**
+	 * Runs the demo for {@code duration} (or until interrupted) and returns the pings
+	 * each node received.
+	 */
 	public static Map<String, Long> run(int count, int basePort, Duration duration, PrintStream out)
 			throws InterruptedException {
 		if (count < 2) {

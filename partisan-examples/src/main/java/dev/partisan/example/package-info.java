@@ -1,4 +1,6 @@
-/** A runnable local cluster that shows the runtime at work without any external service. */
+/**
+ * A runnable local cluster that shows the runtime at work without any external service.
+ */
 @NullMarked
 package dev.partisan.example;
 

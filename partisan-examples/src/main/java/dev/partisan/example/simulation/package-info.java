@@ -1,6 +1,6 @@
 /**
- * Runs the deterministic simulator of {@code partisan-core} to compare overlays: a program that uses the
- * library, not part of it.
+ * Runs the deterministic simulator of {@code partisan-core} to compare overlays: a
+ * program that uses the library, not part of it.
  */
 @NullMarked
 package dev.partisan.example.simulation;
