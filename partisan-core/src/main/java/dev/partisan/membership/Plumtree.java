@@ -11,6 +11,7 @@ import java.util.Set;
 
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Plumtree broadcast (Leitão, Pereira, Rodrigues, "Epidemic broadcast trees", SRDS 2007)
@@ -183,7 +184,12 @@ final class Plumtree {
 				gossip.payload()), from);
 	}
 
-	private void push(Gossip gossip, NodeId from) {
+	/**
+	 * Sends {@code gossip} on to the eager peers and announces it to the lazy ones,
+	 * except to {@code from}, the peer it came from; {@code null} when this node starts
+	 * the broadcast and every peer gets it.
+	 */
+	private void push(Gossip gossip, @Nullable NodeId from) {
 		OverlayContext ctx = this.host.context();
 		for (NodeId peer : List.copyOf(this.eager)) {
 			if (!peer.equals(from)) {

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
@@ -192,7 +193,11 @@ public final class Simulation {
 				components++;
 				Deque<NodeId> queue = new ArrayDeque<>(List.of(start));
 				while (!queue.isEmpty()) {
-					for (NodeId next : graph.get(queue.poll())) {
+					// Every node that is queued was put in the graph as a key above (both
+					// ends of each link).
+					Set<NodeId> adjacent = Objects.requireNonNull(graph.get(queue.remove()),
+							"a queued node is a key of the graph");
+					for (NodeId next : adjacent) {
 						if (seen.add(next)) {
 							queue.add(next);
 						}
