@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Puts the two benchmark hosts on a network: loopback, or two namespaces made by
  * {@code net/netns.sh} with added delay. Whatever it makes it removes in
@@ -19,20 +21,27 @@ final class Network implements AutoCloseable {
 
 	static final String RECEIVER_NS = "pbench-b";
 
+	/**
+	 * The bench module's directory: the scripts are under net/, their state under
+	 * target/net/.
+	 */
+	private final Path benchDir;
+
 	private final Path script;
 
 	private final NetSetting setting;
 
 	private final Thread hook;
 
-	private Network(Path script, NetSetting setting) {
-		this.script = script;
+	private Network(Path benchDir, NetSetting setting) {
+		this.benchDir = benchDir;
+		this.script = benchDir.resolve("net/netns.sh");
 		this.setting = setting;
 		this.hook = new Thread(this::down, "bench-netns-cleanup");
 	}
 
 	static Network up(Path benchDir, NetSetting setting) throws IOException, InterruptedException {
-		Network network = new Network(benchDir.resolve("net/netns.sh"), setting);
+		Network network = new Network(benchDir, setting);
 		if (setting.namespaces()) {
 			Runtime.getRuntime().addShutdownHook(network.hook);
 			List<String> command = new ArrayList<>(List.of("bash", network.script.toString(), "up", "--delay-ms",
@@ -111,7 +120,7 @@ final class Network implements AutoCloseable {
 
 	/** The harness's state file (what {@code up} applied), or an empty string. */
 	String state() throws IOException {
-		Path state = this.script.getParent().getParent().resolve("target/net/state");
+		Path state = this.benchDir.resolve("target/net/state");
 		return Files.exists(state) ? Files.readString(state) : "";
 	}
 
@@ -141,7 +150,7 @@ final class Network implements AutoCloseable {
 	 * Runs a command; returns its output, or null when it fails or times out (output
 	 * echoed to stderr).
 	 */
-	static String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+	static @Nullable String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		process.getOutputStream().close();
 		byte[] out = process.getInputStream().readAllBytes();
