@@ -4,12 +4,14 @@ package dev.partisan.bench;
  * One measured case.
  *
  * @param experiment {@code micro}, {@code isolation} or {@code hol}
- * @param config the configuration measured, e.g. {@code baseline}, {@code affinity}, {@code raw-shared}
+ * @param config the configuration measured, e.g. {@code baseline}, {@code affinity},
+ * {@code raw-shared}
  * @param lanes connections per channel (P)
  * @param senders concurrent sender actors (N)
  * @param messages messages per sender (M)
  * @param size payload bytes of each measured message
- * @param backgroundSize payload bytes of background traffic (isolation and hol), 0 for none
+ * @param backgroundSize payload bytes of background traffic (isolation and hol), 0 for
+ * none
  */
 public record BenchCase(String experiment, String config, int lanes, int senders, int messages, int size,
 		int backgroundSize) {

@@ -54,7 +54,10 @@ public final class BenchMain {
 		return run(mode, net, Set.of(), benchDir, out, classpath);
 	}
 
-	/** Runs the experiments of a plan named in {@code only} (all when empty); returns the report path. */
+	/**
+	 * Runs the experiments of a plan named in {@code only} (all when empty); returns the
+	 * report path.
+	 */
 	public static Path run(String mode, String net, Set<String> only, Path benchDir, Path out, String classpath)
 			throws IOException, InterruptedException {
 		boolean namespaces = switch (net) {
@@ -88,9 +91,10 @@ public final class BenchMain {
 			NetSetting setting = stage.setting();
 			try (Network network = Network.up(benchDir, setting)) {
 				double rtt = network.measuredRttMillis();
-				// Warm-up is for the JIT; on a window-limited link it would only spend minutes moving bytes.
-				NodeProcesses processes = (setting.tcpWindowBytes() > 0) ? allStages.withWarmup(Math.min(10,
-						allStages.warmup())) : allStages;
+				// Warm-up is for the JIT; on a window-limited link it would only spend
+				// minutes moving bytes.
+				NodeProcesses processes = (setting.tcpWindowBytes() > 0)
+						? allStages.withWarmup(Math.min(10, allStages.warmup())) : allStages;
 				List<CaseResult> results = new ArrayList<>();
 				results.addAll(processes.run(network, PartisanPeer.class, stage.partisan(), port,
 						(label) -> progress(++done[0], total, setting, label)));
@@ -99,7 +103,8 @@ public final class BenchMain {
 				results.addAll(processes.run(network, PekkoPeer.class, stage.pekko(), port + 12,
 						(label) -> progress(++done[0], total, setting, label)));
 				for (String profile : List.of("baseline", "partisan")) {
-					// The demo's profile decides its channels at start-up: one pair of node processes per profile.
+					// The demo's profile decides its channels at start-up: one pair of
+					// node processes per profile.
 					List<BenchCase> kv = stage.kv().stream().filter((c) -> c.config().equals(profile)).toList();
 					results.addAll(processes.run(network, KvPeer.class, kv, port + 14,
 							(label) -> progress(++done[0], total, setting, label), List.of(profile)));
@@ -121,9 +126,10 @@ public final class BenchMain {
 		report.environment("memory", (osMemoryGiB()) + " GiB");
 		String kernel = Network.run(List.of("uname", "-r"), 10);
 		report.environment("kernel", (kernel != null) ? kernel.trim() : "?");
-		report.environment("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
-				+ " (" + java + ", -Xmx3g, ParallelGC, one JVM per node)");
-		report.environment("latency", "netem: not available on this kernel; an NFQUEUE delayer on each namespace's input");
+		report.environment("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + " ("
+				+ java + ", -Xmx3g, ParallelGC, one JVM per node)");
+		report.environment("latency",
+				"netem: not available on this kernel; an NFQUEUE delayer on each namespace's input");
 	}
 
 	private static String osMemoryGiB() throws IOException {

@@ -17,18 +17,21 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A node of the Riak-Core-style demo in its own JVM, under the {@code baseline} or {@code partisan}
- * profile, for the papers' KV and echo experiments (§6.2.2–6.2.3). The sender's node runs the demo's
- * load generator against its own services, so every request it coordinates reaches replicas on the
- * receiver across the link.
+ * A node of the Riak-Core-style demo in its own JVM, under the {@code baseline} or
+ * {@code partisan} profile, for the papers' KV and echo experiments (§6.2.2–6.2.3). The
+ * sender's node runs the demo's load generator against its own services, so every request
+ * it coordinates reaches replicas on the receiver across the link.
  *
- * <p>Two hosts, so the KV store runs with N = R = W = 2: a key's two replicas are on consecutive
- * partitions, which the claim gives to different nodes, and every request needs the remote one. Echoes go
- * only to partitions the receiver owns ({@code remoteOnly}).
+ * <p>
+ * Two hosts, so the KV store runs with N = R = W = 2: a key's two replicas are on
+ * consecutive partitions, which the claim gives to different nodes, and every request
+ * needs the remote one. Echoes go only to partitions the receiver owns
+ * ({@code remoteOnly}).
  *
- * <p>Receiver: {@code receiver <host> <port> <profile>}, prints {@code READY}. Sender:
- * {@code sender <host> <port> <receiver name@host:port> <cases json> <profile>}, prints one
- * {@code RESULT} line per case.
+ * <p>
+ * Receiver: {@code receiver <host> <port> <profile>}, prints {@code READY}. Sender:
+ * {@code sender <host> <port> <receiver name@host:port> <cases json> <profile>}, prints
+ * one {@code RESULT} line per case.
  */
 public final class KvPeer {
 
@@ -43,12 +46,12 @@ public final class KvPeer {
 		String profile = args[sender ? 5 : 3];
 		List<String> properties = new ArrayList<>(List.of("--spring.profiles.active=" + profile,
 				"--spring.main.web-application-type=none", "--logging.config=classpath:bench-logback.xml",
-				// The baseline profile's "channel not configured" warnings are the point, not news.
-				"--logging.level.dev.partisan=error",
-				"--partisan.node.name=" + role, "--partisan.node.host=" + args[1], "--partisan.node.port=" + args[2],
-				"--partisan.max-queued-messages=1000000", "--partisan.max-queued-bytes=2GB",
-				"--kv.replicas=2", "--kv.read-quorum=2", "--kv.write-quorum=2", "--kv.request-timeout=120s",
-				"--kv.handoff-on-stop=false"));
+				// The baseline profile's "channel not configured" warnings are the point,
+				// not news.
+				"--logging.level.dev.partisan=error", "--partisan.node.name=" + role, "--partisan.node.host=" + args[1],
+				"--partisan.node.port=" + args[2], "--partisan.max-queued-messages=1000000",
+				"--partisan.max-queued-bytes=2GB", "--kv.replicas=2", "--kv.read-quorum=2", "--kv.write-quorum=2",
+				"--kv.request-timeout=120s", "--kv.handoff-on-stop=false"));
 		if (sender) {
 			properties.add("--partisan.seeds=" + args[3]);
 		}
@@ -77,7 +80,10 @@ public final class KvPeer {
 		}
 	}
 
-	/** Waits until the ring holds both nodes, then for the handoff of the receiver's old partitions. */
+	/**
+	 * Waits until the ring holds both nodes, then for the handoff of the receiver's old
+	 * partitions.
+	 */
 	private static void awaitTwoNodeRing(RingManager rings) throws InterruptedException {
 		long deadline = System.nanoTime() + RING_LIMIT.toNanos();
 		while (rings.current().members().size() < 2) {
@@ -96,11 +102,12 @@ public final class KvPeer {
 		PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
 		RunSummary summary = new LoadRun(options, profile, quiet).drive(List.of(node));
 		if (summary.errors() > 0) {
-			return CaseResult.failed(c, summary.errors() + " of " + (summary.ops() + summary.errors())
-					+ " requests failed");
+			return CaseResult.failed(c,
+					summary.errors() + " of " + (summary.ops() + summary.errors()) + " requests failed");
 		}
 		double goodput = summary.ops() * (double) c.size() / summary.seconds() / 1e6;
-		return new CaseResult(c, summary.seconds(), summary.ops(), goodput, summary.p50Millis(), summary.p99Millis(), "");
+		return new CaseResult(c, summary.seconds(), summary.ops(), goodput, summary.p50Millis(), summary.p99Millis(),
+				"");
 	}
 
 }

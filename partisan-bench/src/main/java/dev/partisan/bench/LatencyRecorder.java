@@ -2,7 +2,10 @@ package dev.partisan.bench;
 
 import java.util.Arrays;
 
-/** Per-sender latencies, merged once the case ends. Not thread-safe: one per sender thread. */
+/**
+ * Per-sender latencies, merged once the case ends. Not thread-safe: one per sender
+ * thread.
+ */
 final class LatencyRecorder {
 
 	private long[] nanos;

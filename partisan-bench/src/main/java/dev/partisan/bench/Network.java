@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * Puts the two benchmark hosts on a network: loopback, or two namespaces made by {@code net/netns.sh}
- * with added delay. Whatever it makes it removes in {@link #close()}, and a shutdown hook removes it on
- * Ctrl-C too.
+ * Puts the two benchmark hosts on a network: loopback, or two namespaces made by
+ * {@code net/netns.sh} with added delay. Whatever it makes it removes in
+ * {@link #close()}, and a shutdown hook removes it on Ctrl-C too.
  */
 final class Network implements AutoCloseable {
 
@@ -19,20 +21,27 @@ final class Network implements AutoCloseable {
 
 	static final String RECEIVER_NS = "pbench-b";
 
+	/**
+	 * The bench module's directory: the scripts are under net/, their state under
+	 * target/net/.
+	 */
+	private final Path benchDir;
+
 	private final Path script;
 
 	private final NetSetting setting;
 
 	private final Thread hook;
 
-	private Network(Path script, NetSetting setting) {
-		this.script = script;
+	private Network(Path benchDir, NetSetting setting) {
+		this.benchDir = benchDir;
+		this.script = benchDir.resolve("net/netns.sh");
 		this.setting = setting;
 		this.hook = new Thread(this::down, "bench-netns-cleanup");
 	}
 
 	static Network up(Path benchDir, NetSetting setting) throws IOException, InterruptedException {
-		Network network = new Network(benchDir.resolve("net/netns.sh"), setting);
+		Network network = new Network(benchDir, setting);
 		if (setting.namespaces()) {
 			Runtime.getRuntime().addShutdownHook(network.hook);
 			List<String> command = new ArrayList<>(List.of("bash", network.script.toString(), "up", "--delay-ms",
@@ -52,7 +61,10 @@ final class Network implements AutoCloseable {
 		return network;
 	}
 
-	/** Whether namespaces can be made here (root, iproute2 with netns); the reason when they cannot. */
+	/**
+	 * Whether namespaces can be made here (root, iproute2 with netns); the reason when
+	 * they cannot.
+	 */
 	static String namespacesUnavailableReason() {
 		try {
 			if (!"0".equals(runQuiet(List.of("id", "-u")).trim())) {
@@ -86,7 +98,10 @@ final class Network implements AutoCloseable {
 		return this.setting.namespaces() ? List.of("ip", "netns", "exec", SENDER_NS) : List.of();
 	}
 
-	/** The measured round-trip time in ms, or -1 on loopback or when it cannot be measured. */
+	/**
+	 * The measured round-trip time in ms, or -1 on loopback or when it cannot be
+	 * measured.
+	 */
 	double measuredRttMillis() throws IOException, InterruptedException {
 		if (!this.setting.namespaces()) {
 			return -1;
@@ -105,7 +120,7 @@ final class Network implements AutoCloseable {
 
 	/** The harness's state file (what {@code up} applied), or an empty string. */
 	String state() throws IOException {
-		Path state = this.script.getParent().getParent().resolve("target/net/state");
+		Path state = this.benchDir.resolve("target/net/state");
 		return Files.exists(state) ? Files.readString(state) : "";
 	}
 
@@ -131,8 +146,11 @@ final class Network implements AutoCloseable {
 		}
 	}
 
-	/** Runs a command; returns its output, or null when it fails or times out (output echoed to stderr). */
-	static String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+	/**
+	 * Runs a command; returns its output, or null when it fails or times out (output
+	 * echoed to stderr).
+	 */
+	static @Nullable String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		process.getOutputStream().close();
 		byte[] out = process.getInputStream().readAllBytes();

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Runs one receiver JVM and one sender JVM for a list of cases and collects the sender's results. The
- * receiver is stopped (stdin closed, then destroyed) whatever happens.
+ * Runs one receiver JVM and one sender JVM for a list of cases and collects the sender's
+ * results. The receiver is stopped (stdin closed, then destroyed) whatever happens.
  */
 final class NodeProcesses {
 
@@ -41,7 +41,9 @@ final class NodeProcesses {
 		return run(network, main, cases, port, progress, List.of());
 	}
 
-	/** Like the other {@code run}, with {@code extra} arguments after each process's own. */
+	/**
+	 * Like the other {@code run}, with {@code extra} arguments after each process's own.
+	 */
 	List<CaseResult> run(Network network, Class<?> main, List<BenchCase> cases, int port, Consumer<String> progress,
 			List<String> extra) throws IOException, InterruptedException {
 		List<CaseResult> results = new ArrayList<>();
@@ -95,7 +97,8 @@ final class NodeProcesses {
 
 	private List<String> jvm(Class<?> main, String... args) {
 		List<String> command = new ArrayList<>(List.of(this.java, "-Xms1g", "-Xmx3g", "-XX:+UseParallelGC",
-				"-Dlogback.configurationFile=bench-logback.xml", "-Dbench.warmup=" + this.warmup, "-cp", this.classpath, main.getName()));
+				"-Dlogback.configurationFile=bench-logback.xml", "-Dbench.warmup=" + this.warmup, "-cp", this.classpath,
+				main.getName()));
 		command.addAll(List.of(args));
 		return command;
 	}

@@ -14,14 +14,15 @@ import dev.partisan.transport.LanePlacement;
 import dev.partisan.transport.LaneSelector;
 
 /**
- * A Partisan node in its own JVM, as receiver or sender. Both have the same channels: {@code default},
- * {@code gossip} (1 lane), and {@code p1}, {@code p4}, {@code p8}, {@code p16} with that many lanes (and
- * {@code b1}…{@code b16}, the same with balanced placement), so one pair of processes serves every
- * configuration of a run.
+ * A Partisan node in its own JVM, as receiver or sender. Both have the same channels:
+ * {@code default}, {@code gossip} (1 lane), and {@code p1}, {@code p4}, {@code p8},
+ * {@code p16} with that many lanes (and {@code b1}…{@code b16}, the same with balanced
+ * placement), so one pair of processes serves every configuration of a run.
  *
- * <p>Receiver: {@code receiver <host> <port>}, prints {@code READY}. Sender:
- * {@code sender <host> <port> <receiver name@host:port> <cases json>}, prints one {@code RESULT} line
- * per case.
+ * <p>
+ * Receiver: {@code receiver <host> <port>}, prints {@code READY}. Sender:
+ * {@code sender <host> <port> <receiver name@host:port> <cases json>}, prints one
+ * {@code RESULT} line per case.
  */
 public final class PartisanPeer {
 
@@ -115,9 +116,10 @@ public final class PartisanPeer {
 	}
 
 	/**
-	 * Measured small request/acknowledgement traffic while one background sender pushes large messages
-	 * (each waiting for its own acknowledgement). Isolation: background on {@code default} (shared) or on
-	 * {@code gossip} (own channel). Head of line: both on one channel, one lane or two lanes by key.
+	 * Measured small request/acknowledgement traffic while one background sender pushes
+	 * large messages (each waiting for its own acknowledgement). Isolation: background on
+	 * {@code default} (shared) or on {@code gossip} (own channel). Head of line: both on
+	 * one channel, one lane or two lanes by key.
 	 */
 	private static CaseResult withBackground(PartisanNode node, NodeId to, BenchCase c, RequestAckLoop loop,
 			RequestAckLoop background) throws InterruptedException {
@@ -146,7 +148,8 @@ public final class PartisanPeer {
 		Thread pusher = new Thread(() -> {
 			try {
 				while (running.get()) {
-					background.run(1, 1, c.backgroundSize(), (s, payload) -> node.forward(to, "bulk-sink", payload, bulk));
+					background.run(1, 1, c.backgroundSize(),
+							(s, payload) -> node.forward(to, "bulk-sink", payload, bulk));
 				}
 			}
 			catch (InterruptedException ex) {
@@ -166,7 +169,10 @@ public final class PartisanPeer {
 		}
 	}
 
-	/** Two partition keys that take different lanes when there are several (the same lane when one). */
+	/**
+	 * Two partition keys that take different lanes when there are several (the same lane
+	 * when one).
+	 */
 	static int[] distinctLaneKeys(int lanes) {
 		int first = 0;
 		int firstLane = LaneSelector.select(lanes, first, "", "", true, 0);

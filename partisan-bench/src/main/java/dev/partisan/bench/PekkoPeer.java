@@ -15,13 +15,15 @@ import org.apache.pekko.actor.Props;
 import org.apache.pekko.pattern.Patterns;
 
 /**
- * The same request/acknowledgement workload over Apache Pekko remoting (Artery, TCP transport): the
- * receiver runs one actor per sender ({@code /user/sink-i}) that answers each message with its 8-byte
- * header; each sender asks its actor and waits. Configured as Pekko's documentation recommends for large
- * messages: the sinks are large-message destinations (their own stream, so small control traffic is not
- * stuck behind them), frames up to 16 MiB, four outbound and inbound lanes, Java serialization off.
+ * The same request/acknowledgement workload over Apache Pekko remoting (Artery, TCP
+ * transport): the receiver runs one actor per sender ({@code /user/sink-i}) that answers
+ * each message with its 8-byte header; each sender asks its actor and waits. Configured
+ * as Pekko's documentation recommends for large messages: the sinks are large-message
+ * destinations (their own stream, so small control traffic is not stuck behind them),
+ * frames up to 16 MiB, four outbound and inbound lanes, Java serialization off.
  *
- * <p>Arguments as {@link PartisanPeer}'s.
+ * <p>
+ * Arguments as {@link PartisanPeer}'s.
  */
 public final class PekkoPeer {
 
@@ -33,7 +35,8 @@ public final class PekkoPeer {
 
 		@Override
 		public Receive createReceive() {
-			return receiveBuilder().match(byte[].class, (payload) -> getSender().tell(RequestAckLoop.header(payload), getSelf()))
+			return receiveBuilder()
+				.match(byte[].class, (payload) -> getSender().tell(RequestAckLoop.header(payload), getSelf()))
 				.build();
 		}
 
@@ -94,7 +97,8 @@ public final class PekkoPeer {
 	private static void send(ActorSystem system, Node receiver, List<BenchCase> cases) throws Exception {
 		ActorRef[] sinks = new ActorRef[RequestAckLoop.MAX_SENDERS];
 		for (int i = 0; i < sinks.length; i++) {
-			sinks[i] = system.actorSelection("pekko://bench@" + receiver.host() + ":" + receiver.port() + "/user/sink-" + i)
+			sinks[i] = system
+				.actorSelection("pekko://bench@" + receiver.host() + ":" + receiver.port() + "/user/sink-" + i)
 				.resolveOne(Duration.ofSeconds(30))
 				.toCompletableFuture()
 				.get(60, TimeUnit.SECONDS);

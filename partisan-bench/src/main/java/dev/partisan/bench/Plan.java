@@ -5,22 +5,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which cases run on which networks. {@code smoke} is the tiny loopback run of the unit suite;
- * {@code quick} finishes in about five minutes; {@code full} is the papers' sweep (hours).
+ * Which cases run on which networks. {@code smoke} is the tiny loopback run of the unit
+ * suite; {@code quick} finishes in about five minutes; {@code full} is the papers' sweep
+ * (hours).
  */
 record Plan(String mode, List<Plan.Stage> stages) {
 
 	/**
-	 * The scaled-down window of the window-limited regime: with a 1 Gbit/s link at 20 ms RTT one
-	 * connection moves ~78 Mbit/s and 16 connections fill the link (raw ceiling ≈ 12×; net/README.md).
+	 * The scaled-down window of the window-limited regime: with a 1 Gbit/s link at 20 ms
+	 * RTT one connection moves ~78 Mbit/s and 16 connections fill the link (raw ceiling ≈
+	 * 12×; net/README.md).
 	 */
 	static final int SCALED_WINDOW = 262_144;
 
 	private static final int MIB = 1024 * 1024;
 
 	/**
-	 * One network and the cases measured on it, for Partisan, raw sockets, Pekko Artery and the KV demo
-	 * (whose cases are run once per profile, their {@code config}).
+	 * One network and the cases measured on it, for Partisan, raw sockets, Pekko Artery
+	 * and the KV demo (whose cases are run once per profile, their {@code config}).
 	 */
 	record Stage(NetSetting setting, List<BenchCase> partisan, List<BenchCase> raw, List<BenchCase> pekko,
 			List<BenchCase> kv) {
@@ -44,18 +46,21 @@ record Plan(String mode, List<Plan.Stage> stages) {
 		};
 	}
 
-	/** This plan with only the cases of the named experiments (all of them when {@code experiments} is empty). */
+	/**
+	 * This plan with only the cases of the named experiments (all of them when
+	 * {@code experiments} is empty).
+	 */
 	Plan only(Set<String> experiments) {
 		if (experiments.isEmpty()) {
 			return this;
 		}
-		java.util.function.Function<List<BenchCase>, List<BenchCase>> keep = (cases) -> cases.stream()
-			.filter((c) -> experiments.contains(c.experiment()))
-			.toList();
-		return new Plan(this.mode, this.stages.stream()
-			.map((s) -> new Stage(s.setting(), keep.apply(s.partisan()), keep.apply(s.raw()), keep.apply(s.pekko()),
-					keep.apply(s.kv())))
-			.toList());
+		java.util.function.Function<List<BenchCase>, List<BenchCase>> keep = (
+				cases) -> cases.stream().filter((c) -> experiments.contains(c.experiment())).toList();
+		return new Plan(this.mode,
+				this.stages.stream()
+					.map((s) -> new Stage(s.setting(), keep.apply(s.partisan()), keep.apply(s.raw()),
+							keep.apply(s.pekko()), keep.apply(s.kv())))
+					.toList());
 	}
 
 	int caseCount() {
@@ -77,16 +82,18 @@ record Plan(String mode, List<Plan.Stage> stages) {
 	}
 
 	/**
-	 * Per network: 1 MiB with 1 and 16 senders (baseline, parallel and affinity with 4 and 16 lanes),
-	 * 8 MiB with 16 senders, isolation and head of line. Where bandwidth is scarce (20 ms) fewer messages
-	 * give the same confidence in a fraction of the time.
+	 * Per network: 1 MiB with 1 and 16 senders (baseline, parallel and affinity with 4
+	 * and 16 lanes), 8 MiB with 16 senders, isolation and head of line. Where bandwidth
+	 * is scarce (20 ms) fewer messages give the same confidence in a fraction of the
+	 * time.
 	 */
 	private static Plan quick(boolean namespaces) {
 		List<Stage> stages = new ArrayList<>();
 		stages.add(quickStage(NetSetting.loopback(), 100, 20, 4, 100));
 		if (namespaces) {
 			stages.add(quickStage(new NetSetting("rtt-1ms", true, 0.5, 0, ""), 100, 20, 4, 50));
-			// KV and echo where the network is the limit; at 1 ms two cores are (the full mode runs both).
+			// KV and echo where the network is the limit; at 1 ms two cores are (the full
+			// mode runs both).
 			stages.add(quickStage(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"), 15, 4, 1, 15)
 				.withKv(kvAndEcho(16, 8, 1)));
 		}
@@ -125,8 +132,8 @@ record Plan(String mode, List<Plan.Stage> stages) {
 		List<Stage> stages = new ArrayList<>();
 		stages.add(new Stage(NetSetting.loopback(), with(partisan, isolationAndHol(1000)), raw, pekko));
 		if (namespaces) {
-			stages.add(new Stage(new NetSetting("rtt-1ms", true, 0.5, 0, ""), with(partisan, isolationAndHol(1000)), raw,
-					pekko, kvAndEcho(16, 50, 10)));
+			stages.add(new Stage(new NetSetting("rtt-1ms", true, 0.5, 0, ""), with(partisan, isolationAndHol(1000)),
+					raw, pekko, kvAndEcho(16, 50, 10)));
 			stages.add(new Stage(new NetSetting("rtt-20ms", true, 10, 0, ""), with(partisan, isolationAndHol(100)), raw,
 					pekko, kvAndEcho(16, 20, 5)));
 			stages.add(new Stage(new NetSetting("rtt-20ms-scaled", true, 10, SCALED_WINDOW, "1gbit"),
@@ -135,7 +142,10 @@ record Plan(String mode, List<Plan.Stage> stages) {
 		return new Plan("full", stages);
 	}
 
-	/** The same workloads over Pekko Artery (four lanes, as configured in {@link PekkoPeer}). */
+	/**
+	 * The same workloads over Pekko Artery (four lanes, as configured in
+	 * {@link PekkoPeer}).
+	 */
 	private static List<BenchCase> pekkoCounterparts(List<BenchCase> partisan) {
 		return partisan.stream()
 			.filter((c) -> c.experiment().equals("micro") && c.config().equals("baseline"))
@@ -156,8 +166,9 @@ record Plan(String mode, List<Plan.Stage> stages) {
 	}
 
 	/**
-	 * Small request/acknowledgement traffic next to a background sender of 8 MiB messages: on the same
-	 * channel or its own (isolation, papers §6.2), on one lane or separate lanes (head of line).
+	 * Small request/acknowledgement traffic next to a background sender of 8 MiB
+	 * messages: on the same channel or its own (isolation, papers §6.2), on one lane or
+	 * separate lanes (head of line).
 	 */
 	private static List<BenchCase> isolationAndHol(int messages) {
 		return List.of(new BenchCase("isolation", "shared-channel", 1, 4, messages, 1024, 8 * MIB),
@@ -167,9 +178,9 @@ record Plan(String mode, List<Plan.Stage> stages) {
 	}
 
 	/**
-	 * The papers' §6.2.2–6.2.3 on the KV demo, under both profiles: the KV store (512 KiB values, 10:1
-	 * reads) and the echo service (512 KiB and 8 MiB), {@code workers} clients, {@code perWorker} requests
-	 * each ({@code perWorkerLarge} for 8 MiB).
+	 * The papers' §6.2.2–6.2.3 on the KV demo, under both profiles: the KV store (512 KiB
+	 * values, 10:1 reads) and the echo service (512 KiB and 8 MiB), {@code workers}
+	 * clients, {@code perWorker} requests each ({@code perWorkerLarge} for 8 MiB).
 	 */
 	private static List<BenchCase> kvAndEcho(int workers, int perWorker, int perWorkerLarge) {
 		List<BenchCase> cases = new ArrayList<>();

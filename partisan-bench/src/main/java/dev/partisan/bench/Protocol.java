@@ -9,9 +9,10 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How node processes talk to the orchestrator: cases go in as a JSON argument; {@code READY},
- * {@code PROGRESS <label>} and {@code RESULT <json>} lines come out on standard output. A receiver runs
- * until its standard input closes, so it never outlives the orchestrator.
+ * How node processes talk to the orchestrator: cases go in as a JSON argument;
+ * {@code READY}, {@code PROGRESS <label>} and {@code RESULT <json>} lines come out on
+ * standard output. A receiver runs until its standard input closes, so it never outlives
+ * the orchestrator.
  */
 final class Protocol {
 
@@ -53,7 +54,9 @@ final class Protocol {
 		System.out.flush();
 	}
 
-	/** Blocks until standard input reaches its end (the orchestrator closed it or exited). */
+	/**
+	 * Blocks until standard input reaches its end (the orchestrator closed it or exited).
+	 */
 	static void awaitStdinClosed() throws IOException {
 		InputStream in = System.in;
 		byte[] buffer = new byte[256];

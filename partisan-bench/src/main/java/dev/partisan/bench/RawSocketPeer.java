@@ -11,14 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The physical ceiling: the same request/acknowledgement workload over plain Java sockets, with no
- * runtime in the way. {@code raw-shared}: one connection that all senders share, writes framed and
- * serialized; {@code raw-per-sender}: P connections, sender i on connection i mod P. A frame is
- * {@code int length | payload}; an acknowledgement is the payload's 8 header bytes.
+ * The physical ceiling: the same request/acknowledgement workload over plain Java
+ * sockets, with no runtime in the way. {@code raw-shared}: one connection that all
+ * senders share, writes framed and serialized; {@code raw-per-sender}: P connections,
+ * sender i on connection i mod P. A frame is {@code int length | payload}; an
+ * acknowledgement is the payload's 8 header bytes.
  *
- * <p>Receiver: {@code receiver <host> <port>}. Sender:
- * {@code sender <host> <port> <receiver name@host:port> <cases json>}, the same arguments as
- * {@link PartisanPeer}'s.
+ * <p>
+ * Receiver: {@code receiver <host> <port>}. Sender:
+ * {@code sender <host> <port> <receiver name@host:port> <cases json>}, the same arguments
+ * as {@link PartisanPeer}'s.
  */
 public final class RawSocketPeer {
 
@@ -83,7 +85,8 @@ public final class RawSocketPeer {
 		int warmup = Integer.getInteger("bench.warmup", 0);
 		List<BenchCase> all = new ArrayList<>();
 		if (warmup > 0) {
-			// JIT-compile the socket paths before anything is measured; its result is not reported.
+			// JIT-compile the socket paths before anything is measured; its result is not
+			// reported.
 			all.add(new BenchCase("warmup", "raw-per-sender", 4, 4, warmup, 256 * 1024, 0));
 		}
 		all.addAll(cases);
@@ -104,14 +107,15 @@ public final class RawSocketPeer {
 					reader.setDaemon(true);
 					reader.start();
 				}
-				CaseResult result = RequestAckLoop.toResult(c, loop.run(c.senders(), c.messages(), c.size(), (sender, payload) -> {
-					DataOutputStream out = outs.get(sender % connections);
-					synchronized (out) {
-						out.writeInt(payload.length);
-						out.write(payload);
-						out.flush();
-					}
-				}));
+				CaseResult result = RequestAckLoop.toResult(c,
+						loop.run(c.senders(), c.messages(), c.size(), (sender, payload) -> {
+							DataOutputStream out = outs.get(sender % connections);
+							synchronized (out) {
+								out.writeInt(payload.length);
+								out.write(payload);
+								out.flush();
+							}
+						}));
 				if (!c.experiment().equals("warmup")) {
 					Protocol.result(result);
 				}

@@ -9,10 +9,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The papers' workload: N sender actors, each sends a message and waits for its acknowledgement before
- * sending the next, M messages each. The first 8 bytes of a payload carry (sender, sequence); an
- * acknowledgement echoes them. Every wait is bounded.
+ * The papers' workload: N sender actors, each sends a message and waits for its
+ * acknowledgement before sending the next, M messages each. The first 8 bytes of a
+ * payload carry (sender, sequence); an acknowledgement echoes them. Every wait is
+ * bounded.
  */
 final class RequestAckLoop {
 
@@ -68,7 +71,8 @@ final class RequestAckLoop {
 			queue.clear();
 		}
 		List<LatencyRecorder> recorders = new ArrayList<>();
-		AtomicReference<String> error = new AtomicReference<>("");
+		// The first failure of any sender; null while none has failed.
+		AtomicReference<@Nullable String> error = new AtomicReference<>();
 		CountDownLatch start = new CountDownLatch(1);
 		CountDownLatch done = new CountDownLatch(senders);
 		for (int s = 0; s < senders; s++) {
@@ -79,13 +83,13 @@ final class RequestAckLoop {
 				byte[] payload = new byte[Math.max(8, size)];
 				try {
 					start.await();
-					for (int seq = 0; seq < messages && error.get().isEmpty(); seq++) {
+					for (int seq = 0; seq < messages && error.get() == null; seq++) {
 						writeHeader(payload, sender, seq);
 						long sentAt = System.nanoTime();
 						transport.send(sender, payload);
 						Integer acked = this.acks[sender].poll(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 						if (acked == null || acked != seq) {
-							error.compareAndSet("", "sender " + sender + " got no acknowledgement for message " + seq
+							error.compareAndSet(null, "sender " + sender + " got no acknowledgement for message " + seq
 									+ " within " + ACK_TIMEOUT_SECONDS + " s");
 							break;
 						}
@@ -93,7 +97,7 @@ final class RequestAckLoop {
 					}
 				}
 				catch (Exception ex) {
-					error.compareAndSet("", "sender " + sender + ": " + ex);
+					error.compareAndSet(null, "sender " + sender + ": " + ex);
 				}
 				finally {
 					done.countDown();
@@ -105,11 +109,12 @@ final class RequestAckLoop {
 		long began = System.nanoTime();
 		start.countDown();
 		if (!done.await(ACK_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS)) {
-			error.compareAndSet("", "the case did not finish within " + ACK_TIMEOUT_SECONDS * 2 + " s");
+			error.compareAndSet(null, "the case did not finish within " + ACK_TIMEOUT_SECONDS * 2 + " s");
 		}
 		double seconds = (System.nanoTime() - began) / 1e9;
 		long[] latencies = LatencyRecorder.merge(recorders);
-		return new Measurement(seconds, latencies.length, latencies, error.get());
+		String failure = error.get();
+		return new Measurement(seconds, latencies.length, latencies, (failure != null) ? failure : "");
 	}
 
 	static CaseResult toResult(BenchCase benchCase, Measurement m) {

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The smallest plan, on loopback, through the real harness (separate node JVMs), so the benchmark cannot
- * rot. No timing is asserted: only that every case completed and the report has its tables.
+ * The smallest plan, on loopback, through the real harness (separate node JVMs), so the
+ * benchmark cannot rot. No timing is asserted: only that every case completed and the
+ * report has its tables.
  */
 class BenchSmokeTest {
 

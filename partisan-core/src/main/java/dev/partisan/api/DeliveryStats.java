@@ -6,7 +6,8 @@ package dev.partisan.api;
  * @param outstandingAcks acknowledged messages sent and not yet acknowledged
  * @param retransmits retransmissions of acknowledged messages
  * @param acknowledged acknowledgements received
- * @param duplicatesDropped received duplicates of acknowledged messages, not delivered again
+ * @param duplicatesDropped received duplicates of acknowledged messages, not delivered
+ * again
  * @param superseded queued messages of monotonic channels replaced by newer ones
  * @param causallyHeld received causal messages waiting for their predecessors
  */

@@ -4,14 +4,14 @@ package dev.partisan.api;
 public enum DownReason {
 
 	/**
-	 * It is no longer in the overlay's membership: it left, another member removed it, or (peer-to-peer)
-	 * it left this node's active view. Not coming back on its own.
+	 * It is no longer in the overlay's membership: it left, another member removed it, or
+	 * (peer-to-peer) it left this node's active view. Not coming back on its own.
 	 */
 	LEFT,
 
 	/**
-	 * It is still a member, but its connection failed or it fell silent for the failure timeout: it crashed,
-	 * is partitioned away or is overloaded. It may come back.
+	 * It is still a member, but its connection failed or it fell silent for the failure
+	 * timeout: it crashed, is partitioned away or is overloaded. It may come back.
 	 */
 	UNREACHABLE
 

@@ -5,13 +5,14 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How one message travels: on which named channel, and with which partition key for lane selection.
- * Immutable; every {@code with}-style method returns a copy.
+ * How one message travels: on which named channel, and with which partition key for lane
+ * selection. Immutable; every {@code with}-style method returns a copy.
  *
- * <p>Ordering follows from lane selection: messages from one sender to one destination name on one
- * channel with one partition key (or without a key, when affinity is on) use one connection, so they
- * arrive in the order they were sent. Nothing is promised across channels, across keys, or across a
- * reconnection of the lane.
+ * <p>
+ * Ordering follows from lane selection: messages from one sender to one destination name
+ * on one channel with one partition key (or without a key, when affinity is on) use one
+ * connection, so they arrive in the order they were sent. Nothing is promised across
+ * channels, across keys, or across a reconnection of the lane.
  */
 public final class ForwardOptions {
 
@@ -39,7 +40,10 @@ public final class ForwardOptions {
 		this.causalLabel = causalLabel;
 	}
 
-	/** The default channel, no partition key, the sender identity taken from the calling context. */
+	/**
+	 * The default channel, no partition key, the sender identity taken from the calling
+	 * context.
+	 */
 	public static ForwardOptions defaults() {
 		return DEFAULTS;
 	}
@@ -58,25 +62,26 @@ public final class ForwardOptions {
 	}
 
 	/**
-	 * Routes by this key: all messages with an equal key take the same lane of the channel (the
-	 * papers' partition-based affinity, e.g. a vnode's partition index).
+	 * Routes by this key: all messages with an equal key take the same lane of the
+	 * channel (the papers' partition-based affinity, e.g. a vnode's partition index).
 	 */
 	public ForwardOptions partitionKey(@Nullable Object key) {
 		return new ForwardOptions(this.channel, key, this.sender, this.ack, this.causalLabel);
 	}
 
 	/**
-	 * Names the sending actor for affinity when there is no partition key. Without it, a message sent
-	 * from inside a handler uses that handler's name, and otherwise the calling thread's identity.
+	 * Names the sending actor for affinity when there is no partition key. Without it, a
+	 * message sent from inside a handler uses that handler's name, and otherwise the
+	 * calling thread's identity.
 	 */
 	public ForwardOptions sender(@Nullable String sender) {
 		return new ForwardOptions(this.channel, this.partitionKey, sender, this.ack, this.causalLabel);
 	}
 
 	/**
-	 * Asks for acknowledgement: the sender keeps the message and retransmits it until the receiver
-	 * acknowledges, and the receiver delivers it once (see the README's delivery guarantees). Channels
-	 * configured with {@code ack} acknowledge every message.
+	 * Asks for acknowledgement: the sender keeps the message and retransmits it until the
+	 * receiver acknowledges, and the receiver delivers it once (see the README's delivery
+	 * guarantees). Channels configured with {@code ack} acknowledge every message.
 	 */
 	public ForwardOptions ack(boolean ack) {
 		return new ForwardOptions(this.channel, this.partitionKey, this.sender, ack, this.causalLabel);
@@ -87,10 +92,10 @@ public final class ForwardOptions {
 	}
 
 	/**
-	 * Delivers in causal order with the other messages of this label: a receiver holds a message back
-	 * until every message sent to it that causally precedes it (with this label, from any node) has been
-	 * delivered. Implies {@link #ack(boolean) acknowledgement}, since a lost predecessor would hold its
-	 * successors forever.
+	 * Delivers in causal order with the other messages of this label: a receiver holds a
+	 * message back until every message sent to it that causally precedes it (with this
+	 * label, from any node) has been delivered. Implies {@link #ack(boolean)
+	 * acknowledgement}, since a lost predecessor would hold its successors forever.
 	 */
 	public ForwardOptions causalLabel(@Nullable String label) {
 		return new ForwardOptions(this.channel, this.partitionKey, this.sender, this.ack, label);

@@ -1,8 +1,8 @@
 package dev.partisan.api;
 
 /**
- * Told when a member becomes reachable (up) or stops being reachable (down). Called on one thread at a
- * time, in the order the changes were observed; keep it short.
+ * Told when a member becomes reachable (up) or stops being reachable (down). Called on
+ * one thread at a time, in the order the changes were observed; keep it short.
  */
 public interface MembershipListener {
 
@@ -13,9 +13,9 @@ public interface MembershipListener {
 	}
 
 	/**
-	 * Like {@link #memberDown(Node)}, with why: a member that left is gone, an unreachable one may return
-	 * (a Riak-style store hands off to the first and keeps fallback replicas for the second). By default
-	 * calls {@link #memberDown(Node)}.
+	 * Like {@link #memberDown(Node)}, with why: a member that left is gone, an
+	 * unreachable one may return (a Riak-style store hands off to the first and keeps
+	 * fallback replicas for the second). By default calls {@link #memberDown(Node)}.
 	 */
 	default void memberDown(Node node, DownReason reason) {
 		memberDown(node);

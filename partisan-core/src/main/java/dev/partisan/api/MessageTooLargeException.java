@@ -1,6 +1,9 @@
 package dev.partisan.api;
 
-/** A message encodes to more bytes than the configured maximum frame size. Nothing was sent. */
+/**
+ * A message encodes to more bytes than the configured maximum frame size. Nothing was
+ * sent.
+ */
 public class MessageTooLargeException extends PartisanException {
 
 	private static final long serialVersionUID = 1L;

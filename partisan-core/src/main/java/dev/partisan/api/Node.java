@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param id the node's name
  * @param host the host name or address its server listens on
  * @param port its server's TCP port (0 only before the node has started)
- * @param tag an optional role, such as {@code client} or {@code server} for the client-server overlay
+ * @param tag an optional role, such as {@code client} or {@code server} for the
+ * client-server overlay
  */
 public record Node(NodeId id, String host, int port, @Nullable String tag) {
 
@@ -30,11 +31,12 @@ public record Node(NodeId id, String host, int port, @Nullable String tag) {
 	}
 
 	/**
-	 * Parses {@code name@host:port}, the form seeds are written in. IPv6 hosts go in brackets:
-	 * {@code n1@[::1]:10100}.
+	 * Parses {@code name@host:port}, the form seeds are written in. IPv6 hosts go in
+	 * brackets: {@code n1@[::1]:10100}.
 	 * @param text the address
 	 * @return the node
-	 * @throws IllegalArgumentException naming the expected form when the text does not match it
+	 * @throws IllegalArgumentException naming the expected form when the text does not
+	 * match it
 	 */
 	public static Node parse(String text) {
 		Objects.requireNonNull(text, "text");

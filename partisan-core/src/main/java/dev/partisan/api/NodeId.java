@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The stable name of a node in a cluster. Two nodes with the same name are the same member: a node that
- * restarts under its name replaces its earlier incarnation.
+ * The stable name of a node in a cluster. Two nodes with the same name are the same
+ * member: a node that restarts under its name replaces its earlier incarnation.
  *
  * @param name a non-blank name made of letters, digits and {@code . _ -}
  */
@@ -16,8 +16,8 @@ public record NodeId(String name) implements Comparable<NodeId> {
 	public NodeId {
 		Objects.requireNonNull(name, "name");
 		if (!VALID.matcher(name).matches()) {
-			throw new IllegalArgumentException("Invalid node name '" + name
-					+ "': use 1 to 255 letters, digits, '.', '_' or '-'");
+			throw new IllegalArgumentException(
+					"Invalid node name '" + name + "': use 1 to 255 letters, digits, '.', '_' or '-'");
 		}
 	}
 

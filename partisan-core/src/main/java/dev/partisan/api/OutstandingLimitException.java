@@ -1,8 +1,8 @@
 package dev.partisan.api;
 
 /**
- * Too many acknowledged messages to one peer await their acknowledgement; the message was not sent.
- * Usually the peer is down or much slower than the sender.
+ * Too many acknowledged messages to one peer await their acknowledgement; the message was
+ * not sent. Usually the peer is down or much slower than the sender.
  */
 public class OutstandingLimitException extends PartisanException {
 

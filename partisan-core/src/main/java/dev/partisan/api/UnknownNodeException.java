@@ -1,6 +1,8 @@
 package dev.partisan.api;
 
-/** A message was addressed to a node this node has no route to (not a member, not known). */
+/**
+ * A message was addressed to a node this node has no route to (not a member, not known).
+ */
 public class UnknownNodeException extends PartisanException {
 
 	private static final long serialVersionUID = 1L;

@@ -13,9 +13,9 @@ import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The sender's side of acknowledgement: every acknowledged message is kept, encoded, until its
- * acknowledgement arrives, and handed back for retransmission when it is overdue. The buffer is bounded
- * per peer; past the bound a send fails at once.
+ * The sender's side of acknowledgement: every acknowledged message is kept, encoded,
+ * until its acknowledgement arrives, and handed back for retransmission when it is
+ * overdue. The buffer is bounded per peer; past the bound a send fails at once.
  */
 public final class AckTracker {
 
@@ -103,7 +103,10 @@ public final class AckTracker {
 		}
 	}
 
-	/** The messages sent more than {@code intervalNanos} ago and still not acknowledged, marked as resent. */
+	/**
+	 * The messages sent more than {@code intervalNanos} ago and still not acknowledged,
+	 * marked as resent.
+	 */
 	public List<Outstanding> overdue(long intervalNanos) {
 		long now = System.nanoTime();
 		List<Outstanding> due = new ArrayList<>();

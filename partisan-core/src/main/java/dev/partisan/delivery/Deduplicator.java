@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.partisan.api.NodeId;
 
 /**
- * The receiver's side: remembers which acknowledged messages it has accepted, per sender incarnation,
- * for a window of time (and at most a bounded number per sender), so a retransmission of a message that
- * was delivered but whose acknowledgement was lost is not delivered again.
+ * The receiver's side: remembers which acknowledged messages it has accepted, per sender
+ * incarnation, for a window of time (and at most a bounded number per sender), so a
+ * retransmission of a message that was delivered but whose acknowledgement was lost is
+ * not delivered again.
  */
 public final class Deduplicator {
 
@@ -32,14 +33,15 @@ public final class Deduplicator {
 	}
 
 	/**
-	 * Records message {@code id} of this sender incarnation; false (and counted) when it was recorded
-	 * already, i.e. the message is a duplicate.
+	 * Records message {@code id} of this sender incarnation; false (and counted) when it
+	 * was recorded already, i.e. the message is a duplicate.
 	 */
 	public boolean firstTime(NodeId sender, long incarnation, long id) {
 		Sender key = new Sender(sender, incarnation);
 		LinkedHashMap<Long, Long> ids = this.seen.get(key);
 		if (ids == null) {
-			// A new incarnation: the restarted sender's ids start again, so the old ones are no use.
+			// A new incarnation: the restarted sender's ids start again, so the old ones
+			// are no use.
 			this.seen.keySet().removeIf((known) -> known.node().equals(sender) && known.incarnation() < incarnation);
 			ids = this.seen.computeIfAbsent(key, (s) -> new LinkedHashMap<>());
 		}
@@ -63,7 +65,10 @@ public final class Deduplicator {
 		}
 	}
 
-	/** Forgets message {@code id}, which was recorded but could not be accepted (so it may come again). */
+	/**
+	 * Forgets message {@code id}, which was recorded but could not be accepted (so it may
+	 * come again).
+	 */
 	public void forget(NodeId sender, long incarnation, long id) {
 		LinkedHashMap<Long, Long> ids = this.seen.get(new Sender(sender, incarnation));
 		if (ids != null) {

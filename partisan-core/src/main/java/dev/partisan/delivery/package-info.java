@@ -1,6 +1,6 @@
 /**
- * Delivery guarantees above best effort: acknowledgement with retransmission on the sender, and
- * de-duplication on the receiver.
+ * Delivery guarantees above best effort: acknowledgement with retransmission on the
+ * sender, and de-duplication on the receiver.
  */
 @NullMarked
 package dev.partisan.delivery;

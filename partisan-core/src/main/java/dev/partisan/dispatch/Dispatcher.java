@@ -23,7 +23,10 @@ public final class Dispatcher implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
-	/** The name of the handler running on this thread, used as the sender identity for affinity. */
+	/**
+	 * The name of the handler running on this thread, used as the sender identity for
+	 * affinity.
+	 */
 	static final ThreadLocal<@Nullable String> CURRENT_HANDLER = new ThreadLocal<>();
 
 	private final Map<String, Mailbox<?>> mailboxes = new ConcurrentHashMap<>();
@@ -54,7 +57,9 @@ public final class Dispatcher implements AutoCloseable {
 				factory);
 	}
 
-	/** The handler name running on the calling thread, or {@code null} outside handlers. */
+	/**
+	 * The handler name running on the calling thread, or {@code null} outside handlers.
+	 */
 	public static @Nullable String currentHandler() {
 		return CURRENT_HANDLER.get();
 	}
@@ -97,7 +102,8 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Hands a delivery to its handler's mailbox; the delivery's payload is always released eventually.
+	 * Hands a delivery to its handler's mailbox; the delivery's payload is always
+	 * released eventually.
 	 * @return false when the handler's mailbox is full (the message was dropped)
 	 */
 	public boolean dispatch(Delivery delivery) {
@@ -105,9 +111,11 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Like {@link #dispatch(Delivery)}; with {@code flow}, the connection the delivery was read from, a full
-	 * mailbox pauses that connection instead of dropping the message (read back-pressure).
-	 * @return false when the message was dropped (a full mailbox without a flow, or a closed one)
+	 * Like {@link #dispatch(Delivery)}; with {@code flow}, the connection the delivery
+	 * was read from, a full mailbox pauses that connection instead of dropping the
+	 * message (read back-pressure).
+	 * @return false when the message was dropped (a full mailbox without a flow, or a
+	 * closed one)
 	 */
 	public boolean dispatch(Delivery delivery, @Nullable InboundFlow flow) {
 		String name = delivery.meta().destination();

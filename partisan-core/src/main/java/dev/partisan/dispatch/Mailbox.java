@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One handler's queue. At most one worker drains it at a time (the scheduled flag), which gives actor
- * semantics without a thread per handler; a worker takes a bounded batch and then yields the thread so a
- * busy handler cannot starve the others.
+ * One handler's queue. At most one worker drains it at a time (the scheduled flag), which
+ * gives actor semantics without a thread per handler; a worker takes a bounded batch and
+ * then yields the thread so a busy handler cannot starve the others.
  */
 final class Mailbox<T> {
 
@@ -43,7 +43,10 @@ final class Mailbox<T> {
 
 	private final AtomicBoolean scheduled = new AtomicBoolean();
 
-	/** Connections paused because this mailbox was full, resumed once it drains to half its capacity. */
+	/**
+	 * Connections paused because this mailbox was full, resumed once it drains to half
+	 * its capacity.
+	 */
 	private final ConcurrentLinkedQueue<InboundFlow> paused = new ConcurrentLinkedQueue<>();
 
 	final LongAdder pauses = new LongAdder();
@@ -68,10 +71,11 @@ final class Mailbox<T> {
 	}
 
 	/**
-	 * Queues a delivery read from a connection that can be paused: it is never dropped for want of room.
-	 * At capacity the connection is paused until the mailbox is down to half; what that connection had
-	 * already read still comes in meanwhile (at most one socket read), so the bound is soft by that much.
-	 * Returns false (and releases the delivery) only when the mailbox is closed.
+	 * Queues a delivery read from a connection that can be paused: it is never dropped
+	 * for want of room. At capacity the connection is paused until the mailbox is down to
+	 * half; what that connection had already read still comes in meanwhile (at most one
+	 * socket read), so the bound is soft by that much. Returns false (and releases the
+	 * delivery) only when the mailbox is closed.
 	 */
 	boolean offer(Delivery delivery, InboundFlow flow) {
 		if (this.closed) {
@@ -86,13 +90,16 @@ final class Mailbox<T> {
 			flow.pause();
 			this.pauses.increment();
 			this.paused.add(flow);
-			// The mailbox may have drained while the pause was being registered: check again.
+			// The mailbox may have drained while the pause was being registered: check
+			// again.
 			resumeIfDrained();
 		}
 		return true;
 	}
 
-	/** Resumes every paused connection once the mailbox is at or below half its capacity. */
+	/**
+	 * Resumes every paused connection once the mailbox is at or below half its capacity.
+	 */
 	private void resumeIfDrained() {
 		if (this.size.get() <= this.capacity / 2 || this.closed) {
 			InboundFlow flow;
@@ -102,7 +109,10 @@ final class Mailbox<T> {
 		}
 	}
 
-	/** Queues a delivery; returns false (and releases it) when the mailbox is full or closed. */
+	/**
+	 * Queues a delivery; returns false (and releases it) when the mailbox is full or
+	 * closed.
+	 */
 	boolean offer(Delivery delivery) {
 		if (this.closed || this.size.incrementAndGet() > this.capacity) {
 			if (!this.closed) {
@@ -160,11 +170,11 @@ final class Mailbox<T> {
 		}
 		catch (RuntimeException ex) {
 			this.failed.increment();
-			logger.warn("Rejected message {} from {} for handler '{}' on channel '{}': {}",
-					delivery.meta().messageId(), delivery.meta().sender(), this.name, delivery.meta().channel(),
-					ex.getMessage());
+			logger.warn("Rejected message {} from {} for handler '{}' on channel '{}': {}", delivery.meta().messageId(),
+					delivery.meta().sender(), this.name, delivery.meta().channel(), ex.getMessage());
 			if (delivery.call()) {
-				this.replier.reply(delivery, null, "Handler '" + this.name + "' rejected the message: " + ex.getMessage());
+				this.replier.reply(delivery, null,
+						"Handler '" + this.name + "' rejected the message: " + ex.getMessage());
 			}
 			return;
 		}

@@ -9,7 +9,8 @@ public interface Replier {
 	/**
 	 * @param call the delivery that was a call
 	 * @param value what the handler returned, when it did not fail
-	 * @param error why there is no value (the handler threw, or there is no handler), or {@code null}
+	 * @param error why there is no value (the handler threw, or there is no handler), or
+	 * {@code null}
 	 */
 	void reply(Delivery call, @Nullable Object value, @Nullable String error);
 

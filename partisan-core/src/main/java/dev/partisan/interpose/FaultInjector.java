@@ -12,10 +12,11 @@ import dev.partisan.api.NodeId;
 import dev.partisan.api.Registration;
 
 /**
- * Faults for one node, from plain JUnit or Spring tests, built on its {@link Interposition}: omission
- * (by any predicate, with a probability and an optional count), ingress or egress delay, a network
- * partition between groups of nodes and its healing, payload corruption (bit flips), and crash. Every
- * fault is a named interposition function; removing it (or {@link #clear()}) ends it. Random choices use
+ * Faults for one node, from plain JUnit or Spring tests, built on its
+ * {@link Interposition}: omission (by any predicate, with a probability and an optional
+ * count), ingress or egress delay, a network partition between groups of nodes and its
+ * healing, payload corruption (bit flips), and crash. Every fault is a named
+ * interposition function; removing it (or {@link #clear()}) ends it. Random choices use
  * one seeded source, so a schedule can be repeated.
  */
 public final class FaultInjector {
@@ -57,7 +58,10 @@ public final class FaultInjector {
 		return (event) -> true;
 	}
 
-	/** Matches application messages (handler messages and replies) to or from {@code peer}. */
+	/**
+	 * Matches application messages (handler messages and replies) to or from
+	 * {@code peer}.
+	 */
 	public static Predicate<MessageEvent> applicationWith(NodeId peer) {
 		return (event) -> event.isApplication() && event.peer().equals(peer);
 	}
@@ -68,8 +72,9 @@ public final class FaultInjector {
 	}
 
 	/**
-	 * Drops matching messages in {@code direction} (both when {@code null}) with {@code probability}, at
-	 * most {@code maxCount} of them ({@code Long.MAX_VALUE} for no limit).
+	 * Drops matching messages in {@code direction} (both when {@code null}) with
+	 * {@code probability}, at most {@code maxCount} of them ({@code Long.MAX_VALUE} for
+	 * no limit).
 	 */
 	public Registration omit(String name, @org.jspecify.annotations.Nullable Direction direction,
 			Predicate<MessageEvent> which, double probability, long maxCount) {
@@ -95,7 +100,9 @@ public final class FaultInjector {
 		});
 	}
 
-	/** Flips one random bit in the payload of matching messages with {@code probability}. */
+	/**
+	 * Flips one random bit in the payload of matching messages with {@code probability}.
+	 */
 	public Registration corrupt(String name, Direction direction, Predicate<MessageEvent> which, double probability) {
 		return register(name, direction, (event, payload) -> {
 			if (which.test(event) && payload.readableBytes() > 0 && chance(probability)) {
@@ -112,13 +119,19 @@ public final class FaultInjector {
 		});
 	}
 
-	/** Cuts this node off from {@code others}: nothing passes either way, heartbeats included. */
+	/**
+	 * Cuts this node off from {@code others}: nothing passes either way, heartbeats
+	 * included.
+	 */
 	public Registration isolateFrom(Collection<NodeId> others) {
 		Set<NodeId> cut = Set.copyOf(others);
 		return omit(PARTITION, null, (event) -> cut.contains(event.peer()), 1.0, Long.MAX_VALUE);
 	}
 
-	/** Partitions the cluster into two sides that cannot reach each other until {@link #heal}. */
+	/**
+	 * Partitions the cluster into two sides that cannot reach each other until
+	 * {@link #heal}.
+	 */
 	public static void partition(Collection<FaultInjector> sideA, Collection<FaultInjector> sideB) {
 		Set<NodeId> a = sideA.stream().map((f) -> f.self).collect(java.util.stream.Collectors.toSet());
 		Set<NodeId> b = sideB.stream().map((f) -> f.self).collect(java.util.stream.Collectors.toSet());

@@ -3,8 +3,9 @@ package dev.partisan.interpose;
 import io.netty.buffer.ByteBuf;
 
 /**
- * An interposition function. It may read or rewrite {@code payload} in place (e.g. flip a bit) and
- * returns what should happen to the message. Called on network and sender threads: keep it short.
+ * An interposition function. It may read or rewrite {@code payload} in place (e.g. flip a
+ * bit) and returns what should happen to the message. Called on network and sender
+ * threads: keep it short.
  */
 @FunctionalInterface
 public interface Interposer {

@@ -9,15 +9,17 @@ import dev.partisan.api.Registration;
 import io.netty.buffer.ByteBuf;
 
 /**
- * A node's interposition pipeline. For every message in each direction: the pre-interposition observers
- * see it as it enters, the interposers of that direction decide its fate (a drop wins over a delay, the
- * longest delay wins), and the post-interposition observers see the outcome. Functions are named, and
- * added or removed at run time; the change applies from the next message. With nothing registered the
+ * A node's interposition pipeline. For every message in each direction: the
+ * pre-interposition observers see it as it enters, the interposers of that direction
+ * decide its fate (a drop wins over a delay, the longest delay wins), and the
+ * post-interposition observers see the outcome. Functions are named, and added or removed
+ * at run time; the change applies from the next message. With nothing registered the
  * pipeline costs one volatile read.
  */
 public final class Interposition {
 
 	private sealed interface Entry permits Pre, Inter, Post {
+
 	}
 
 	private record Pre(Consumer<MessageEvent> observer) implements Entry {

@@ -8,8 +8,10 @@ import dev.partisan.api.NodeId;
  * @param direction leaving or arriving
  * @param local this node
  * @param peer the node it goes to or comes from
- * @param kind {@code DATA}, {@code REPLY}, {@code ACK}, {@code CONTROL} or {@code HEARTBEAT}
- * @param channel its channel ({@code _control} for membership, heartbeats and acknowledgements)
+ * @param kind {@code DATA}, {@code REPLY}, {@code ACK}, {@code CONTROL} or
+ * {@code HEARTBEAT}
+ * @param channel its channel ({@code _control} for membership, heartbeats and
+ * acknowledgements)
  * @param destination the handler name (or control message type) it is for
  * @param messageId the sender's id for it
  * @param payloadSize its payload's size in bytes

@@ -3,7 +3,9 @@ package dev.partisan.interpose;
 import java.time.Duration;
 import java.util.Objects;
 
-/** What happens to a message after interposition: it passes, is dropped, or is delayed. */
+/**
+ * What happens to a message after interposition: it passes, is dropped, or is delayed.
+ */
 public final class Verdict {
 
 	/** Deliver (or send) as usual. */
@@ -28,7 +30,9 @@ public final class Verdict {
 		this.delay = delay;
 	}
 
-	/** Hold the message for {@code delay} first. Messages of one lane keep their order. */
+	/**
+	 * Hold the message for {@code delay} first. Messages of one lane keep their order.
+	 */
 	public static Verdict delay(Duration delay) {
 		Objects.requireNonNull(delay, "delay");
 		return delay.isZero() ? PASS : new Verdict(Kind.DELAY, delay);

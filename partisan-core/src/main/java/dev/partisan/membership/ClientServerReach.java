@@ -6,9 +6,10 @@ import dev.partisan.api.Node;
 import dev.partisan.api.OverlayOperationException;
 
 /**
- * The client-server overlay: every node is tagged {@code client} or {@code server}; servers connect to
- * everyone, clients only to servers, so there is never a client-to-client connection. A client reaches
- * another client through a server, transparently. Membership is gossiped as in full-mesh.
+ * The client-server overlay: every node is tagged {@code client} or {@code server};
+ * servers connect to everyone, clients only to servers, so there is never a
+ * client-to-client connection. A client reaches another client through a server,
+ * transparently. Membership is gossiped as in full-mesh.
  */
 public final class ClientServerReach implements FullMeshOverlay.Reach {
 
@@ -27,7 +28,10 @@ public final class ClientServerReach implements FullMeshOverlay.Reach {
 		return SERVER.equals(node.tag());
 	}
 
-	/** The client-server overlay for a node; refuses a node tagged neither client nor server. */
+	/**
+	 * The client-server overlay for a node; refuses a node tagged neither client nor
+	 * server.
+	 */
 	public static Overlay overlay(Node self, Duration gossipInterval) {
 		if (!CLIENT.equals(self.tag()) && !SERVER.equals(self.tag())) {
 			throw new OverlayOperationException("The client-server overlay needs every node tagged 'client' or "

@@ -17,12 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every node connects to every other — or, with a {@link Reach} other than {@link Reach#ALL}, to the
- * nodes the reach allows (the client-server overlay is this overlay with client-server reach). The
- * membership is a {@link MemberSet} CRDT: a node pushes its state
- * to every member whenever it changes and to all connected members every gossip interval, and answers a
- * state that differs from its own with its own, so all replicas converge. A leave is a removal in the
- * CRDT, so it sticks; a node that finds itself removed resets to a cluster of one.
+ * Every node connects to every other — or, with a {@link Reach} other than
+ * {@link Reach#ALL}, to the nodes the reach allows (the client-server overlay is this
+ * overlay with client-server reach). The membership is a {@link MemberSet} CRDT: a node
+ * pushes its state to every member whenever it changes and to all connected members every
+ * gossip interval, and answers a state that differs from its own with its own, so all
+ * replicas converge. A leave is a removal in the CRDT, so it sticks; a node that finds
+ * itself removed resets to a cluster of one.
  */
 public final class FullMeshOverlay implements Overlay {
 
@@ -55,10 +56,16 @@ public final class FullMeshOverlay implements Overlay {
 
 	private final Duration gossipInterval;
 
-	/** The members this node may route through, for {@link #nextHop}; read from any thread. */
+	/**
+	 * The members this node may route through, for {@link #nextHop}; read from any
+	 * thread.
+	 */
 	private volatile java.util.List<Node> connectedSnapshot = List.of();
 
-	/** The members this node knows but does not connect to (reached through a relay); read from any thread. */
+	/**
+	 * The members this node knows but does not connect to (reached through a relay); read
+	 * from any thread.
+	 */
 	private volatile Set<NodeId> relayedSnapshot = Set.of();
 
 	private final MemberSet state = new MemberSet();
@@ -111,13 +118,17 @@ public final class FullMeshOverlay implements Overlay {
 		if (known != null && !known.removed()) {
 			return CompletableFuture.completedFuture(null);
 		}
-		CompletableFuture<Void> joined = this.pendingJoins.computeIfAbsent(seed.id(), (id) -> new CompletableFuture<>());
+		CompletableFuture<Void> joined = this.pendingJoins.computeIfAbsent(seed.id(),
+				(id) -> new CompletableFuture<>());
 		ctx.connect(seed);
 		ctx.send(seed.id(), new Gossip(this.state.entries()));
 		return joined;
 	}
 
-	/** A pending join through an unreachable seed fails; the seed is forgotten unless it is a member. */
+	/**
+	 * A pending join through an unreachable seed fails; the seed is forgotten unless it
+	 * is a member.
+	 */
 	@Override
 	public void onPeerUnreachable(NodeId seed, Throwable cause) {
 		CompletableFuture<Void> pending = this.pendingJoins.remove(seed);
@@ -126,8 +137,8 @@ public final class FullMeshOverlay implements Overlay {
 			if (known == null || known.removed()) {
 				ctx().disconnect(seed);
 			}
-			pending.completeExceptionally(new JoinException(
-					"Could not reach seed '" + seed + "': " + cause.getMessage(), cause));
+			pending.completeExceptionally(
+					new JoinException("Could not reach seed '" + seed + "': " + cause.getMessage(), cause));
 		}
 	}
 
@@ -159,8 +170,8 @@ public final class FullMeshOverlay implements Overlay {
 			return leave();
 		}
 		if (this.state.remove(node) < 0) {
-			return CompletableFuture.failedFuture(
-					new OverlayOperationException("Node '" + node + "' is not a member; nothing to remove"));
+			return CompletableFuture
+				.failedFuture(new OverlayOperationException("Node '" + node + "' is not a member; nothing to remove"));
 		}
 		CompletableFuture<Void> told = ctx.send(node, new LeaveRequest("removed by " + ctx.localNode().id()))
 			.exceptionally((ex) -> null);
@@ -185,8 +196,8 @@ public final class FullMeshOverlay implements Overlay {
 	}
 
 	/**
-	 * A member this node does not connect to is reached through one it does (a client through a server):
-	 * the first such member whose control connection is open.
+	 * A member this node does not connect to is reached through one it does (a client
+	 * through a server): the first such member whose control connection is open.
 	 */
 	@Override
 	public @Nullable NodeId nextHop(NodeId destination) {
@@ -296,7 +307,10 @@ public final class FullMeshOverlay implements Overlay {
 			.toList();
 	}
 
-	/** Pushes the state to every member (on a change), or to those connected now (periodic anti-entropy). */
+	/**
+	 * Pushes the state to every member (on a change), or to those connected now (periodic
+	 * anti-entropy).
+	 */
 	private void gossip(boolean connectedOnly) {
 		Gossip gossip = new Gossip(this.state.entries());
 		for (Node member : others()) {

@@ -17,14 +17,16 @@ import dev.partisan.api.OverlayOperationException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The peer-to-peer overlay: HyParView (Leitão, Pereira, Rodrigues, DSN 2007). Each node keeps a small
- * active view — the peers it is connected to, symmetric — and a larger passive view of peers it knows, kept
- * fresh by periodic shuffles. JOIN and FORWARD_JOIN random walks place a newcomer in active and passive
- * views across the overlay; when an active peer fails, a passive one is promoted with a NEIGHBOR request
- * (high priority when the active view is empty). {@link #members()} is the active view and this node.
+ * The peer-to-peer overlay: HyParView (Leitão, Pereira, Rodrigues, DSN 2007). Each node
+ * keeps a small active view — the peers it is connected to, symmetric — and a larger
+ * passive view of peers it knows, kept fresh by periodic shuffles. JOIN and FORWARD_JOIN
+ * random walks place a newcomer in active and passive views across the overlay; when an
+ * active peer fails, a passive one is promoted with a NEIGHBOR request (high priority
+ * when the active view is empty). {@link #members()} is the active view and this node.
  *
- * <p>All of it runs on the overlay's thread and talks only to {@link OverlayContext}, so the simulator
- * drives this very class with virtual time.
+ * <p>
+ * All of it runs on the overlay's thread and talks only to {@link OverlayContext}, so the
+ * simulator drives this very class with virtual time.
  */
 public final class HyParViewOverlay implements Overlay {
 
@@ -36,13 +38,16 @@ public final class HyParViewOverlay implements Overlay {
 	 * @param activeMax active view size (the paper: log10(n) + 1; the Erlang original: 6)
 	 * @param passiveMax passive view size
 	 * @param activeRandomWalkLength hops of a FORWARD_JOIN (ARWL)
-	 * @param passiveRandomWalkLength at which remaining hops a FORWARD_JOIN also lands in a passive view
-	 * @param shuffleInterval how often a node shuffles its passive view with a random walk's end
+	 * @param passiveRandomWalkLength at which remaining hops a FORWARD_JOIN also lands in
+	 * a passive view
+	 * @param shuffleInterval how often a node shuffles its passive view with a random
+	 * walk's end
 	 * @param shuffleActive active members a shuffle carries (k_a)
 	 * @param shufflePassive passive members a shuffle carries (k_p)
-	 * @param routeInterval how often each node announces itself over the broadcast trees so others learn a
-	 * route to it (transitive delivery); zero turns announcements off. Each announcement reaches every
-	 * node, so the traffic grows with the square of the cluster size: lengthen it for large clusters.
+	 * @param routeInterval how often each node announces itself over the broadcast trees
+	 * so others learn a route to it (transitive delivery); zero turns announcements off.
+	 * Each announcement reaches every node, so the traffic grows with the square of the
+	 * cluster size: lengthen it for large clusters.
 	 */
 	public record Settings(int activeMax, int passiveMax, int activeRandomWalkLength, int passiveRandomWalkLength,
 			Duration shuffleInterval, int shuffleActive, int shufflePassive, Duration routeInterval) {
@@ -92,7 +97,10 @@ public final class HyParViewOverlay implements Overlay {
 	public record ShuffleReply(Node node, List<Node> nodes, long id) implements ControlMessage {
 	}
 
-	/** How long a short-lived connection (a shuffle or neighbour reply) may stay open at most. */
+	/**
+	 * How long a short-lived connection (a shuffle or neighbour reply) may stay open at
+	 * most.
+	 */
 	private static final Duration TEMPORARY_CONNECTION_LIMIT = Duration.ofSeconds(10);
 
 	private final Settings settings;
@@ -105,8 +113,9 @@ public final class HyParViewOverlay implements Overlay {
 	private final Set<NodeId> pendingNeighbors = new LinkedHashSet<>();
 
 	/**
-	 * Passive members asked since the last repair round began: a refusal moves on to another candidate,
-	 * but never around the passive view twice in one round (that would be a storm of NEIGHBOR requests).
+	 * Passive members asked since the last repair round began: a refusal moves on to
+	 * another candidate, but never around the passive view twice in one round (that would
+	 * be a storm of NEIGHBOR requests).
 	 */
 	private final Set<NodeId> triedThisRound = new java.util.HashSet<>();
 
@@ -122,10 +131,16 @@ public final class HyParViewOverlay implements Overlay {
 	/** Broadcast over the active view, and the routes its trees give to every origin. */
 	private final Plumtree plumtree;
 
-	/** Next hops towards nodes outside the active view, learned from Plumtree; read from any thread. */
+	/**
+	 * Next hops towards nodes outside the active view, learned from Plumtree; read from
+	 * any thread.
+	 */
 	private volatile Map<NodeId, NodeId> routes = Map.of();
 
-	/** The handler name of the periodic route announcements (not delivered to any application handler). */
+	/**
+	 * The handler name of the periodic route announcements (not delivered to any
+	 * application handler).
+	 */
 	static final String ROUTE_ANNOUNCEMENT = "_route";
 
 	private @Nullable OverlayContext context;
@@ -151,8 +166,8 @@ public final class HyParViewOverlay implements Overlay {
 				Node known = HyParViewOverlay.this.active.getOrDefault(id, HyParViewOverlay.this.passive.get(id));
 				return (known != null) ? known : new Node(id, "unknown", 0, null);
 			}
-		}, settings.shuffleInterval().dividedBy(10).isZero() ? Duration.ofMillis(100) : settings.shuffleInterval().dividedBy(10),
-				4096);
+		}, settings.shuffleInterval().dividedBy(10).isZero() ? Duration.ofMillis(100)
+				: settings.shuffleInterval().dividedBy(10), 4096);
 	}
 
 	@Override
@@ -162,8 +177,8 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	/**
-	 * A node outside the active view is reached through the neighbour its broadcasts (route announcements
-	 * included) first came from: the Plumtree tree leads back to it.
+	 * A node outside the active view is reached through the neighbour its broadcasts
+	 * (route announcements included) first came from: the Plumtree tree leads back to it.
 	 */
 	@Override
 	public @Nullable NodeId nextHop(NodeId destination) {
@@ -195,7 +210,8 @@ public final class HyParViewOverlay implements Overlay {
 	public void start(OverlayContext context) {
 		this.context = context;
 		context.schedule(this.settings.shuffleInterval(), this::shuffle);
-		// Every node announces itself over the broadcast trees now and then, so every other node learns a
+		// Every node announces itself over the broadcast trees now and then, so every
+		// other node learns a
 		// route back to it (the papers' transitive delivery).
 		if (!this.settings.routeInterval().isZero()) {
 			context.schedule(this.settings.routeInterval(),
@@ -229,7 +245,10 @@ public final class HyParViewOverlay implements Overlay {
 		return this.views;
 	}
 
-	/** Publishes the views for other threads and tells the node its members may have changed. */
+	/**
+	 * Publishes the views for other threads and tells the node its members may have
+	 * changed.
+	 */
 	private void changed() {
 		this.views = Map.of("active", activeView(), "passive", passiveView());
 		publishRoutes();
@@ -252,7 +271,8 @@ public final class HyParViewOverlay implements Overlay {
 		if (this.active.containsKey(seed.id())) {
 			return CompletableFuture.completedFuture(null);
 		}
-		CompletableFuture<Void> joined = this.pendingJoins.computeIfAbsent(seed.id(), (id) -> new CompletableFuture<>());
+		CompletableFuture<Void> joined = this.pendingJoins.computeIfAbsent(seed.id(),
+				(id) -> new CompletableFuture<>());
 		addActive(seed);
 		ctx().send(seed.id(), new Join(self()));
 		changed();
@@ -402,7 +422,10 @@ public final class HyParViewOverlay implements Overlay {
 		integrate(shuffle.nodes(), reply);
 	}
 
-	/** Periodic: send a sample of both views on a random walk; the walk's end answers with its own sample. */
+	/**
+	 * Periodic: send a sample of both views on a random walk; the walk's end answers with
+	 * its own sample.
+	 */
 	private void shuffle() {
 		this.triedThisRound.clear();
 		Node target = randomActive(Set.of());
@@ -426,11 +449,15 @@ public final class HyParViewOverlay implements Overlay {
 		changed();
 	}
 
-	/** Adds received nodes to the passive view, evicting first what we sent them, then at random. */
+	/**
+	 * Adds received nodes to the passive view, evicting first what we sent them, then at
+	 * random.
+	 */
 	private void integrate(List<Node> received, @Nullable List<Node> sent) {
 		List<Node> evictFirst = (sent != null) ? new ArrayList<>(sent) : new ArrayList<>();
 		for (Node node : received) {
-			if (node.id().equals(self().id()) || this.active.containsKey(node.id()) || this.passive.containsKey(node.id())) {
+			if (node.id().equals(self().id()) || this.active.containsKey(node.id())
+					|| this.passive.containsKey(node.id())) {
 				continue;
 			}
 			if (this.passive.size() >= this.settings.passiveMax()) {
@@ -476,7 +503,10 @@ public final class HyParViewOverlay implements Overlay {
 		}
 	}
 
-	/** Asks a passive member to become a neighbour while the active view is short and none is asked yet. */
+	/**
+	 * Asks a passive member to become a neighbour while the active view is short and none
+	 * is asked yet.
+	 */
 	private void promote() {
 		if (this.active.size() >= this.settings.activeMax() || !this.pendingNeighbors.isEmpty()) {
 			return;
@@ -516,7 +546,10 @@ public final class HyParViewOverlay implements Overlay {
 		this.plumtree.neighborUp(node.id());
 	}
 
-	/** Publishes next hops for the origins Plumtree knows a way back to, for other threads. */
+	/**
+	 * Publishes next hops for the origins Plumtree knows a way back to, for other
+	 * threads.
+	 */
 	private void publishRoutes() {
 		Map<NodeId, NodeId> next = new HashMap<>();
 		this.plumtree.routes().forEach((origin, via) -> {
@@ -527,7 +560,9 @@ public final class HyParViewOverlay implements Overlay {
 		this.routes = Map.copyOf(next);
 	}
 
-	/** Removes a peer from the active view and drops its connection; true if it was there. */
+	/**
+	 * Removes a peer from the active view and drops its connection; true if it was there.
+	 */
 	private boolean dropActive(NodeId peer, boolean keepConnectionIfPending) {
 		Node removed = this.active.remove(peer);
 		if (removed != null) {
@@ -540,7 +575,8 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	private void addPassive(Node node) {
-		if (node.id().equals(self().id()) || this.active.containsKey(node.id()) || this.passive.containsKey(node.id())) {
+		if (node.id().equals(self().id()) || this.active.containsKey(node.id())
+				|| this.passive.containsKey(node.id())) {
 			return;
 		}
 		if (this.passive.size() >= this.settings.passiveMax()) {
@@ -550,8 +586,8 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	/**
-	 * Sends to a node outside the active view over a short-lived connection, closed once the message is
-	 * written (or after a bound, if it never is).
+	 * Sends to a node outside the active view over a short-lived connection, closed once
+	 * the message is written (or after a bound, if it never is).
 	 */
 	private void sendTemporarily(Node peer, ControlMessage message) {
 		if (this.active.containsKey(peer.id())) {

@@ -11,7 +11,10 @@ import dev.partisan.api.Node;
  */
 public record MemberEntry(Node node, long version, boolean removed) {
 
-	/** The merge order: higher version wins; at equal versions a removal wins, so a leave sticks. */
+	/**
+	 * The merge order: higher version wins; at equal versions a removal wins, so a leave
+	 * sticks.
+	 */
 	boolean supersedes(MemberEntry other) {
 		if (this.version != other.version) {
 			return this.version > other.version;

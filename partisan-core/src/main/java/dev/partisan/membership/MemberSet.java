@@ -13,11 +13,12 @@ import dev.partisan.api.NodeId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A state-based set CRDT of members that supports removal: each node has one entry with a version, and
- * merge keeps, per node, the entry that {@link MemberEntry#supersedes supersedes} the other. Merge is
- * commutative, associative and idempotent, so replicas that exchange states in any order converge. A
- * removal bumps the version, so it beats the add it removes; a restart (a larger incarnation) or an
- * explicit re-add beats the removal. Not thread-safe: the overlay's thread owns it.
+ * A state-based set CRDT of members that supports removal: each node has one entry with a
+ * version, and merge keeps, per node, the entry that {@link MemberEntry#supersedes
+ * supersedes} the other. Merge is commutative, associative and idempotent, so replicas
+ * that exchange states in any order converge. A removal bumps the version, so it beats
+ * the add it removes; a restart (a larger incarnation) or an explicit re-add beats the
+ * removal. Not thread-safe: the overlay's thread owns it.
  */
 public final class MemberSet {
 
@@ -28,7 +29,10 @@ public final class MemberSet {
 		return merge(new MemberEntry(node, version, false));
 	}
 
-	/** Marks {@code node} removed at a version above the one known; returns the new version. */
+	/**
+	 * Marks {@code node} removed at a version above the one known; returns the new
+	 * version.
+	 */
 	public long remove(NodeId node) {
 		MemberEntry known = this.entries.get(node);
 		if (known == null) {

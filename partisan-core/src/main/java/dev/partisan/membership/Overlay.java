@@ -10,12 +10,14 @@ import dev.partisan.api.NodeId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A membership and connection strategy: the papers' peer service manager. The node calls every method on
- * the overlay's own thread, one at a time; an overlay therefore needs no locking, and must not block.
+ * A membership and connection strategy: the papers' peer service manager. The node calls
+ * every method on the overlay's own thread, one at a time; an overlay therefore needs no
+ * locking, and must not block.
  *
- * <p>Up and down are the node's business, not the overlay's: a member is up when it is in
- * {@link #members()} and its control connection is open and heard from within the failure timeout. Member
- * listeners fire from that rule for every overlay alike.
+ * <p>
+ * Up and down are the node's business, not the overlay's: a member is up when it is in
+ * {@link #members()} and its control connection is open and heard from within the failure
+ * timeout. Member listeners fire from that rule for every overlay alike.
  */
 public interface Overlay {
 
@@ -24,7 +26,10 @@ public interface Overlay {
 
 	void start(OverlayContext context);
 
-	/** Joins through {@code seed}; the future completes when the seed is in {@link #members()}. */
+	/**
+	 * Joins through {@code seed}; the future completes when the seed is in
+	 * {@link #members()}.
+	 */
 	CompletableFuture<Void> join(Node seed);
 
 	/** Leaves the cluster; completes once the others have been told. */
@@ -37,26 +42,27 @@ public interface Overlay {
 	Set<Node> members();
 
 	/**
-	 * The member through which to reach {@code destination} when this node has no connection to it (a
-	 * client reaching another client through a server), or {@code null} when there is none. Called from
-	 * any thread: answer from a snapshot.
+	 * The member through which to reach {@code destination} when this node has no
+	 * connection to it (a client reaching another client through a server), or
+	 * {@code null} when there is none. Called from any thread: answer from a snapshot.
 	 */
 	default @Nullable NodeId nextHop(NodeId destination) {
 		return null;
 	}
 
 	/**
-	 * Named views of the membership for observability, e.g. HyParView's {@code active} and
-	 * {@code passive}; empty when the overlay has none beyond its members. Called from any thread: answer
-	 * from a snapshot.
+	 * Named views of the membership for observability, e.g. HyParView's {@code active}
+	 * and {@code passive}; empty when the overlay has none beyond its members. Called
+	 * from any thread: answer from a snapshot.
 	 */
 	default Map<String, List<Node>> views() {
 		return Map.of();
 	}
 
 	/**
-	 * Broadcasts an encoded message to {@code handler} on every member, this node included; false when
-	 * this overlay has no broadcast of its own (the node then sends to each member).
+	 * Broadcasts an encoded message to {@code handler} on every member, this node
+	 * included; false when this overlay has no broadcast of its own (the node then sends
+	 * to each member).
 	 */
 	default boolean broadcast(String handler, byte codecId, String payloadType, byte[] payload) {
 		return false;

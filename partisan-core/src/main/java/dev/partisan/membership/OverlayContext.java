@@ -8,13 +8,19 @@ import java.util.concurrent.CompletableFuture;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 
-/** What the node offers its overlay. Every method may be called only from the overlay's thread. */
+/**
+ * What the node offers its overlay. Every method may be called only from the overlay's
+ * thread.
+ */
 public interface OverlayContext {
 
 	/** This node. */
 	Node localNode();
 
-	/** This node's incarnation: larger for every start, so a restarted node supersedes its old self. */
+	/**
+	 * This node's incarnation: larger for every start, so a restarted node supersedes its
+	 * old self.
+	 */
 	long incarnation();
 
 	/** The seeds from configuration (the static overlay's members). */
@@ -30,15 +36,16 @@ public interface OverlayContext {
 	boolean isConnected(NodeId peer);
 
 	/**
-	 * Sends a control message; the future completes when it is written to the socket and fails if it
-	 * cannot be queued or the connection closes first.
+	 * Sends a control message; the future completes when it is written to the socket and
+	 * fails if it cannot be queued or the connection closes first.
 	 */
 	CompletableFuture<Void> send(NodeId peer, ControlMessage message);
 
 	/**
-	 * Sends a control message to every node of the cluster through the transport's shared medium (a
-	 * broker's fanout exchange); it arrives through {@link Overlay#onControlMessage} as if sent directly.
-	 * Failures are logged, not thrown: an announcement is repeated by whoever needs it.
+	 * Sends a control message to every node of the cluster through the transport's shared
+	 * medium (a broker's fanout exchange); it arrives through
+	 * {@link Overlay#onControlMessage} as if sent directly. Failures are logged, not
+	 * thrown: an announcement is repeated by whoever needs it.
 	 * @throws UnsupportedOperationException when the transport has no shared medium (TCP)
 	 */
 	default void announce(ControlMessage message) {
@@ -46,25 +53,32 @@ public interface OverlayContext {
 	}
 
 	/**
-	 * Like {@link #announce(ControlMessage)}, for a one-off message (a broadcast): it is not repeated when the
-	 * medium comes back after an outage, as the node's standing announcement is.
+	 * Like {@link #announce(ControlMessage)}, for a one-off message (a broadcast): it is
+	 * not repeated when the medium comes back after an outage, as the node's standing
+	 * announcement is.
 	 */
 	default void publish(ControlMessage message) {
 		throw new UnsupportedOperationException("This transport has no shared medium to publish on");
 	}
 
-	/** Tells the node that {@link Overlay#members()} changed, so it can recompute up and down members. */
+	/**
+	 * Tells the node that {@link Overlay#members()} changed, so it can recompute up and
+	 * down members.
+	 */
 	void membersChanged();
 
-	/** Runs {@code task} on the overlay's thread every {@code period}; cancelled when the overlay stops. */
+	/**
+	 * Runs {@code task} on the overlay's thread every {@code period}; cancelled when the
+	 * overlay stops.
+	 */
 	void schedule(Duration period, Runnable task);
 
 	/** Runs {@code task} once on the overlay's thread after {@code delay}. */
 	void scheduleOnce(Duration delay, Runnable task);
 
 	/**
-	 * Delivers a broadcast that reached this node to the local handler {@code handler}, as if {@code origin}
-	 * had sent it.
+	 * Delivers a broadcast that reached this node to the local handler {@code handler},
+	 * as if {@code origin} had sent it.
 	 */
 	void deliver(Node origin, String handler, byte codecId, String payloadType, byte[] payload);
 

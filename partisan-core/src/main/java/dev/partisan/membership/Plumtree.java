@@ -11,16 +11,19 @@ import java.util.Set;
 
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Plumtree broadcast (Leitão, Pereira, Rodrigues, "Epidemic broadcast trees", SRDS 2007) over the
- * neighbours an overlay gives it. A message is pushed eagerly along a spanning tree and announced lazily
- * (IHAVE) to the other neighbours; a duplicate prunes its link from the tree, and a missing message
- * grafts the announcing link back in, so the tree repairs itself after failures. It also records, for
- * each origin, the neighbour its messages first came from: following those links back is a route to the
- * origin (transitive delivery).
+ * Plumtree broadcast (Leitão, Pereira, Rodrigues, "Epidemic broadcast trees", SRDS 2007)
+ * over the neighbours an overlay gives it. A message is pushed eagerly along a spanning
+ * tree and announced lazily (IHAVE) to the other neighbours; a duplicate prunes its link
+ * from the tree, and a missing message grafts the announcing link back in, so the tree
+ * repairs itself after failures. It also records, for each origin, the neighbour its
+ * messages first came from: following those links back is a route to the origin
+ * (transitive delivery).
  *
- * <p>Runs on the overlay's thread; it sends and delivers through the callbacks it is given.
+ * <p>
+ * Runs on the overlay's thread; it sends and delivers through the callbacks it is given.
  */
 final class Plumtree {
 
@@ -69,7 +72,10 @@ final class Plumtree {
 	/** Announced but not received: who announced it, in order. */
 	private final Map<Id, List<NodeId>> missing = new HashMap<>();
 
-	/** For each origin, the neighbour its broadcasts came through first: the way back to it. */
+	/**
+	 * For each origin, the neighbour its broadcasts came through first: the way back to
+	 * it.
+	 */
 	private final Map<String, NodeId> routes = new HashMap<>();
 
 	private long seq;
@@ -142,8 +148,9 @@ final class Plumtree {
 			this.eager.add(from);
 			Gossip known = this.received.get(graft.id());
 			if (known != null) {
-				this.host.context().send(from, new Gossip(known.id(), graft.round() + 1, known.handler(), known.codec(),
-						known.type(), known.payload()));
+				this.host.context()
+					.send(from, new Gossip(known.id(), graft.round() + 1, known.handler(), known.codec(), known.type(),
+							known.payload()));
 			}
 		}
 		else if (message instanceof Prune) {
@@ -177,7 +184,12 @@ final class Plumtree {
 				gossip.payload()), from);
 	}
 
-	private void push(Gossip gossip, NodeId from) {
+	/**
+	 * Sends {@code gossip} on to the eager peers and announces it to the lazy ones,
+	 * except to {@code from}, the peer it came from; {@code null} when this node starts
+	 * the broadcast and every peer gets it.
+	 */
+	private void push(Gossip gossip, @Nullable NodeId from) {
 		OverlayContext ctx = this.host.context();
 		for (NodeId peer : List.copyOf(this.eager)) {
 			if (!peer.equals(from)) {
@@ -192,7 +204,10 @@ final class Plumtree {
 		}
 	}
 
-	/** The announced message has not come: graft the first announcer's link into the tree and ask for it. */
+	/**
+	 * The announced message has not come: graft the first announcer's link into the tree
+	 * and ask for it.
+	 */
 	private void graftMissing(Id id, int round) {
 		List<NodeId> announcers = this.missing.get(id);
 		if (announcers == null || this.received.containsKey(id)) {

@@ -10,8 +10,8 @@ import dev.partisan.api.NodeId;
 import dev.partisan.api.OverlayOperationException;
 
 /**
- * A fixed cluster: the members are this node and the configured seeds, connected from the start. Joining
- * and leaving are refused, because there is nothing to change at run time.
+ * A fixed cluster: the members are this node and the configured seeds, connected from the
+ * start. Joining and leaving are refused, because there is nothing to change at run time.
  */
 public final class StaticOverlay implements Overlay {
 

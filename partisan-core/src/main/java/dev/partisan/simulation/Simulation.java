@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
@@ -24,10 +25,11 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs overlays on a simulated network. Every node has its own {@link OverlayContext}; a message takes
- * the configured latency plus up to as much again of seeded jitter; a crashed node receives nothing and
- * its neighbours are told it is down after the detection delay, as failure detection would. Events run
- * one at a time in time order (ties in the order they were scheduled), so a seed gives the same run.
+ * Runs overlays on a simulated network. Every node has its own {@link OverlayContext}; a
+ * message takes the configured latency plus up to as much again of seeded jitter; a
+ * crashed node receives nothing and its neighbours are told it is down after the
+ * detection delay, as failure detection would. Events run one at a time in time order
+ * (ties in the order they were scheduled), so a seed gives the same run.
  */
 public final class Simulation {
 
@@ -64,7 +66,8 @@ public final class Simulation {
 	private long seq;
 
 	/**
-	 * @param seed the seed of every random choice (network jitter and each node's own source)
+	 * @param seed the seed of every random choice (network jitter and each node's own
+	 * source)
 	 * @param latency one-way message latency
 	 * @param detection how long after a crash its neighbours are told
 	 */
@@ -85,8 +88,8 @@ public final class Simulation {
 	}
 
 	/**
-	 * Adds {@code count} nodes one by one, 20 ms of virtual time apart, each joining through a node chosen
-	 * at random (by {@code choices}) among those already added.
+	 * Adds {@code count} nodes one by one, 20 ms of virtual time apart, each joining
+	 * through a node chosen at random (by {@code choices}) among those already added.
 	 */
 	public List<SimNode> grow(int count, java.util.function.Supplier<Overlay> overlays, Random choices) {
 		List<SimNode> added = new ArrayList<>();
@@ -109,7 +112,10 @@ public final class Simulation {
 		return node;
 	}
 
-	/** Stops a node abruptly: it receives nothing more, and its neighbours learn it is down. */
+	/**
+	 * Stops a node abruptly: it receives nothing more, and its neighbours learn it is
+	 * down.
+	 */
 	public void crash(NodeId id) {
 		SimNode victim = node(id);
 		if (!victim.alive) {
@@ -161,8 +167,8 @@ public final class Simulation {
 	}
 
 	/**
-	 * Measures the graph whose edges are what {@code neighbours} returns for each live node (e.g. an active
-	 * view), restricted to live nodes and taken as undirected.
+	 * Measures the graph whose edges are what {@code neighbours} returns for each live
+	 * node (e.g. an active view), restricted to live nodes and taken as undirected.
 	 */
 	public Report report(Function<SimNode, List<Node>> neighbours) {
 		List<SimNode> live = live();
@@ -187,7 +193,11 @@ public final class Simulation {
 				components++;
 				Deque<NodeId> queue = new ArrayDeque<>(List.of(start));
 				while (!queue.isEmpty()) {
-					for (NodeId next : graph.get(queue.poll())) {
+					// Every node that is queued was put in the graph as a key above (both
+					// ends of each link).
+					Set<NodeId> adjacent = Objects.requireNonNull(graph.get(queue.remove()),
+							"a queued node is a key of the graph");
+					for (NodeId next : adjacent) {
 						if (seen.add(next)) {
 							queue.add(next);
 						}
@@ -265,7 +275,9 @@ public final class Simulation {
 			return this.messagesReceived;
 		}
 
-		/** Joins through {@code seed} (the overlay's join, as the runtime would call it). */
+		/**
+		 * Joins through {@code seed} (the overlay's join, as the runtime would call it).
+		 */
 		public void join(SimNode seed) {
 			this.overlay.join(seed.node);
 		}
@@ -292,7 +304,8 @@ public final class Simulation {
 				if (other == null || !other.alive) {
 					at(Simulation.this.now + latency(), () -> {
 						if (this.alive) {
-							this.overlay.onPeerUnreachable(peer.id(), new java.net.ConnectException("Connection refused"));
+							this.overlay.onPeerUnreachable(peer.id(),
+									new java.net.ConnectException("Connection refused"));
 						}
 					});
 				}
@@ -341,14 +354,21 @@ public final class Simulation {
 				.add(origin.name() + ":" + new String(payload, java.nio.charset.StandardCharsets.UTF_8));
 		}
 
-		/** What broadcasts delivered to {@code handler} here, as {@code origin:payload}, in order. */
+		/**
+		 * What broadcasts delivered to {@code handler} here, as {@code origin:payload},
+		 * in order.
+		 */
 		public List<String> delivered(String handler) {
 			return this.delivered.getOrDefault(handler, List.of());
 		}
 
-		/** Starts a broadcast from this node (the overlay's, as the runtime would call it). */
+		/**
+		 * Starts a broadcast from this node (the overlay's, as the runtime would call
+		 * it).
+		 */
 		public boolean broadcast(String handler, String text) {
-			return this.overlay.broadcast(handler, (byte) 2, "", text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			return this.overlay.broadcast(handler, (byte) 2, "",
+					text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		}
 
 		@Override

@@ -9,9 +9,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 /**
- * {@code byte[]} and {@link ByteBuffer} payloads, passed through as they are: no conversion, and one
- * copy on each side — into the outgoing frame's direct buffer when sent (the caller may reuse its array
- * as soon as {@code forward} returns), and into the array or buffer the handler gets when received.
+ * {@code byte[]} and {@link ByteBuffer} payloads, passed through as they are: no
+ * conversion, and one copy on each side — into the outgoing frame's direct buffer when
+ * sent (the caller may reuse its array as soon as {@code forward} returns), and into the
+ * array or buffer the handler gets when received.
  */
 public final class BinaryPayloadCodec implements PayloadCodec {
 

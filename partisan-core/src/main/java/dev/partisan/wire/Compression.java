@@ -10,8 +10,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 
 /**
- * Deflate for the payloads of channels configured with compression. Inflation stops at a limit so a small
- * frame cannot expand into an unbounded buffer.
+ * Deflate for the payloads of channels configured with compression. Inflation stops at a
+ * limit so a small frame cannot expand into an unbounded buffer.
  */
 public final class Compression {
 
@@ -39,7 +39,10 @@ public final class Compression {
 		}
 	}
 
-	/** Inflates {@code payload} (not released) into a new buffer of at most {@code maxSize} bytes. */
+	/**
+	 * Inflates {@code payload} (not released) into a new buffer of at most
+	 * {@code maxSize} bytes.
+	 */
 	public static ByteBuf inflate(ByteBuf payload, ByteBufAllocator alloc, int maxSize) {
 		Inflater inflater = new Inflater();
 		ByteBuf out = alloc.buffer(Math.min(maxSize, Math.max(256, payload.readableBytes() * 4)));
@@ -52,8 +55,8 @@ public final class Compression {
 					throw new CodecException("compressed payload is truncated");
 				}
 				if (out.readableBytes() + n > maxSize) {
-					throw new CodecException("compressed payload inflates past the maximum frame size of "
-							+ maxSize + " bytes");
+					throw new CodecException(
+							"compressed payload inflates past the maximum frame size of " + maxSize + " bytes");
 				}
 				out.writeBytes(chunk, 0, n);
 			}

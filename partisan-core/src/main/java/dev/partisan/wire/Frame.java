@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 /**
- * A decoded frame. The payload is a slice of the received buffer: whoever takes the frame owns one
- * reference and must {@link #release()} it once the payload is decoded.
+ * A decoded frame. The payload is a slice of the received buffer: whoever takes the frame
+ * owns one reference and must {@link #release()} it once the payload is decoded.
  *
  * @param kind what the frame carries
  * @param flags bit flags, see {@link FrameCodec#FLAG_COMPRESSED}
@@ -15,11 +15,12 @@ import io.netty.buffer.Unpooled;
  * @param senderIdentity the sending actor, used for affinity
  * @param destination the handler (or control message type) it is for
  * @param codecId which payload codec wrote the payload
- * @param payloadType the codec's type name for the payload, empty when the codec needs none
+ * @param payloadType the codec's type name for the payload, empty when the codec needs
+ * none
  * @param payload the payload bytes
  */
-public record Frame(FrameKind kind, int flags, long messageId, String channel, String sender,
-		String senderIdentity, String destination, byte codecId, String payloadType, ByteBuf payload) {
+public record Frame(FrameKind kind, int flags, long messageId, String channel, String sender, String senderIdentity,
+		String destination, byte codecId, String payloadType, ByteBuf payload) {
 
 	/**
 	 * A frame of {@code kind} from {@code sender} with no flags, no destination and no payload (a hello's

@@ -16,8 +16,9 @@ public enum FrameKind {
 	/** Confirms receipt of an acknowledged message; its message id is that message's. */
 	ACK(6),
 	/**
-	 * A frame for a node the sender has no connection to, carried by an intermediate member; the
-	 * destination field names the final node, the payload is {@code u8 ttl | i64 origin incarnation |
+	 * A frame for a node the sender has no connection to, carried by an intermediate
+	 * member; the destination field names the final node, the payload is
+	 * {@code u8 ttl | i64 origin incarnation |
 	 * the inner frame}.
 	 */
 	RELAY(7);

@@ -15,12 +15,14 @@ import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The handshake that opens every connection: the dialling node says who it is and which channel and lane
- * the connection serves. With a cluster secret configured, it carries an HMAC-SHA256 over its fields, so
- * a peer without the secret is turned away before any of its frames is read.
+ * The handshake that opens every connection: the dialling node says who it is and which
+ * channel and lane the connection serves. With a cluster secret configured, it carries an
+ * HMAC-SHA256 over its fields, so a peer without the secret is turned away before any of
+ * its frames is read.
  *
  * @param node the dialling node
- * @param incarnation the dialling node's incarnation (start time based), to tell restarts apart
+ * @param incarnation the dialling node's incarnation (start time based), to tell restarts
+ * apart
  * @param channel the channel this connection carries
  * @param lane the lane index within the channel
  * @param timestampMillis when the hello was made
@@ -29,7 +31,9 @@ public record Hello(Node node, long incarnation, String channel, int lane, long 
 
 	private static final String MAC_ALGORITHM = "HmacSHA256";
 
-	/** Encodes the hello as the payload of a HELLO frame, signed when a secret is given. */
+	/**
+	 * Encodes the hello as the payload of a HELLO frame, signed when a secret is given.
+	 */
 	public ByteBuf encode(ByteBufAllocator alloc, byte @Nullable [] secret) {
 		ByteBuf out = alloc.buffer(128);
 		ShortStrings.write(out, this.node.name());
@@ -49,7 +53,8 @@ public record Hello(Node node, long incarnation, String channel, int lane, long 
 	/**
 	 * Reads a hello and checks its signature.
 	 * @throws MalformedFrameException when it is not a hello
-	 * @throws HandshakeRejectedException when a secret is configured and the signature is missing or wrong
+	 * @throws HandshakeRejectedException when a secret is configured and the signature is
+	 * missing or wrong
 	 */
 	public static Hello decode(ByteBuf in, byte @Nullable [] secret) {
 		try {

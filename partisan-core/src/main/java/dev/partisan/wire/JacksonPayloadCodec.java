@@ -14,9 +14,10 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Objects as JSON through Jackson. The frame carries the class name; on receipt the name must pass the
- * {@link TypeAllowList} and the class must fit the handler's declared type before Jackson sees a byte.
- * No default typing is enabled, so nested values get the types their declaring classes state.
+ * Objects as JSON through Jackson. The frame carries the class name; on receipt the name
+ * must pass the {@link TypeAllowList} and the class must fit the handler's declared type
+ * before Jackson sees a byte. No default typing is enabled, so nested values get the
+ * types their declaring classes state.
  */
 public final class JacksonPayloadCodec implements PayloadCodec {
 

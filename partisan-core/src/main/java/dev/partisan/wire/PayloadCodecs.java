@@ -8,8 +8,8 @@ import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A node's codecs, tried in order: the user's own first, then binary, string and (last, because it takes
- * anything) the object codec.
+ * A node's codecs, tried in order: the user's own first, then binary, string and (last,
+ * because it takes anything) the object codec.
  */
 public final class PayloadCodecs {
 

@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
 
-/** UTF-8 strings of at most 65,535 bytes, written as {@code u16 length | bytes}, in handshakes and headers. */
+/**
+ * UTF-8 strings of at most 65,535 bytes, written as {@code u16 length | bytes}, in
+ * handshakes and headers.
+ */
 public final class ShortStrings {
 
 	private ShortStrings() {

@@ -7,15 +7,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The types the object codec may instantiate from the wire: classes registered explicitly (a handler's
- * payload type is registered with it), classes under configured packages, and a few JDK value types.
- * A name is checked before its class is loaded, so a rejected name never runs a static initializer.
+ * The types the object codec may instantiate from the wire: classes registered explicitly
+ * (a handler's payload type is registered with it), classes under configured packages,
+ * and a few JDK value types. A name is checked before its class is loaded, so a rejected
+ * name never runs a static initializer.
  */
 public final class TypeAllowList {
 
-	private static final Set<String> JDK_VALUE_TYPES = Set.of("java.lang.Integer", "java.lang.Long",
-			"java.lang.Short", "java.lang.Byte", "java.lang.Double", "java.lang.Float", "java.lang.Boolean",
-			"java.lang.Character", "java.math.BigInteger", "java.math.BigDecimal", "java.util.UUID");
+	private static final Set<String> JDK_VALUE_TYPES = Set.of("java.lang.Integer", "java.lang.Long", "java.lang.Short",
+			"java.lang.Byte", "java.lang.Double", "java.lang.Float", "java.lang.Boolean", "java.lang.Character",
+			"java.math.BigInteger", "java.math.BigDecimal", "java.util.UUID");
 
 	private final Set<String> classNames = ConcurrentHashMap.newKeySet();
 

@@ -14,12 +14,18 @@ import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** HyParView at the papers' scale, on the simulator: 1,024 nodes, crashes of 20% and 50%, a fixed seed. */
+/**
+ * HyParView at the papers' scale, on the simulator: 1,024 nodes, crashes of 20% and 50%,
+ * a fixed seed.
+ */
 class HyParViewSimulationTest {
 
 	private static final Logger logger = LoggerFactory.getLogger(HyParViewSimulationTest.class);
 
-	/** The Erlang original's defaults, without route announcements (their cost grows with n²). */
+	/**
+	 * The Erlang original's defaults, without route announcements (their cost grows with
+	 * n²).
+	 */
 	private static final HyParViewOverlay.Settings SETTINGS = new HyParViewOverlay.Settings(6, 30, 6, 3,
 			Duration.ofSeconds(10), 3, 4, Duration.ZERO);
 
@@ -36,7 +42,8 @@ class HyParViewSimulationTest {
 				outcome.afterFiftyPercent());
 
 		assertThat(outcome.afterJoins().connected()).as("connected after joins").isTrue();
-		assertThat(outcome.afterJoins().viewSizes().keySet()).allMatch((size) -> size >= 1 && size <= SETTINGS.activeMax());
+		assertThat(outcome.afterJoins().viewSizes().keySet())
+			.allMatch((size) -> size >= 1 && size <= SETTINGS.activeMax());
 		assertThat(outcome.afterTwentyPercent().liveNodes()).isEqualTo(820);
 		assertThat(outcome.afterTwentyPercent().connected()).as("connected after 20% crashes").isTrue();
 		assertThat(outcome.afterFiftyPercent().liveNodes()).isEqualTo(512);
@@ -78,7 +85,10 @@ class HyParViewSimulationTest {
 		return new Outcome(afterJoins, afterTwenty, afterFifty, views, misses);
 	}
 
-	/** Broadcasts from the first live node; counts live nodes that did not deliver it exactly once. */
+	/**
+	 * Broadcasts from the first live node; counts live nodes that did not deliver it
+	 * exactly once.
+	 */
 	private static int broadcastMisses(Simulation sim, String text) {
 		SimNode origin = sim.live().get(0);
 		origin.broadcast("app", text);

@@ -69,8 +69,7 @@ class PayloadCodecsTest {
 	@Test
 	void aClassNameIsCheckedBeforeItIsLoaded() {
 		ByteBuf empty = this.alloc.buffer();
-		assertThatThrownBy(
-				() -> this.codecs.decode(JacksonPayloadCodec.ID, "com.example.Gadget", empty, Object.class))
+		assertThatThrownBy(() -> this.codecs.decode(JacksonPayloadCodec.ID, "com.example.Gadget", empty, Object.class))
 			.isInstanceOf(CodecException.class)
 			.hasMessageContaining("'com.example.Gadget' is not allow-listed");
 		empty.release();
@@ -81,8 +80,8 @@ class PayloadCodecsTest {
 		this.allowList.allow(Greeting.class).allow(Other.class);
 		Other other = new Other("x");
 		ByteBuf encoded = this.codecs.codecFor(other).encode(other, this.alloc);
-		assertThatThrownBy(() -> this.codecs.decode(JacksonPayloadCodec.ID, Other.class.getName(), encoded,
-				Greeting.class))
+		assertThatThrownBy(
+				() -> this.codecs.decode(JacksonPayloadCodec.ID, Other.class.getName(), encoded, Greeting.class))
 			.isInstanceOf(CodecException.class)
 			.hasMessageContaining("does not fit the handler's type");
 		encoded.release();

@@ -32,10 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The issue's acceptance, on three (then four) demo applications in one JVM: quorum reads and writes
- * through any node, last-writer-wins convergence, clear errors, surviving a crashed node, anti-entropy,
- * and a ring that rebalances with handoff as nodes join and leave. Anti-entropy runs only when a test
- * asks, so what handoff and read repair do is not masked by it.
+ * The issue's acceptance, on three (then four) demo applications in one JVM: quorum reads
+ * and writes through any node, last-writer-wins convergence, clear errors, surviving a
+ * crashed node, anti-entropy, and a ring that rebalances with handoff as nodes join and
+ * leave. Anti-entropy runs only when a test asks, so what handoff and read repair do is
+ * not masked by it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KvClusterTests {
@@ -88,16 +89,21 @@ class KvClusterTests {
 		for (int round = 0; round < 5; round++) {
 			String key = "contended-" + round;
 			CountDownLatch go = new CountDownLatch(1);
-			CompletableFuture<Response> fromOne = CompletableFuture.supplyAsync(() -> putAfter(go, "n1", key, "from-n1"));
-			CompletableFuture<Response> fromThree = CompletableFuture.supplyAsync(() -> putAfter(go, "n3", key, "from-n3"));
+			CompletableFuture<Response> fromOne = CompletableFuture
+				.supplyAsync(() -> putAfter(go, "n1", key, "from-n1"));
+			CompletableFuture<Response> fromThree = CompletableFuture
+				.supplyAsync(() -> putAfter(go, "n3", key, "from-n3"));
 			go.countDown();
 			assertThat(fromOne.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
 			assertThat(fromThree.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
 
-			// A read anywhere repairs replicas that kept the losing write; then all three hold the winner.
+			// A read anywhere repairs replicas that kept the losing write; then all three
+			// hold the winner.
 			assertThat(cluster.get("n2", "/kv/" + key).status()).isEqualTo(200);
-			await().atMost(LIMIT).untilAsserted(() -> assertThat(replicaValues(key)).hasSize(3).doesNotContainNull()
-				.allSatisfy((v) -> assertThat(v).isEqualTo(replicaValues(key).get(0))));
+			await().atMost(LIMIT)
+				.untilAsserted(() -> assertThat(replicaValues(key)).hasSize(3)
+					.doesNotContainNull()
+					.allSatisfy((v) -> assertThat(v).isEqualTo(replicaValues(key).get(0))));
 			String winner = cluster.get("n1", "/kv/" + key).body();
 			assertThat(winner).isIn("from-n1", "from-n3");
 			for (String node : List.of("n1", "n2", "n3")) {
@@ -137,7 +143,8 @@ class KvClusterTests {
 		for (String node : List.of("n1", "n2", "n3")) {
 			cluster.bean(node, AntiEntropy.class).exchange();
 		}
-		await().atMost(LIMIT).untilAsserted(() -> assertThat(replicaValues(key)).containsExactly("quiet", "quiet", "quiet"));
+		await().atMost(LIMIT)
+			.untilAsserted(() -> assertThat(replicaValues(key)).containsExactly("quiet", "quiet", "quiet"));
 	}
 
 	@Test
@@ -148,7 +155,8 @@ class KvClusterTests {
 		}
 		cluster.bean("n2", PartisanNode.class).faults().crash();
 
-		// At once, before n2 is found down, and again once the ring has moved its partitions.
+		// At once, before n2 is found down, and again once the ring has moved its
+		// partitions.
 		readAndWriteThroughSurvivors("right after the crash");
 		awaitRing(Set.of("n1", "n3"));
 		readAndWriteThroughSurvivors("after the ring dropped n2");
@@ -184,14 +192,18 @@ class KvClusterTests {
 		});
 		assertThat(cluster.bean(oldOwner, VnodeManager.class).vnode(partition)).isNull();
 
-		// A key of a partition the leaving node still owns: it hands that partition over as it leaves.
-		String leaving = KEYS.stream().filter((k) -> after.ownerOf(after.partitionOf(k)).equals(oldOwner)).findFirst()
+		// A key of a partition the leaving node still owns: it hands that partition over
+		// as it leaves.
+		String leaving = KEYS.stream()
+			.filter((k) -> after.ownerOf(after.partitionOf(k)).equals(oldOwner))
+			.findFirst()
 			.orElseThrow();
 		int leavingPartition = after.partitionOf(leaving);
 		VnodeManager leavingVnodes = cluster.bean(oldOwner, VnodeManager.class);
 		cluster.stop(oldOwner);
-		assertThat(leavingVnodes.vnode(leavingPartition)).as("dropped once the heir acknowledged it, before %s stopped",
-				oldOwner).isNull();
+		assertThat(leavingVnodes.vnode(leavingPartition))
+			.as("dropped once the heir acknowledged it, before %s stopped", oldOwner)
+			.isNull();
 		String survivor = oldOwner.equals("n1") ? "n3" : "n1";
 		Set<String> remaining = new TreeSet<>(Set.of(survivor, "n4"));
 		Ring last = awaitRing(remaining);
@@ -227,7 +239,10 @@ class KvClusterTests {
 		return cluster.put(node, key, value);
 	}
 
-	/** What each replica of the key holds now, in preference-list order ({@code null} for nothing). */
+	/**
+	 * What each replica of the key holds now, in preference-list order ({@code null} for
+	 * nothing).
+	 */
 	private static List<@Nullable String> replicaValues(String key) {
 		List<String> values = new ArrayList<>();
 		for (Replica replica : cluster.bean("n1", KvService.class).preferenceList(key)) {
@@ -245,7 +260,8 @@ class KvClusterTests {
 			assertThat(first.members()).isEqualTo(new TreeSet<>(members));
 			for (String node : members) {
 				assertThat(cluster.ring(node)).isEqualTo(first);
-				assertThat(cluster.bean(node, VnodeManager.class).serving()).hasSize(first.ownership().get(node).size());
+				assertThat(cluster.bean(node, VnodeManager.class).serving())
+					.hasSize(first.ownership().get(node).size());
 			}
 		});
 		return cluster.ring(members.iterator().next());

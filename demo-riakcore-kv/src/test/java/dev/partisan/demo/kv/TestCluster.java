@@ -20,8 +20,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Demo nodes as full Spring Boot applications in this JVM, on free loopback ports, with fast failure
- * detection and gossip, and an HTTP client for their API.
+ * Demo nodes as full Spring Boot applications in this JVM, on free loopback ports, with
+ * fast failure detection and gossip, and an HTTP client for their API.
  */
 final class TestCluster implements AutoCloseable {
 

@@ -7,9 +7,10 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
 /**
- * Servers create the configured ads when they start; clients create nothing and learn the ads from the
- * servers' state, as Lasp's clients read the set of ads a server process maintains. Every server creates
- * the same ads, which merge into one: no server has to be first.
+ * Servers create the configured ads when they start; clients create nothing and learn the
+ * ads from the servers' state, as Lasp's clients read the set of ads a server process
+ * maintains. Every server creates the same ads, which merge into one: no server has to be
+ * first.
  */
 @Component
 class AdCatalogue implements ApplicationRunner {

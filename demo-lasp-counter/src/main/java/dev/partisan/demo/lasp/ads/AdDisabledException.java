@@ -2,7 +2,10 @@ package dev.partisan.demo.lasp.ads;
 
 import dev.partisan.demo.lasp.crdt.AdState;
 
-/** A view of an ad that is disabled, or that this replica already knows has reached its threshold. */
+/**
+ * A view of an ad that is disabled, or that this replica already knows has reached its
+ * threshold.
+ */
 public class AdDisabledException extends RuntimeException {
 
 	private final String ad;

@@ -14,16 +14,19 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * This node's replica of every ad it knows. All changes are inflations of the lattice — a local view, a
- * state merged from a neighbour, a server disabling an ad — applied atomically per ad, so concurrent
- * views and incoming states never lose each other's effects.
+ * This node's replica of every ad it knows. All changes are inflations of the lattice — a
+ * local view, a state merged from a neighbour, a server disabling an ad — applied
+ * atomically per ad, so concurrent views and incoming states never lose each other's
+ * effects.
  *
- * <p>The counter entry this node increments is named by the node <em>and its incarnation</em>
- * ({@link #replicaId()}). A client that restarts begins with an empty replica; reusing its old entry
- * would make its new views hide below the count the servers already hold for it (merge is a maximum), and
- * copying the old count back first would need a round trip before the first view. A fresh entry per
- * incarnation needs neither: the old entry keeps its count, the new one adds to it. The price is one
- * entry per incarnation in each counter.
+ * <p>
+ * The counter entry this node increments is named by the node <em>and its
+ * incarnation</em> ({@link #replicaId()}). A client that restarts begins with an empty
+ * replica; reusing its old entry would make its new views hide below the count the
+ * servers already hold for it (merge is a maximum), and copying the old count back first
+ * would need a round trip before the first view. A fresh entry per incarnation needs
+ * neither: the old entry keeps its count, the new one adds to it. The price is one entry
+ * per incarnation in each counter.
  */
 @Component
 public class Replica {
@@ -43,7 +46,8 @@ public class Replica {
 		this.role = Role.of(partisan.localNode());
 		long incarnation = (partisan instanceof PartisanNode partisanNode) ? partisanNode.incarnation()
 				: System.currentTimeMillis() * 1000;
-		// Base 36 keeps the id short in GET /crdt; the incarnation grows at every start, so ids never repeat.
+		// Base 36 keeps the id short in GET /crdt; the incarnation grows at every start,
+		// so ids never repeat.
 		this.replicaId = this.node + "#" + Long.toString(incarnation, 36);
 	}
 
@@ -61,9 +65,10 @@ public class Replica {
 	}
 
 	/**
-	 * A client displays the ad: its own counter entry goes up by one, unless the ad is disabled or this
-	 * replica already counts {@code threshold} impressions. The check and the increment are one atomic
-	 * step, so concurrent views on one client never pass the threshold together.
+	 * A client displays the ad: its own counter entry goes up by one, unless the ad is
+	 * disabled or this replica already counts {@code threshold} impressions. The check
+	 * and the increment are one atomic step, so concurrent views on one client never pass
+	 * the threshold together.
 	 * @return the ad's state after the view
 	 * @throws NotAClientException on a server
 	 * @throws UnknownAdException when this replica has not heard of the ad
@@ -90,14 +95,18 @@ public class Replica {
 		return after;
 	}
 
-	/** Creates an ad (servers do, at start-up); creating it twice, or on two servers, is harmless. */
+	/**
+	 * Creates an ad (servers do, at start-up); creating it twice, or on two servers, is
+	 * harmless.
+	 */
 	public void create(String ad, long threshold) {
 		merge(ad, AdState.created(threshold));
 	}
 
 	/**
-	 * Merges a state received for {@code ad}. On a server, a merged state that reaches the threshold is
-	 * disabled right away, and the flag travels to everyone with the next sync.
+	 * Merges a state received for {@code ad}. On a server, a merged state that reaches
+	 * the threshold is disabled right away, and the flag travels to everyone with the
+	 * next sync.
 	 * @return whether this replica learned something
 	 */
 	public boolean merge(String ad, AdState incoming) {
@@ -122,12 +131,18 @@ public class Replica {
 		return Optional.ofNullable(this.ads.get(ad));
 	}
 
-	/** A consistent copy per ad (each ad's state is read atomically; ads are not read at one instant). */
+	/**
+	 * A consistent copy per ad (each ad's state is read atomically; ads are not read at
+	 * one instant).
+	 */
 	public AdMap snapshot() {
 		return new AdMap(this.ads);
 	}
 
-	/** Servers are the authority that disables: a state at its threshold gets the flag when it passes one. */
+	/**
+	 * Servers are the authority that disables: a state at its threshold gets the flag
+	 * when it passes one.
+	 */
 	private AdState settle(AdState state) {
 		return (this.role == Role.SERVER && state.reachedThreshold()) ? state.disable() : state;
 	}

@@ -3,13 +3,17 @@ package dev.partisan.demo.lasp.ads;
 import dev.partisan.api.Node;
 
 /**
- * What a node does in the case study, read from its Partisan tag ({@code partisan.node.tag}) so that one
- * setting serves both the client-server overlay, which connects by it, and the application. On the
- * peer-to-peer overlay the tag connects nothing, but the roles stay.
+ * What a node does in the case study, read from its Partisan tag
+ * ({@code partisan.node.tag}) so that one setting serves both the client-server overlay,
+ * which connects by it, and the application. On the peer-to-peer overlay the tag connects
+ * nothing, but the roles stay.
  */
 public enum Role {
 
-	/** Holds the authoritative replicas: creates the ads and disables them at their threshold. */
+	/**
+	 * Holds the authoritative replicas: creates the ads and disables them at their
+	 * threshold.
+	 */
 	SERVER,
 
 	/** A device that displays ads: views increment its own entry of the ad's counter. */

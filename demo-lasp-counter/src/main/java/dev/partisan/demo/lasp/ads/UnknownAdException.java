@@ -1,6 +1,9 @@
 package dev.partisan.demo.lasp.ads;
 
-/** An ad this replica has not heard of: it does not exist, or no server's state has arrived yet. */
+/**
+ * An ad this replica has not heard of: it does not exist, or no server's state has
+ * arrived yet.
+ */
 public class UnknownAdException extends RuntimeException {
 
 	private final String ad;

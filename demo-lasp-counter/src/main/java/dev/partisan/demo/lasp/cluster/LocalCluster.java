@@ -14,13 +14,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
- * The README's one command: two servers and three clients in this JVM, with the profiles {@code s1},
- * {@code s2}, {@code c1}..{@code c3} of {@code application.yml} (HTTP on 8091-8095, Partisan on
- * 10111-10115), until Ctrl-C.
+ * The README's one command: two servers and three clients in this JVM, with the profiles
+ * {@code s1}, {@code s2}, {@code c1}..{@code c3} of {@code application.yml} (HTTP on
+ * 8091-8095, Partisan on 10111-10115), until Ctrl-C.
  *
- * <p>{@code --overlay=peer-to-peer} runs them on HyParView instead of client-server; {@code --simulate}
- * makes the clients view ads by themselves; every other argument goes to all five applications, e.g.
- * {@code --lasp.threshold=20}.
+ * <p>
+ * {@code --overlay=peer-to-peer} runs them on HyParView instead of client-server;
+ * {@code --simulate} makes the clients view ads by themselves; every other argument goes
+ * to all five applications, e.g. {@code --lasp.threshold=20}.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -34,7 +35,8 @@ public final class LocalCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the five nodes and waits until every client has learned every ad from the servers.
+	 * Starts the five nodes and waits until every client has learned every ad from the
+	 * servers.
 	 * @param overlay {@code client-server} or {@code peer-to-peer}
 	 * @param args further arguments for every node
 	 */
@@ -82,7 +84,10 @@ public final class LocalCluster implements AutoCloseable {
 		return node.getBean(Replica.class).snapshot().ads().keySet().containsAll(ads);
 	}
 
-	/** Stops the clients first, each handing its last state to the servers, then the servers. */
+	/**
+	 * Stops the clients first, each handing its last state to the servers, then the
+	 * servers.
+	 */
 	@Override
 	public void close() {
 		for (int i = this.nodes.size() - 1; i >= 0; i--) {
@@ -128,11 +133,16 @@ public final class LocalCluster implements AutoCloseable {
 	private static void printWelcome(LocalCluster cluster, String overlay, boolean simulate) {
 		LaspProperties properties = cluster.nodes().get(0).getBean(LaspProperties.class);
 		StringBuilder text = new StringBuilder();
-		text.append("\nPartisan Lasp ad counter: 2 servers, 3 clients, overlay '").append(overlay).append("' (")
+		text.append("\nPartisan Lasp ad counter: 2 servers, 3 clients, overlay '")
+			.append(overlay)
+			.append("' (")
 			.append(overlay.equals("client-server") ? "clients connect to the servers only"
 					: "HyParView; each node pushes to its active view")
-			.append("), threshold ").append(properties.threshold()).append(", sync every ")
-			.append(properties.syncInterval().toMillis()).append(" ms")
+			.append("), threshold ")
+			.append(properties.threshold())
+			.append(", sync every ")
+			.append(properties.syncInterval().toMillis())
+			.append(" ms")
 			.append(simulate ? ", clients viewing ads by themselves" : "")
 			.append('\n');
 		for (ConfigurableApplicationContext node : cluster.nodes()) {
@@ -145,13 +155,24 @@ public final class LocalCluster implements AutoCloseable {
 		String c1 = url(cluster.nodes().get(2));
 		String c3 = url(cluster.nodes().get(4));
 		text.append("\nTry:\n")
-			.append("  curl ").append(s1).append("/ads\n")
-			.append("  curl -X POST ").append(c1).append("/ads/ad-1/view\n")
-			.append("  curl ").append(c3).append("/ads          # c1's view arrives within a sync interval or two\n")
-			.append("  curl ").append(s1).append("/crdt         # the G-Counter entries, one per client incarnation\n")
-			.append("  for i in $(seq 60); do curl -s -X POST ").append(c1)
+			.append("  curl ")
+			.append(s1)
+			.append("/ads\n")
+			.append("  curl -X POST ")
+			.append(c1)
+			.append("/ads/ad-1/view\n")
+			.append("  curl ")
+			.append(c3)
+			.append("/ads          # c1's view arrives within a sync interval or two\n")
+			.append("  curl ")
+			.append(s1)
+			.append("/crdt         # the G-Counter entries, one per client incarnation\n")
+			.append("  for i in $(seq 60); do curl -s -X POST ")
+			.append(c1)
 			.append("/ads/ad-2/view; echo; done   # until 409\n")
-			.append("  curl ").append(s1).append("/actuator/partisanchannels\n")
+			.append("  curl ")
+			.append(s1)
+			.append("/actuator/partisanchannels\n")
 			.append("\nCtrl-C stops all five.\n");
 		System.out.println(text);
 	}

@@ -5,10 +5,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Every advertisement a replica knows: a map lattice from ad id to {@link AdState}. A missing ad is the
- * bottom, so merge is the union of the keys with the states of common ads merged. The set of ads only
- * grows; an ad leaves the display by being disabled, never by being removed (a removal would need a
- * tombstone, and the disabled flag is exactly that tombstone).
+ * Every advertisement a replica knows: a map lattice from ad id to {@link AdState}. A
+ * missing ad is the bottom, so merge is the union of the keys with the states of common
+ * ads merged. The set of ads only grows; an ad leaves the display by being disabled,
+ * never by being removed (a removal would need a tombstone, and the disabled flag is
+ * exactly that tombstone).
  *
  * @param ads each ad's state by id
  */

@@ -1,15 +1,17 @@
 package dev.partisan.demo.lasp.crdt;
 
 /**
- * One advertisement's replicated state, a product of three lattices merged component by component:
- * its impression threshold (a max-register: every replica that knows the ad agrees on it, and the
- * maximum makes the merge total), its views (a {@link GCounter}) and whether it is disabled (a monotone
- * boolean: {@code false ⊑ true}, merge is "or" — once disabled, never enabled again).
+ * One advertisement's replicated state, a product of three lattices merged component by
+ * component: its impression threshold (a max-register: every replica that knows the ad
+ * agrees on it, and the maximum makes the merge total), its views (a {@link GCounter})
+ * and whether it is disabled (a monotone boolean: {@code false ⊑ true}, merge is "or" —
+ * once disabled, never enabled again).
  *
- * <p>Disabling is a monotone consequence of the counter: the counter only grows, so once a replica sees
- * {@code views ≥ threshold} every later state does too, and setting the flag then can never be
- * contradicted by another replica. That is Lasp's point — a threshold read of a monotone value needs no
- * coordination.
+ * <p>
+ * Disabling is a monotone consequence of the counter: the counter only grows, so once a
+ * replica sees {@code views ≥ threshold} every later state does too, and setting the flag
+ * then can never be contradicted by another replica. That is Lasp's point — a threshold
+ * read of a monotone value needs no coordination.
  *
  * @param threshold impressions after which the ad is disabled
  * @param views the ad's view counter
@@ -33,12 +35,17 @@ public record AdState(long threshold, GCounter views, boolean disabled) implemen
 		return this.views.value();
 	}
 
-	/** Whether the counter has reached the threshold (whether or not the flag is set yet). */
+	/**
+	 * Whether the counter has reached the threshold (whether or not the flag is set yet).
+	 */
 	public boolean reachedThreshold() {
 		return total() >= this.threshold;
 	}
 
-	/** Whether a client may still show the ad: not disabled, and not known to have reached its threshold. */
+	/**
+	 * Whether a client may still show the ad: not disabled, and not known to have reached
+	 * its threshold.
+	 */
 	public boolean showable() {
 		return !this.disabled && !reachedThreshold();
 	}

@@ -5,12 +5,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A grow-only counter (G-Counter): one count per replica, each replica increments only its own entry.
- * Merge takes the pointwise maximum, the value is the sum. A replica that increments while it cannot
- * reach anyone loses nothing: its entry simply becomes the largest when it is heard again.
+ * A grow-only counter (G-Counter): one count per replica, each replica increments only
+ * its own entry. Merge takes the pointwise maximum, the value is the sum. A replica that
+ * increments while it cannot reach anyone loses nothing: its entry simply becomes the
+ * largest when it is heard again.
  *
- * <p>The replica id must never be reused with a lower count, or the maximum would hide the new
- * increments; the demo gives every incarnation of a node its own id (see {@code Replica}).
+ * <p>
+ * The replica id must never be reused with a lower count, or the maximum would hide the
+ * new increments; the demo gives every incarnation of a node its own id (see
+ * {@code Replica}).
  *
  * @param counts each replica's own increments; missing means zero
  */
@@ -25,7 +28,8 @@ public record GCounter(Map<String, Long> counts) implements Lattice<GCounter> {
 				throw new IllegalArgumentException("A G-Counter entry cannot be negative: " + replica + "=" + count);
 			}
 			if (count > 0) {
-				// Zero and missing are the same state; dropping zeros keeps equals() a lattice equality.
+				// Zero and missing are the same state; dropping zeros keeps equals() a
+				// lattice equality.
 				copy.put(replica, count);
 			}
 		});

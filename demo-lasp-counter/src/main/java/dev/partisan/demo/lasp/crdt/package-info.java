@@ -1,5 +1,6 @@
 /**
- * The demo's state-based CRDTs: pure, immutable lattices with no Spring and no Partisan in them.
+ * The demo's state-based CRDTs: pure, immutable lattices with no Spring and no Partisan
+ * in them.
  */
 @NullMarked
 package dev.partisan.demo.lasp.crdt;

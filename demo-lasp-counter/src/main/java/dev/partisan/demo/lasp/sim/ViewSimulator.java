@@ -20,8 +20,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The papers' simulated devices ({@code lasp.simulate}): every {@code lasp.view-interval} a client shows
- * one of the ads it may still show, picked at random, until none is left. Servers simulate nothing.
+ * The papers' simulated devices ({@code lasp.simulate}): every {@code lasp.view-interval}
+ * a client shows one of the ads it may still show, picked at random, until none is left.
+ * Servers simulate nothing.
  */
 @Component
 class ViewSimulator implements SmartLifecycle {
@@ -102,7 +103,9 @@ class ViewSimulator implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** Stops before the state's last flush, so that flush carries every simulated view. */
+	/**
+	 * Stops before the state's last flush, so that flush carries every simulated view.
+	 */
 	@Override
 	public int getPhase() {
 		return StateSync.PHASE + 1;

@@ -7,9 +7,9 @@ import dev.partisan.spring.handler.PartisanChannel;
 import org.springframework.stereotype.Component;
 
 /**
- * The two actors that receive state, on the {@code crdt} channel. Merging is all they do: the lattice
- * makes duplicates, reordering and stale states harmless, so neither needs to know who sent what or
- * whether it has seen it before.
+ * The two actors that receive state, on the {@code crdt} channel. Merging is all they do:
+ * the lattice makes duplicates, reordering and stale states harmless, so neither needs to
+ * know who sent what or whether it has seen it before.
  */
 @Component
 class StateHandlers {

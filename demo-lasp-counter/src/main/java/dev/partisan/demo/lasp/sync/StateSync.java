@@ -25,24 +25,29 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Propagates this replica's state: every {@code lasp.sync-interval}, the full state of every ad goes to
- * each <em>neighbour</em> — a member this node is connected to — as the papers' Lasp nodes do at each
- * propagation interval.
+ * Propagates this replica's state: every {@code lasp.sync-interval}, the full state of
+ * every ad goes to each <em>neighbour</em> — a member this node is connected to — as the
+ * papers' Lasp nodes do at each propagation interval.
  *
- * <p>"Neighbour" is the only idea of topology here, and the overlay fills it in: on client-server a
- * client is connected to the servers only, so it pushes to them, and a server, connected to everyone,
- * pushes the merged state back to every client; on peer-to-peer the neighbours are the HyParView active
- * view, and state spreads hop by hop. So the same code runs on both overlays, which is the papers' point.
- * (Sending to every member instead would, on client-server, relay client-to-client copies through the
+ * <p>
+ * "Neighbour" is the only idea of topology here, and the overlay fills it in: on
+ * client-server a client is connected to the servers only, so it pushes to them, and a
+ * server, connected to everyone, pushes the merged state back to every client; on
+ * peer-to-peer the neighbours are the HyParView active view, and state spreads hop by
+ * hop. So the same code runs on both overlays, which is the papers' point. (Sending to
+ * every member instead would, on client-server, relay client-to-client copies through the
  * servers for nothing.)
  *
- * <p>A node that stops gracefully first hands its last state to its neighbours and waits for them to
- * merge it, so views made since the last round are not lost.
+ * <p>
+ * A node that stops gracefully first hands its last state to its neighbours and waits for
+ * them to merge it, so views made since the last round are not lost.
  */
 @Component
 public class StateSync implements SmartLifecycle {
 
-	/** The channel of all state traffic; configured monotonic in {@code application.yml}. */
+	/**
+	 * The channel of all state traffic; configured monotonic in {@code application.yml}.
+	 */
 	public static final String CHANNEL = "crdt";
 
 	/** The handler that merges one ad's state. */
@@ -51,7 +56,10 @@ public class StateSync implements SmartLifecycle {
 	/** The handler that merges a stopping node's whole replica and answers. */
 	public static final String FLUSH = "lasp-flush";
 
-	/** After the Partisan node starts ({@code DEFAULT_PHASE - 2048}), before the web server ({@code - 1024}). */
+	/**
+	 * After the Partisan node starts ({@code DEFAULT_PHASE - 2048}), before the web
+	 * server ({@code - 1024}).
+	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
 
 	private static final Logger logger = LoggerFactory.getLogger(StateSync.class);
@@ -75,7 +83,9 @@ public class StateSync implements SmartLifecycle {
 		this.properties = properties;
 	}
 
-	/** The members this node is connected to: whom the overlay lets it talk to directly. */
+	/**
+	 * The members this node is connected to: whom the overlay lets it talk to directly.
+	 */
 	public List<Node> neighbours() {
 		List<Node> neighbours = new ArrayList<>();
 		for (Node member : this.partisan.members()) {
@@ -92,7 +102,8 @@ public class StateSync implements SmartLifecycle {
 		for (Node neighbour : neighbours()) {
 			state.ads().forEach((ad, adState) -> {
 				try {
-					// The ad is the partition key: its newer state supersedes an older one still queued.
+					// The ad is the partition key: its newer state supersedes an older
+					// one still queued.
 					this.template.send(neighbour.name(), STATE, new AdUpdate(ad, adState),
 							ForwardOptions.channel(CHANNEL).partitionKey(ad));
 				}
@@ -124,9 +135,10 @@ public class StateSync implements SmartLifecycle {
 	}
 
 	/**
-	 * Stops the rounds, then hands the whole replica to each neighbour with a call and waits (at most
-	 * {@code lasp.flush-timeout}) until they have merged it. Runs after the web server stopped, so no view
-	 * comes in meanwhile, and before the Partisan node stops, so the calls can still travel.
+	 * Stops the rounds, then hands the whole replica to each neighbour with a call and
+	 * waits (at most {@code lasp.flush-timeout}) until they have merged it. Runs after
+	 * the web server stopped, so no view comes in meanwhile, and before the Partisan node
+	 * stops, so the calls can still travel.
 	 */
 	@Override
 	public void stop() {
@@ -151,14 +163,16 @@ public class StateSync implements SmartLifecycle {
 				.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
 		}
 		catch (Exception ex) {
-			// Some neighbour did not answer (often one stopping at the same time): one that did is enough.
+			// Some neighbour did not answer (often one stopping at the same time): one
+			// that did is enough.
 		}
 		long taken = acks.stream().filter((ack) -> ack.isDone() && !ack.isCompletedExceptionally()).count();
 		if (taken > 0 || acks.isEmpty()) {
 			logger.info("{} handed its last state to {} of {} neighbour(s)", this.replica.node(), taken, acks.size());
 		}
 		else if (this.replica.role() == Role.CLIENT) {
-			// Only a client's own views exist nowhere else; a server's state came from the clients.
+			// Only a client's own views exist nowhere else; a server's state came from
+			// the clients.
 			logger.warn("{} could not hand its last state to any of {} neighbour(s); its views since the last "
 					+ "round are lost", this.replica.node(), acks.size());
 		}

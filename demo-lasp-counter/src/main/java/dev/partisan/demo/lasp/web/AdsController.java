@@ -15,9 +15,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /ads} (what this replica shows), {@code POST /ads/{id}/view} (a client displays an ad) and
- * {@code GET /crdt} (the raw lattice state, for seeing the G-Counter's entries). Every answer is this
- * node's replica: reads never wait for the cluster, they are as fresh as the last state that arrived.
+ * {@code GET /ads} (what this replica shows), {@code POST /ads/{id}/view} (a client
+ * displays an ad) and {@code GET /crdt} (the raw lattice state, for seeing the
+ * G-Counter's entries). Every answer is this node's replica: reads never wait for the
+ * cluster, they are as fresh as the last state that arrived.
  */
 @RestController
 class AdsController {

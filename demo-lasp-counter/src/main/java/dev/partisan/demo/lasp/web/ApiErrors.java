@@ -24,7 +24,10 @@ class ApiErrors {
 		this.replica = replica;
 	}
 
-	/** 409: the ad exists but may no longer be shown; the body has the counts that decided it. */
+	/**
+	 * 409: the ad exists but may no longer be shown; the body has the counts that decided
+	 * it.
+	 */
 	@ExceptionHandler(AdDisabledException.class)
 	ResponseEntity<Map<String, Object>> disabled(AdDisabledException ex, HttpServletRequest request) {
 		Map<String, Object> body = error("ad disabled", request);

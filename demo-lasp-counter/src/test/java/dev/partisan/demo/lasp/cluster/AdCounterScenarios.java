@@ -21,16 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What must hold on every overlay, run once per overlay by the subclasses with the same code and only the
- * overlay profile changed: two servers and three clients in one JVM, each a full application.
+ * What must hold on every overlay, run once per overlay by the subclasses with the same
+ * code and only the overlay profile changed: two servers and three clients in one JVM,
+ * each a full application.
  *
- * <p><b>The overshoot bound.</b> A client refuses a view once its own replica counts {@code threshold}
- * impressions, and its own views show in its replica at once. If every replica has seen {@code v} views
- * of an ad when a burst of concurrent views begins, client <i>i</i>'s replica counts at least
- * {@code v + n_i} after <i>n_i</i> of its own views, so it accepts at most {@code threshold - v}: the
- * final total is at most {@code v + clients × (threshold - v)}, an overshoot of at most
- * {@code (clients - 1) × (threshold - v)}. With {@code v} three short of the threshold and three clients,
- * that is at most 6 views over.
+ * <p>
+ * <b>The overshoot bound.</b> A client refuses a view once its own replica counts
+ * {@code threshold} impressions, and its own views show in its replica at once. If every
+ * replica has seen {@code v} views of an ad when a burst of concurrent views begins,
+ * client <i>i</i>'s replica counts at least {@code v + n_i} after <i>n_i</i> of its own
+ * views, so it accepts at most {@code threshold - v}: the final total is at most
+ * {@code v + clients × (threshold - v)}, an overshoot of at most
+ * {@code (clients - 1) × (threshold - v)}. With {@code v} three short of the threshold
+ * and three clients, that is at most 6 views over.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AdCounterScenarios {
@@ -67,7 +70,8 @@ abstract class AdCounterScenarios {
 
 	@Test
 	void concurrentViewsOnEveryClientConvergeToTheExactTotalEverywhere() throws Exception {
-		// Two threads per client: views on one client race each other as well as the other clients.
+		// Two threads per client: views on one client race each other as well as the
+		// other clients.
 		Map<String, Integer> accepted = burst("ad-1", 7, 2);
 		assertThat(accepted.values()).allSatisfy((n) -> assertThat(n).isEqualTo(14));
 
@@ -76,12 +80,14 @@ abstract class AdCounterScenarios {
 		JsonNode ad1 = find(ads.json().get("ads"), "ad-1");
 		assertThat(ad1.get("views").asLong()).isEqualTo(42);
 		assertThat(ad1.get("enabled").asBoolean()).isTrue();
-		// Each client's own entry holds exactly its own views on every replica: nothing counted twice.
+		// Each client's own entry holds exactly its own views on every replica: nothing
+		// counted twice.
 		for (String client : TestCluster.CLIENTS) {
 			String entry = this.cluster.replica(client).replicaId();
 			for (String node : this.cluster.names()) {
 				assertThat(this.cluster.replica(node).get("ad-1").orElseThrow().views().countOf(entry))
-					.as("%s's entry on %s", client, node).isEqualTo(14);
+					.as("%s's entry on %s", client, node)
+					.isEqualTo(14);
 			}
 		}
 	}
@@ -105,7 +111,8 @@ abstract class AdCounterScenarios {
 		await().atMost(LIMIT).untilAsserted(() -> {
 			for (String node : this.cluster.names()) {
 				assertThat(this.cluster.replica(node).get("ad-2").orElseThrow().disabled())
-					.as("the servers' flag reached %s", node).isTrue();
+					.as("the servers' flag reached %s", node)
+					.isTrue();
 			}
 		});
 		for (String client : TestCluster.CLIENTS) {
@@ -136,8 +143,8 @@ abstract class AdCounterScenarios {
 	}
 
 	/**
-	 * Every client views {@code ad} {@code perThread} times from each of {@code threads} threads, all at
-	 * once; returns how many views each client accepted.
+	 * Every client views {@code ad} {@code perThread} times from each of {@code threads}
+	 * threads, all at once; returns how many views each client accepted.
 	 */
 	Map<String, Integer> burst(String ad, int perThread, int threads) throws Exception {
 		Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();

@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The scenarios on the client-server overlay, and what a client going away must not do: lose views or
- * count them twice, whether it is cut off from the servers or stopped and started again.
+ * The scenarios on the client-server overlay, and what a client going away must not do:
+ * lose views or count them twice, whether it is cut off from the servers or stopped and
+ * started again.
  */
 class ClientServerTests extends AdCounterScenarios {
 
@@ -32,7 +33,8 @@ class ClientServerTests extends AdCounterScenarios {
 	@Test
 	void aPartitionedClientLosesNothingAndCountsNothingTwice() throws Exception {
 		FaultInjector c1 = this.cluster.bean("c1", PartisanNode.class).faults();
-		// Application messages only, both ways: membership and heartbeats still pass, so nobody is "down" —
+		// Application messages only, both ways: membership and heartbeats still pass, so
+		// nobody is "down" —
 		// the state simply does not arrive, as on a lossy mobile link.
 		c1.omit("cut-off", null, (event) -> event.isApplication(), 1.0, Long.MAX_VALUE);
 		try {
@@ -45,7 +47,8 @@ class ClientServerTests extends AdCounterScenarios {
 					assertThat(this.cluster.total(node, "ad-3")).as(node).isEqualTo(5);
 				}
 			});
-			// Ten more sync rounds: c1's views are still on c1 alone, and c2's have not reached it.
+			// Ten more sync rounds: c1's views are still on c1 alone, and c2's have not
+			// reached it.
 			Thread.sleep(1000);
 			assertThat(this.cluster.total("s1", "ad-3")).isEqualTo(5);
 			assertThat(this.cluster.total("c1", "ad-3")).isEqualTo(5);
@@ -68,7 +71,8 @@ class ClientServerTests extends AdCounterScenarios {
 		for (int i = 0; i < 6; i++) {
 			assertThat(this.cluster.view("c3", "ad-4").status()).isEqualTo(200);
 		}
-		// Stopped at once, before a sync round need have run: its last state goes out as it stops.
+		// Stopped at once, before a sync round need have run: its last state goes out as
+		// it stops.
 		this.cluster.stop("c3");
 		assertThat(this.cluster.total("s1", "ad-4")).isEqualTo(6);
 		assertThat(this.cluster.total("s2", "ad-4")).isEqualTo(6);
@@ -81,8 +85,7 @@ class ClientServerTests extends AdCounterScenarios {
 			assertThat(this.cluster.view("c3", "ad-4").status()).isEqualTo(200);
 		}
 		awaitTotalEverywhere("ad-4", 10);
-		assertThat(this.cluster.replica("s2").get("ad-4").orElseThrow().views().counts())
-			.containsEntry(before, 6L)
+		assertThat(this.cluster.replica("s2").get("ad-4").orElseThrow().views().counts()).containsEntry(before, 6L)
 			.containsEntry(after, 4L);
 	}
 

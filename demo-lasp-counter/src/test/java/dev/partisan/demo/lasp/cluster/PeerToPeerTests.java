@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scenarios on HyParView: every node pushes to its active view, and state crosses the cluster hop by
- * hop. Nothing but the overlay profile differs from {@link ClientServerTests}.
+ * The scenarios on HyParView: every node pushes to its active view, and state crosses the
+ * cluster hop by hop. Nothing but the overlay profile differs from
+ * {@link ClientServerTests}.
  */
 class PeerToPeerTests extends AdCounterScenarios {
 

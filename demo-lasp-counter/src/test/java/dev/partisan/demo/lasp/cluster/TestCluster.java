@@ -22,8 +22,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Demo nodes as full Spring Boot applications in this JVM, on free loopback ports, with fast failure
- * detection and a 100 ms sync interval, and an HTTP client for their API.
+ * Demo nodes as full Spring Boot applications in this JVM, on free loopback ports, with
+ * fast failure detection and a 100 ms sync interval, and an HTTP client for their API.
  */
 final class TestCluster implements AutoCloseable {
 
@@ -54,7 +54,10 @@ final class TestCluster implements AutoCloseable {
 		this.extra = List.of(extra);
 	}
 
-	/** Starts s1, s2, c1, c2, c3; every node after s1 joins through the servers already running. */
+	/**
+	 * Starts s1, s2, c1, c2, c3; every node after s1 joins through the servers already
+	 * running.
+	 */
 	void startAll() {
 		for (String name : SERVERS) {
 			start(name);
@@ -107,7 +110,10 @@ final class TestCluster implements AutoCloseable {
 		return bean(name, Replica.class);
 	}
 
-	/** The total views of {@code ad} on {@code name}'s replica, -1 when it does not know the ad. */
+	/**
+	 * The total views of {@code ad} on {@code name}'s replica, -1 when it does not know
+	 * the ad.
+	 */
 	long total(String name, String ad) {
 		return replica(name).get(ad).map(AdState::total).orElse(-1L);
 	}
@@ -128,8 +134,8 @@ final class TestCluster implements AutoCloseable {
 	}
 
 	Response view(String name, String ad) {
-		return send(name, HttpRequest.newBuilder(uri(name, "/ads/" + ad + "/view"))
-			.POST(HttpRequest.BodyPublishers.noBody()));
+		return send(name,
+				HttpRequest.newBuilder(uri(name, "/ads/" + ad + "/view")).POST(HttpRequest.BodyPublishers.noBody()));
 	}
 
 	Response get(String name, String path) {

@@ -12,10 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The laws that make state-based replication safe — merge is commutative, associative and idempotent,
- * and a local update only inflates — checked on many random states (a fixed seed, so a failure repeats).
- * Replica ids and ad ids come from small pools so that random states overlap, which is where merges
- * can go wrong.
+ * The laws that make state-based replication safe — merge is commutative, associative and
+ * idempotent, and a local update only inflates — checked on many random states (a fixed
+ * seed, so a failure repeats). Replica ids and ad ids come from small pools so that
+ * random states overlap, which is where merges can go wrong.
  */
 class LatticeLawTests {
 
@@ -50,7 +50,8 @@ class LatticeLawTests {
 		GCounter merged = a.merge(b);
 		assertThat(merged.counts()).isEqualTo(Map.of("c1", 2L, "c2", 1L, "c3", 1L));
 		assertThat(merged.value()).isEqualTo(4);
-		// Merging an old state again changes nothing: re-delivered state is never counted twice.
+		// Merging an old state again changes nothing: re-delivered state is never counted
+		// twice.
 		assertThat(merged.merge(a).merge(b).merge(a)).isEqualTo(merged);
 	}
 

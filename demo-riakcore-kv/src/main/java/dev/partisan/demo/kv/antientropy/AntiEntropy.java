@@ -27,14 +27,17 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Metadata anti-entropy: replicas compare what they hold and repair the differences, in the background,
- * on the {@code metadata} channel. This is the large background traffic of the papers' case study, the
- * traffic that queues in front of requests when everything shares one connection.
+ * Metadata anti-entropy: replicas compare what they hold and repair the differences, in
+ * the background, on the {@code metadata} channel. This is the large background traffic
+ * of the papers' case study, the traffic that queues in front of requests when everything
+ * shares one connection.
  *
- * <p>Every {@code kv.anti-entropy-interval}, each vnode this node serves sends, for each primary
- * partition whose keys it replicates, a {@link Summary} (keys and stamps) to the other replicas of that
- * partition. A replica that holds something newer, or something the summary lacks, sends it back as a
- * {@link Repair}. Since every replica sends its summaries, the differences are repaired both ways.
+ * <p>
+ * Every {@code kv.anti-entropy-interval}, each vnode this node serves sends, for each
+ * primary partition whose keys it replicates, a {@link Summary} (keys and stamps) to the
+ * other replicas of that partition. A replica that holds something newer, or something
+ * the summary lacks, sends it back as a {@link Repair}. Since every replica sends its
+ * summaries, the differences are repaired both ways.
  */
 @Component
 public class AntiEntropy implements SmartLifecycle {

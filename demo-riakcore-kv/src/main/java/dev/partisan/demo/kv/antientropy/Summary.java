@@ -5,8 +5,8 @@ import java.util.Map;
 import dev.partisan.demo.kv.vnode.Versioned.Version;
 
 /**
- * What one replica holds of one primary partition, without the values: sent to a fellow replica, which
- * answers with a {@link Repair} of whatever it holds newer.
+ * What one replica holds of one primary partition, without the values: sent to a fellow
+ * replica, which answers with a {@link Repair} of whatever it holds newer.
  *
  * @param primary the partition whose keys these are (the first of their preference list)
  * @param from the sending vnode's partition

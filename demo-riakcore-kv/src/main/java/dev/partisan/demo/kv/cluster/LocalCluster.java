@@ -16,12 +16,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
- * The README's one command: three demo nodes in this JVM, with the profiles {@code n1}..{@code n3} of
- * {@code application.yml} (HTTP on 8081-8083, Partisan on 10101-10103), until Ctrl-C.
+ * The README's one command: three demo nodes in this JVM, with the profiles
+ * {@code n1}..{@code n3} of {@code application.yml} (HTTP on 8081-8083, Partisan on
+ * 10101-10103), until Ctrl-C.
  *
- * <p>{@code --profile=baseline} runs them with one connection per pair of nodes instead of the
- * {@code partisan} channels; every other argument goes to all three applications, e.g.
- * {@code --kv.storage-delay=0ms}.
+ * <p>
+ * {@code --profile=baseline} runs them with one connection per pair of nodes instead of
+ * the {@code partisan} channels; every other argument goes to all three applications,
+ * e.g. {@code --kv.storage-delay=0ms}.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -35,8 +37,8 @@ public final class LocalCluster implements AutoCloseable {
 	/**
 	 * Starts the three nodes and waits until they agree on the ring.
 	 * @param profile {@code partisan} or {@code baseline}
-	 * @param freePorts whether to use free ports instead of those of {@code application.yml}, so that
-	 * the cluster can run beside another one
+	 * @param freePorts whether to use free ports instead of those of
+	 * {@code application.yml}, so that the cluster can run beside another one
 	 * @param args further arguments for every node
 	 */
 	public static LocalCluster start(String profile, boolean freePorts, List<String> args) {
@@ -92,15 +94,19 @@ public final class LocalCluster implements AutoCloseable {
 		}
 		for (ConfigurableApplicationContext node : this.nodes) {
 			RingManager rings = node.getBean(RingManager.class);
-			if (!rings.current().equals(first)
-					|| node.getBean(VnodeManager.class).serving().size() != first.ownership().get(rings.self()).size()) {
+			if (!rings.current().equals(first) || node.getBean(VnodeManager.class).serving().size() != first.ownership()
+				.get(rings.self())
+				.size()) {
 				return false;
 			}
 		}
 		return true;
 	}
 
-	/** Stops the nodes one after another, so each hands its partitions to nodes still running. */
+	/**
+	 * Stops the nodes one after another, so each hands its partitions to nodes still
+	 * running.
+	 */
 	@Override
 	public void close() {
 		for (int i = this.nodes.size() - 1; i >= 0; i--) {
@@ -124,7 +130,8 @@ public final class LocalCluster implements AutoCloseable {
 			System.err.println("--profile is partisan or baseline, not " + profile);
 			System.exit(2);
 		}
-		// The whole cluster stops at once on Ctrl-C: no node is left to hand partitions to.
+		// The whole cluster stops at once on Ctrl-C: no node is left to hand partitions
+		// to.
 		rest.add(0, "--kv.handoff-on-stop=false");
 		System.out.println("Starting n1, n2, n3 (profile " + profile + ") ...");
 		LocalCluster cluster = start(profile, false, rest);
@@ -140,7 +147,9 @@ public final class LocalCluster implements AutoCloseable {
 
 	private static void printWelcome(LocalCluster cluster, String profile) {
 		StringBuilder text = new StringBuilder();
-		text.append("\nPartisan KV demo: 3 nodes, profile '").append(profile).append("' (")
+		text.append("\nPartisan KV demo: 3 nodes, profile '")
+			.append(profile)
+			.append("' (")
 			.append(profile.equals("partisan") ? "channels vnode/metadata/gossip, 4 lanes, affinity"
 					: "one connection per pair of nodes")
 			.append(")\n");
@@ -153,12 +162,24 @@ public final class LocalCluster implements AutoCloseable {
 		String n1 = "http://127.0.0.1:" + cluster.nodes().get(0).getEnvironment().getProperty("local.server.port");
 		String n3 = "http://127.0.0.1:" + cluster.nodes().get(2).getEnvironment().getProperty("local.server.port");
 		text.append("\nTry:\n")
-			.append("  curl -X PUT ").append(n1).append("/kv/hello -d world\n")
-			.append("  curl ").append(n3).append("/kv/hello\n")
-			.append("  curl -X DELETE ").append(n1).append("/kv/hello\n")
-			.append("  curl ").append(n1).append("/ring\n")
-			.append("  curl -X POST '").append(n1).append("/echo?size=1048576'\n")
-			.append("  curl ").append(n1).append("/actuator/partisanchannels\n")
+			.append("  curl -X PUT ")
+			.append(n1)
+			.append("/kv/hello -d world\n")
+			.append("  curl ")
+			.append(n3)
+			.append("/kv/hello\n")
+			.append("  curl -X DELETE ")
+			.append(n1)
+			.append("/kv/hello\n")
+			.append("  curl ")
+			.append(n1)
+			.append("/ring\n")
+			.append("  curl -X POST '")
+			.append(n1)
+			.append("/echo?size=1048576'\n")
+			.append("  curl ")
+			.append(n1)
+			.append("/actuator/partisanchannels\n")
 			.append("\nCtrl-C stops all three.\n");
 		System.out.println(text);
 	}

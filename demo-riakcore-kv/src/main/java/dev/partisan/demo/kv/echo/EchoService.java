@@ -16,9 +16,10 @@ import dev.partisan.demo.kv.vnode.VnodeManager;
 import org.springframework.stereotype.Service;
 
 /**
- * The papers' echo service (000 §6.2.2): a binary of a given size goes to a uniformly chosen partition,
- * whose {@code echo-p} actor sends it back. Bound only by the receiving actor and the network, so it
- * shows what the channels and lanes do with large payloads. The bytes travel as they are (no JSON).
+ * The papers' echo service (000 §6.2.2): a binary of a given size goes to a uniformly
+ * chosen partition, whose {@code echo-p} actor sends it back. Bound only by the receiving
+ * actor and the network, so it shows what the channels and lanes do with large payloads.
+ * The bytes travel as they are (no JSON).
  */
 @Service
 public class EchoService {
@@ -36,7 +37,8 @@ public class EchoService {
 	}
 
 	/**
-	 * Sends {@code payload} to a random partition's echo actor and completes when it is back.
+	 * Sends {@code payload} to a random partition's echo actor and completes when it is
+	 * back.
 	 * @throws IllegalStateException (in the future) when the bytes come back different
 	 */
 	public CompletableFuture<EchoResult> echo(byte[] payload) {
@@ -44,8 +46,9 @@ public class EchoService {
 	}
 
 	/**
-	 * Like {@link #echo(byte[])}; with {@code remoteOnly}, the partition is chosen among those another
-	 * node owns (any, when this node owns them all), so every echo crosses the network.
+	 * Like {@link #echo(byte[])}; with {@code remoteOnly}, the partition is chosen among
+	 * those another node owns (any, when this node owns them all), so every echo crosses
+	 * the network.
 	 */
 	public CompletableFuture<EchoResult> echo(byte[] payload, boolean remoteOnly) {
 		Ring ring = this.rings.current();
@@ -57,8 +60,8 @@ public class EchoService {
 					ForwardOptions.channel(Channels.VNODE).partitionKey(partition), this.properties.requestTimeout())
 			.thenApply((back) -> {
 				if (!Arrays.equals(back, payload)) {
-					throw new IllegalStateException("echo-" + partition + " on " + node + " returned "
-							+ back.length + " different bytes");
+					throw new IllegalStateException(
+							"echo-" + partition + " on " + node + " returned " + back.length + " different bytes");
 				}
 				return new EchoResult(partition, node, payload.length, (System.nanoTime() - start) / 1000);
 			});

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * The outcome of a get or put that reached its quorum.
  *
  * @param key the key
- * @param value the newest value among the replies (for a put, the one written), or {@code null} when no
- * replica that answered has the key
+ * @param value the newest value among the replies (for a put, the one written), or
+ * {@code null} when no replica that answered has the key
  * @param answered the replicas whose replies made the quorum
  */
 public record KvResult(String key, @Nullable Versioned value, List<Replica> answered) {

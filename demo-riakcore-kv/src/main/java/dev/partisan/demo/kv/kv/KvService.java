@@ -24,14 +24,18 @@ import org.springframework.stereotype.Service;
 /**
  * The quorum key-value store, coordinated on whichever node a client asks.
  *
- * <p>A key lives on its preference list: the vnodes of its partition and of the next {@code N - 1}
- * partitions clockwise, each on the partition's owner. A put stamps the value ({@link LwwClock}) and sends
- * it to all {@code N}, and returns after {@code W} acknowledge; a get asks all {@code N}, returns the
- * newest of the first {@code R} replies, and once every replica has answered (or failed) writes that
- * newest value back to those that answered with something older or nothing: read repair.
+ * <p>
+ * A key lives on its preference list: the vnodes of its partition and of the next
+ * {@code N - 1} partitions clockwise, each on the partition's owner. A put stamps the
+ * value ({@link LwwClock}) and sends it to all {@code N}, and returns after {@code W}
+ * acknowledge; a get asks all {@code N}, returns the newest of the first {@code R}
+ * replies, and once every replica has answered (or failed) writes that newest value back
+ * to those that answered with something older or nothing: read repair.
  *
- * <p>Every request goes on the {@code vnode} channel with the partition as partition key, so requests
- * to one vnode keep one lane (in order) and requests to different vnodes spread over the lanes.
+ * <p>
+ * Every request goes on the {@code vnode} channel with the partition as partition key, so
+ * requests to one vnode keep one lane (in order) and requests to different vnodes spread
+ * over the lanes.
  */
 @Service
 public class KvService {
@@ -54,7 +58,9 @@ public class KvService {
 		return write(key, new Versioned(this.clock.next(), this.partisan.localNode().name(), value));
 	}
 
-	/** Deletes by writing a tombstone, which wins over the older value wherever they meet. */
+	/**
+	 * Deletes by writing a tombstone, which wins over the older value wherever they meet.
+	 */
 	public CompletableFuture<KvResult> delete(String key) {
 		return write(key, new Versioned(this.clock.next(), this.partisan.localNode().name(), null));
 	}
@@ -106,7 +112,10 @@ public class KvService {
 		}
 	}
 
-	/** Writes the newest value back to every replica that answered with an older one or none. */
+	/**
+	 * Writes the newest value back to every replica that answered with an older one or
+	 * none.
+	 */
 	private void readRepair(String key, Map<Replica, CompletableFuture<VnodeReply>> requests) {
 		Versioned newest = null;
 		Map<Replica, @Nullable Versioned> seen = new LinkedHashMap<>();

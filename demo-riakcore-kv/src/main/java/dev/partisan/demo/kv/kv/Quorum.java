@@ -8,9 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Waits for {@code needed} of several replies: completes with the first {@code needed} as soon as they are
- * in (without waiting for the rest), or fails with {@link QuorumNotReachedException} as soon as so many
- * have failed that the rest cannot make up the quorum.
+ * Waits for {@code needed} of several replies: completes with the first {@code needed} as
+ * soon as they are in (without waiting for the rest), or fails with
+ * {@link QuorumNotReachedException} as soon as so many have failed that the rest cannot
+ * make up the quorum.
  *
  * @param <T> the reply type
  */

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fewer replicas answered than the quorum needs: says which answered and why the others did not.
+ * Fewer replicas answered than the quorum needs: says which answered and why the others
+ * did not.
  */
 public class QuorumNotReachedException extends RuntimeException {
 

@@ -3,8 +3,8 @@ package dev.partisan.demo.kv.load;
 import java.util.Arrays;
 
 /**
- * One worker's request latencies, in nanoseconds. Not thread-safe: each worker keeps its own, and they
- * are merged once the run is over.
+ * One worker's request latencies, in nanoseconds. Not thread-safe: each worker keeps its
+ * own, and they are merged once the run is over.
  */
 final class Latencies {
 
@@ -38,7 +38,10 @@ final class Latencies {
 		return merged;
 	}
 
-	/** The {@code q} quantile (0..1) of sorted values, nearest rank; 0 when there are none. */
+	/**
+	 * The {@code q} quantile (0..1) of sorted values, nearest rank; 0 when there are
+	 * none.
+	 */
 	static long quantile(long[] sorted, double q) {
 		if (sorted.length == 0) {
 			return 0;

@@ -6,13 +6,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Drives the KV store or the echo service of a local three-node cluster and reports throughput and
- * latency, under the {@code baseline} profile (one connection per pair of nodes, as Distributed Erlang)
- * and the {@code partisan} profile (channels vnode/metadata/gossip, 4 lanes, affinity). The two runs use
- * the same code; only the profile differs, which is the papers' point.
+ * Drives the KV store or the echo service of a local three-node cluster and reports
+ * throughput and latency, under the {@code baseline} profile (one connection per pair of
+ * nodes, as Distributed Erlang) and the {@code partisan} profile (channels
+ * vnode/metadata/gossip, 4 lanes, affinity). The two runs use the same code; only the
+ * profile differs, which is the papers' point.
  *
- * <p>{@code --profile=both} (the default) runs baseline, then partisan, and prints both summaries.
- * Each run starts its own cluster in this JVM on free ports, so it can run beside the interactive one.
+ * <p>
+ * {@code --profile=both} (the default) runs baseline, then partisan, and prints both
+ * summaries. Each run starts its own cluster in this JVM on free ports, so it can run
+ * beside the interactive one.
  */
 public final class LoadGenerator {
 
@@ -33,14 +36,18 @@ public final class LoadGenerator {
 		System.exit(summaries.stream().allMatch((s) -> s.ops() > 0) ? 0 : 1);
 	}
 
-	/** Runs every profile of {@code options} in turn and prints the summaries together at the end. */
+	/**
+	 * Runs every profile of {@code options} in turn and prints the summaries together at
+	 * the end.
+	 */
 	public static List<RunSummary> run(LoadOptions options, PrintStream out) throws InterruptedException {
 		out.printf(Locale.ROOT, "Load: %s workload, %d workers, %s, payload %,d bytes%s, latency %s per message%n",
 				options.workload(), options.workers(),
 				(options.count() > 0) ? options.count() + " requests" : options.duration().toSeconds() + " s",
 				options.payload(),
-				options.workload().equals("kv") ? String.format(Locale.ROOT, ", %d keys, read ratio %.2f",
-						options.keys(), options.readRatio()) : "",
+				options.workload().equals("kv")
+						? String.format(Locale.ROOT, ", %d keys, read ratio %.2f", options.keys(), options.readRatio())
+						: "",
 				options.latency().isZero() ? "none" : options.latency().toMillis() + " ms");
 		List<RunSummary> summaries = new ArrayList<>();
 		for (String profile : options.profiles()) {

@@ -9,23 +9,26 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The load generator's flags. Defaults follow the papers' case study where it says (10,000 keys, a 10:1
- * read:write ratio, 1 ms between nodes), and stay small enough for a laptop elsewhere.
+ * The load generator's flags. Defaults follow the papers' case study where it says
+ * (10,000 keys, a 10:1 read:write ratio, 1 ms between nodes), and stay small enough for a
+ * laptop elsewhere.
  *
- * @param profiles the configurations to run, one after the other ({@code --profile=baseline},
- * {@code partisan}, or {@code both})
+ * @param profiles the configurations to run, one after the other
+ * ({@code --profile=baseline}, {@code partisan}, or {@code both})
  * @param workload {@code kv} or {@code echo}
  * @param workers concurrent clients, each waiting for its reply before the next request
  * @param duration how long each run lasts, unless {@code count} is set
  * @param count how many requests each run makes in all (0: run for {@code duration})
  * @param payload bytes per value written or echoed
  * @param readRatio the share of KV requests that are reads
- * @param keys how many keys the KV workload draws from (a normal distribution centred on the middle)
- * @param latency how long each application message is held on its lane before it is written, so that
- * what queues behind what shows on one machine (0 for none)
- * @param appArgs arguments for the demo nodes themselves ({@code --kv.*}, {@code --partisan.*})
- * @param remoteOnly echo only to partitions that another node owns, so every echo crosses the network
- * (the benchmark's two-host layout; the papers' echo picks any partition)
+ * @param keys how many keys the KV workload draws from (a normal distribution centred on
+ * the middle)
+ * @param latency how long each application message is held on its lane before it is
+ * written, so that what queues behind what shows on one machine (0 for none)
+ * @param appArgs arguments for the demo nodes themselves ({@code --kv.*},
+ * {@code --partisan.*})
+ * @param remoteOnly echo only to partitions that another node owns, so every echo crosses
+ * the network (the benchmark's two-host layout; the papers' echo picks any partition)
  */
 public record LoadOptions(List<String> profiles, String workload, int workers, Duration duration, long count,
 		int payload, double readRatio, int keys, Duration latency, List<String> appArgs, boolean remoteOnly) {
@@ -61,7 +64,8 @@ public record LoadOptions(List<String> profiles, String workload, int workers, D
 				case "--workers" -> workers = Integer.parseInt(value);
 				case "--duration" -> duration = DurationStyle.detectAndParse(value);
 				case "--count" -> count = Long.parseLong(value);
-				case "--payload" -> payload = (int) DataSize.parse(value.replace("iB", "B").toUpperCase(Locale.ROOT)).toBytes();
+				case "--payload" ->
+					payload = (int) DataSize.parse(value.replace("iB", "B").toUpperCase(Locale.ROOT)).toBytes();
 				case "--read-ratio" -> readRatio = Double.parseDouble(value);
 				case "--keys" -> keys = Integer.parseInt(value);
 				case "--latency" -> latency = DurationStyle.detectAndParse(value);

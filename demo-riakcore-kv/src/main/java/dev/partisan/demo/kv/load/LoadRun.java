@@ -24,10 +24,11 @@ import dev.partisan.runtime.PartisanNode;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One run: a fresh three-node cluster under one profile, {@code workers} clients spread over its nodes,
- * each sending a request through the node's services (as the HTTP API does) and waiting for the answer
- * before the next, for a duration or a count. {@link #drive} runs the same workload against nodes
- * started elsewhere (the benchmark's nodes in network namespaces).
+ * One run: a fresh three-node cluster under one profile, {@code workers} clients spread
+ * over its nodes, each sending a request through the node's services (as the HTTP API
+ * does) and waiting for the answer before the next, for a duration or a count.
+ * {@link #drive} runs the same workload against nodes started elsewhere (the benchmark's
+ * nodes in network namespaces).
  */
 public final class LoadRun {
 
@@ -53,21 +54,26 @@ public final class LoadRun {
 	}
 
 	RunSummary run() throws InterruptedException {
-		List<String> args = new ArrayList<>(List.of("--spring.main.web-application-type=none",
-				"--logging.level.dev.partisan=error", "--logging.level.dev.partisan.demo.kv=warn", "--kv.handoff-on-stop=false"));
+		List<String> args = new ArrayList<>(
+				List.of("--spring.main.web-application-type=none", "--logging.level.dev.partisan=error",
+						"--logging.level.dev.partisan.demo.kv=warn", "--kv.handoff-on-stop=false"));
 		args.addAll(this.options.appArgs());
 		try (LocalCluster cluster = LocalCluster.start(this.profile, true, args)) {
 			if (!this.options.latency().isZero()) {
 				for (ConfigurableApplicationContext node : cluster.nodes()) {
-					node.getBean(PartisanNode.class).faults().delay("latency", Direction.EGRESS,
-							MessageEvent::isApplication, this.options.latency());
+					node.getBean(PartisanNode.class)
+						.faults()
+						.delay("latency", Direction.EGRESS, MessageEvent::isApplication, this.options.latency());
 				}
 			}
 			return drive(cluster.nodes());
 		}
 	}
 
-	/** Drives the workload through {@code nodes}' services, workers spread over them; the first reports traffic. */
+	/**
+	 * Drives the workload through {@code nodes}' services, workers spread over them; the
+	 * first reports traffic.
+	 */
 	public RunSummary drive(List<ConfigurableApplicationContext> nodes) throws InterruptedException {
 		byte[] payload = new byte[this.options.payload()];
 		new Random(42).nextBytes(payload);
@@ -79,10 +85,11 @@ public final class LoadRun {
 		long deadline = (count > 0) ? Long.MAX_VALUE : start + durationNanos;
 		AtomicLong issued = new AtomicLong();
 		ProgressBar bar = new ProgressBar(this.out, this.profile);
-		Thread progress = ProgressBar.every(250, () -> bar.draw(
-				(count > 0) ? ProgressBar.share(this.ops.get() + this.errors.get(), count)
-						: ProgressBar.share(System.nanoTime() - start, durationNanos),
-				this.ops.get(), this.errors.get()));
+		Thread progress = ProgressBar.every(250,
+				() -> bar.draw(
+						(count > 0) ? ProgressBar.share(this.ops.get() + this.errors.get(), count)
+								: ProgressBar.share(System.nanoTime() - start, durationNanos),
+						this.ops.get(), this.errors.get()));
 		for (int w = 0; w < this.options.workers(); w++) {
 			Latencies mine = new Latencies();
 			latencies.add(mine);
@@ -128,14 +135,19 @@ public final class LoadRun {
 		return (random.nextDouble() < this.options.readRatio()) ? kv.get(key) : kv.put(key, payload);
 	}
 
-	/** A key number from a normal distribution over the keys, centred on the middle one. */
+	/**
+	 * A key number from a normal distribution over the keys, centred on the middle one.
+	 */
 	private int key(Random random) {
 		int keys = this.options.keys();
 		long k = Math.round(keys / 2.0 + random.nextGaussian() * keys / 6.0);
 		return (int) Math.max(0, Math.min(keys - 1, k));
 	}
 
-	/** Messages n1 sent per channel, keyed {@code channel/lanes}: where the traffic actually went. */
+	/**
+	 * Messages n1 sent per channel, keyed {@code channel/lanes}: where the traffic
+	 * actually went.
+	 */
 	private static Map<String, Long> messagesByChannel(Partisan node) {
 		Map<String, Long> sent = new TreeMap<>();
 		Map<String, Integer> lanes = new TreeMap<>();

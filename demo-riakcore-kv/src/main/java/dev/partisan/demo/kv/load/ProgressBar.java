@@ -3,7 +3,9 @@ package dev.partisan.demo.kv.load;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** One line, redrawn in place: how far the run is, requests so far, their rate and errors. */
+/**
+ * One line, redrawn in place: how far the run is, requests so far, their rate and errors.
+ */
 final class ProgressBar {
 
 	private static final int WIDTH = 30;

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param errors requests that failed
  * @param p50Millis median latency of successful requests
  * @param p99Millis 99th percentile latency
- * @param messagesByChannel application messages node n1 sent, per channel: shows where the traffic went
+ * @param messagesByChannel application messages node n1 sent, per channel: shows where
+ * the traffic went
  */
 public record RunSummary(String profile, String workload, int workers, double seconds, long ops, long errors,
 		double p50Millis, double p99Millis, Map<String, Long> messagesByChannel) {

@@ -9,15 +9,18 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The claim algorithm: which member owns which partition once the members change. A pure function of the
- * current owners and the members, so any node computes the same ring from the same inputs.
+ * The claim algorithm: which member owns which partition once the members change. A pure
+ * function of the current owners and the members, so any node computes the same ring from
+ * the same inputs.
  *
- * <p>It aims for three things, in this order: every member owns its share (partitions / members, the
- * remainder going to those that own most already); few partitions move (each move is a handoff of the
- * partition's data); and no node owns two partitions within {@code n} consecutive ones, so the
- * {@code n} replicas of a key are on {@code n} different nodes. When moving as little as possible leaves
- * more such shared windows than a fresh round-robin assignment would, the round robin wins, as Riak
- * Core's claim falls back to its sequential claim.
+ * <p>
+ * It aims for three things, in this order: every member owns its share (partitions /
+ * members, the remainder going to those that own most already); few partitions move (each
+ * move is a handoff of the partition's data); and no node owns two partitions within
+ * {@code n} consecutive ones, so the {@code n} replicas of a key are on {@code n}
+ * different nodes. When moving as little as possible leaves more such shared windows than
+ * a fresh round-robin assignment would, the round robin wins, as Riak Core's claim falls
+ * back to its sequential claim.
  */
 public final class Claim {
 
@@ -49,7 +52,10 @@ public final class Claim {
 		return owners;
 	}
 
-	/** Keeps what it can: frees the partitions of departed members, then moves just enough to balance. */
+	/**
+	 * Keeps what it can: frees the partitions of departed members, then moves just enough
+	 * to balance.
+	 */
 	static List<String> incremental(List<String> current, List<String> members, int n) {
 		int size = current.size();
 		String[] owners = new String[size];
@@ -63,7 +69,8 @@ public final class Claim {
 			}
 		}
 		Map<String, Integer> quota = quotas(size, members, counts);
-		// Partitions nobody owns go to members below their share, preferably far from their other partitions.
+		// Partitions nobody owns go to members below their share, preferably far from
+		// their other partitions.
 		for (int i = 0; i < size; i++) {
 			if (owners[i] == null) {
 				String taker = bestTaker(owners, i, members, counts, quota, n);
@@ -71,7 +78,8 @@ public final class Claim {
 				counts.merge(taker, 1, Integer::sum);
 			}
 		}
-		// Members still below their share take from those above it: first where that keeps replicas apart.
+		// Members still below their share take from those above it: first where that
+		// keeps replicas apart.
 		for (boolean strict : new boolean[] { true, false }) {
 			for (String taker : members) {
 				for (int i = 0; i < size && counts.get(taker) < quota.get(taker); i++) {
@@ -113,7 +121,10 @@ public final class Claim {
 		return best;
 	}
 
-	/** How often {@code node} owns a partition less than {@code n} away from {@code partition}. */
+	/**
+	 * How often {@code node} owns a partition less than {@code n} away from
+	 * {@code partition}.
+	 */
 	private static int nearby(String[] owners, int partition, String node, int n) {
 		int found = 0;
 		for (int d = 1; d < n; d++) {
@@ -127,7 +138,10 @@ public final class Claim {
 		return found;
 	}
 
-	/** Windows of {@code n} consecutive partitions (wrapping) in which a node owns more than one. */
+	/**
+	 * Windows of {@code n} consecutive partitions (wrapping) in which a node owns more
+	 * than one.
+	 */
 	static int violations(List<String> owners, int n) {
 		int windows = 0;
 		for (int i = 0; i < owners.size(); i++) {

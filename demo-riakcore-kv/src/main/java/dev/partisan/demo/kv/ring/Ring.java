@@ -12,12 +12,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Who owns which partition of the hash ring: {@code owners.get(i)} is the node that runs the vnode of
- * partition {@code i}. Immutable; it is also the message gossiped between members.
+ * Who owns which partition of the hash ring: {@code owners.get(i)} is the node that runs
+ * the vnode of partition {@code i}. Immutable; it is also the message gossiped between
+ * members.
  *
- * <p>A ring is replaced by a newer one: a higher {@code version}, and for two rings of one version (two
- * claimants that did not hear of each other) the lower claimant name, then the owners, so every node
- * settles on the same ring.
+ * <p>
+ * A ring is replaced by a newer one: a higher {@code version}, and for two rings of one
+ * version (two claimants that did not hear of each other) the lower claimant name, then
+ * the owners, so every node settles on the same ring.
  *
  * @param version grows by one with every claim
  * @param claimant the node that made this ring
@@ -43,8 +45,9 @@ public record Ring(long version, String claimant, List<String> owners) {
 	}
 
 	/**
-	 * The partition whose slice of the ring the key's hash falls in. The ring is the 64-bit space of the
-	 * key's SHA-1 cut into equal slices, as Riak Core cuts its 160-bit one.
+	 * The partition whose slice of the ring the key's hash falls in. The ring is the
+	 * 64-bit space of the key's SHA-1 cut into equal slices, as Riak Core cuts its
+	 * 160-bit one.
 	 */
 	public int partitionOf(String key) {
 		long hash = hash(key);
@@ -52,9 +55,9 @@ public record Ring(long version, String claimant, List<String> owners) {
 	}
 
 	/**
-	 * The preference list of a partition: it and the next {@code n - 1} partitions clockwise. Each is
-	 * served by the vnode of that partition on its owner, so with a diverse ring the replicas sit on
-	 * {@code n} different nodes.
+	 * The preference list of a partition: it and the next {@code n - 1} partitions
+	 * clockwise. Each is served by the vnode of that partition on its owner, so with a
+	 * diverse ring the replicas sit on {@code n} different nodes.
 	 */
 	public List<Integer> preferenceList(int partition, int n) {
 		List<Integer> list = new ArrayList<>(n);
@@ -64,7 +67,10 @@ public record Ring(long version, String claimant, List<String> owners) {
 		return list;
 	}
 
-	/** The partitions whose preference lists (of length {@code n}) include {@code partition}. */
+	/**
+	 * The partitions whose preference lists (of length {@code n}) include
+	 * {@code partition}.
+	 */
 	public List<Integer> primariesServedBy(int partition, int n) {
 		List<Integer> list = new ArrayList<>(n);
 		for (int i = 0; i < n; i++) {
@@ -98,7 +104,10 @@ public record Ring(long version, String claimant, List<String> owners) {
 		return this.owners.toString().compareTo(other.owners.toString()) < 0;
 	}
 
-	/** Windows of {@code n} consecutive partitions in which one node owns two: replicas that share a node. */
+	/**
+	 * Windows of {@code n} consecutive partitions in which one node owns two: replicas
+	 * that share a node.
+	 */
 	public int violations(int n) {
 		return Claim.violations(this.owners, n);
 	}

@@ -31,14 +31,17 @@ import org.springframework.stereotype.Component;
 /**
  * This node's view of the ring, kept in step with the cluster's members.
  *
- * <p>One member claims: the one with the lowest name among those up. When the members it sees differ from
- * the ring's owners, it computes a new ring with {@link Claim} and a higher version. Every member sends
- * its ring to the others on the {@code gossip} channel each {@code kv.gossip-interval} and at once after
- * a change, and takes any newer ring it receives; so a ring made anywhere reaches everyone, and a member
- * that missed a message catches up on the next round.
+ * <p>
+ * One member claims: the one with the lowest name among those up. When the members it
+ * sees differ from the ring's owners, it computes a new ring with {@link Claim} and a
+ * higher version. Every member sends its ring to the others on the {@code gossip} channel
+ * each {@code kv.gossip-interval} and at once after a change, and takes any newer ring it
+ * receives; so a ring made anywhere reaches everyone, and a member that missed a message
+ * catches up on the next round.
  *
- * <p>A node that stops gracefully does not wait to be noticed: it makes the ring without itself, sends
- * it, and its listeners hand its partitions over before the node leaves.
+ * <p>
+ * A node that stops gracefully does not wait to be noticed: it makes the ring without
+ * itself, sends it, and its listeners hand its partitions over before the node leaves.
  */
 @Component
 public class RingManager implements SmartLifecycle {
@@ -49,7 +52,9 @@ public class RingManager implements SmartLifecycle {
 	/** The handler told that a node is leaving the ring. */
 	public static final String LEAVING = "ring-leaving";
 
-	/** How long a leaving node is kept out of claims (it is down for good well before). */
+	/**
+	 * How long a leaving node is kept out of claims (it is down for good well before).
+	 */
 	private static final Duration LEAVING_GRACE = Duration.ofSeconds(30);
 
 	private final Map<String, Long> leaving = new ConcurrentHashMap<>();
@@ -91,7 +96,10 @@ public class RingManager implements SmartLifecycle {
 		this.listeners.add(listener);
 	}
 
-	/** Takes {@code offered} when it is newer than the ring this node has; returns whether it did. */
+	/**
+	 * Takes {@code offered} when it is newer than the ring this node has; returns whether
+	 * it did.
+	 */
 	public boolean offer(Ring offered) {
 		if (offered.size() != this.properties.partitions()) {
 			logger.warn("Ignoring a ring of {} partitions from {}: this node has kv.partitions={}", offered.size(),
@@ -111,7 +119,10 @@ public class RingManager implements SmartLifecycle {
 		return true;
 	}
 
-	/** Claims if this node is the claimant and the members changed, then gossips; runs every round. */
+	/**
+	 * Claims if this node is the claimant and the members changed, then gossips; runs
+	 * every round.
+	 */
 	void round() {
 		try {
 			Set<String> members = upMembers();
@@ -133,7 +144,8 @@ public class RingManager implements SmartLifecycle {
 		for (Node member : this.partisan.members()) {
 			if (!member.name().equals(self())) {
 				try {
-					// Only the newest ring matters: with a monotonic gossip channel a newer one replaces an unsent one.
+					// Only the newest ring matters: with a monotonic gossip channel a
+					// newer one replaces an unsent one.
 					this.partisan.forward(member.id(), HANDLER, ring,
 							ForwardOptions.channel(Channels.GOSSIP).partitionKey(HANDLER));
 				}
@@ -155,7 +167,10 @@ public class RingManager implements SmartLifecycle {
 		}
 	}
 
-	/** The members a ring is claimed among: those Partisan has up, less those that said they are leaving. */
+	/**
+	 * The members a ring is claimed among: those Partisan has up, less those that said
+	 * they are leaving.
+	 */
 	private Set<String> upMembers() {
 		Set<String> names = new TreeSet<>();
 		long now = System.nanoTime();
@@ -168,7 +183,8 @@ public class RingManager implements SmartLifecycle {
 
 	private static String summary(Ring ring) {
 		StringBuilder text = new StringBuilder();
-		ring.ownership().forEach((node, partitions) -> text.append(node).append('=').append(partitions.size()).append(' '));
+		ring.ownership()
+			.forEach((node, partitions) -> text.append(node).append('=').append(partitions.size()).append(' '));
 		return text.toString().trim();
 	}
 
@@ -176,7 +192,8 @@ public class RingManager implements SmartLifecycle {
 	public void start() {
 		this.ring.compareAndSet(null, Ring.solo(self(), this.properties.partitions()));
 		this.partisan.register(HANDLER, Ring.class, (offered, meta) -> offer(offered));
-		// A stopping node is still up in Partisan until it has handed its partitions over; without this, the
+		// A stopping node is still up in Partisan until it has handed its partitions
+		// over; without this, the
 		// claimant would give it partitions back in the meantime.
 		this.partisan.register(LEAVING, String.class,
 				(node, meta) -> this.leaving.put(node, System.nanoTime() + LEAVING_GRACE.toNanos()));
@@ -206,10 +223,11 @@ public class RingManager implements SmartLifecycle {
 	}
 
 	/**
-	 * Leaves the ring: the ring without this node goes to the others and to the listeners, which hand the
-	 * partitions over and wait for them to arrive ({@link RingListener#left()}) before the Partisan node
-	 * stops. (Waiting here rather than in the listeners' own lifecycle: Spring stops the beans that depend
-	 * on this one before it, whatever their phase.)
+	 * Leaves the ring: the ring without this node goes to the others and to the
+	 * listeners, which hand the partitions over and wait for them to arrive
+	 * ({@link RingListener#left()}) before the Partisan node stops. (Waiting here rather
+	 * than in the listeners' own lifecycle: Spring stops the beans that depend on this
+	 * one before it, whatever their phase.)
 	 */
 	@Override
 	public void stop() {
@@ -256,9 +274,10 @@ public class RingManager implements SmartLifecycle {
 	}
 
 	/**
-	 * Starts after the Partisan node (phase {@code DEFAULT_PHASE - 2048}) and before the web server
-	 * ({@code DEFAULT_PHASE - 1024}); stops after the web server, so no request is in flight, and before
-	 * the Partisan node, so the handoff can still be sent.
+	 * Starts after the Partisan node (phase {@code DEFAULT_PHASE - 2048}) and before the
+	 * web server ({@code DEFAULT_PHASE - 1024}); stops after the web server, so no
+	 * request is in flight, and before the Partisan node, so the handoff can still be
+	 * sent.
 	 */
 	@Override
 	public int getPhase() {

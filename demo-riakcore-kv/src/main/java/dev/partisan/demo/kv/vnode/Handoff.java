@@ -10,8 +10,9 @@ import dev.partisan.demo.kv.ring.Ring;
  * @param partition the partition
  * @param from the old owner
  * @param entries every key the old owner held in it, tombstones included
- * @param ring the ring that moved it: the new owner takes it first, so that a handoff that overtakes
- * the gossiped ring is not sent straight back by a new owner that still has the old ring
+ * @param ring the ring that moved it: the new owner takes it first, so that a handoff
+ * that overtakes the gossiped ring is not sent straight back by a new owner that still
+ * has the old ring
  */
 public record Handoff(int partition, String from, Map<String, Versioned> entries, Ring ring) {
 

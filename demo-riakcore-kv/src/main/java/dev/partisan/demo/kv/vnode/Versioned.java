@@ -6,12 +6,13 @@ import java.util.Comparator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A value with its last-writer-wins stamp. A delete is a value of {@code null} (a tombstone), so that it
- * wins over the older value it deletes wherever the two meet.
+ * A value with its last-writer-wins stamp. A delete is a value of {@code null} (a
+ * tombstone), so that it wins over the older value it deletes wherever the two meet.
  *
- * @param timestamp the writer's clock in milliseconds when it wrote (see {@code LwwClock})
- * @param node the coordinating node of the write: of two writes in one millisecond, the higher name wins,
- * so replicas that see them in different orders still keep the same one
+ * @param timestamp the writer's clock in milliseconds when it wrote (see
+ * {@code LwwClock})
+ * @param node the coordinating node of the write: of two writes in one millisecond, the
+ * higher name wins, so replicas that see them in different orders still keep the same one
  * @param value the bytes, or {@code null} for a delete
  */
 public record Versioned(long timestamp, String node, byte @Nullable [] value) {
@@ -19,7 +20,9 @@ public record Versioned(long timestamp, String node, byte @Nullable [] value) {
 	public static final Comparator<Versioned> ORDER = Comparator.comparingLong(Versioned::timestamp)
 		.thenComparing(Versioned::node);
 
-	/** The winner of the two under last-writer-wins; either may be {@code null} (missing). */
+	/**
+	 * The winner of the two under last-writer-wins; either may be {@code null} (missing).
+	 */
 	public static @Nullable Versioned newest(@Nullable Versioned a, @Nullable Versioned b) {
 		if (a == null) {
 			return b;

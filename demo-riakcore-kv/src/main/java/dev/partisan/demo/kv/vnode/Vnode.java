@@ -9,9 +9,10 @@ import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The data of one partition, in memory. Requests reach it through its handler (one at a time, as an
- * actor); handoff and anti-entropy merge into it from their own handlers, which is safe because a merge
- * is one atomic {@link ConcurrentHashMap#merge} under last-writer-wins.
+ * The data of one partition, in memory. Requests reach it through its handler (one at a
+ * time, as an actor); handoff and anti-entropy merge into it from their own handlers,
+ * which is safe because a merge is one atomic {@link ConcurrentHashMap#merge} under
+ * last-writer-wins.
  */
 public final class Vnode {
 

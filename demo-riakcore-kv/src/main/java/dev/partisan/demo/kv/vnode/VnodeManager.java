@@ -22,15 +22,20 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs a vnode for every partition this node owns, and hands partitions over when the ring moves them.
+ * Runs a vnode for every partition this node owns, and hands partitions over when the
+ * ring moves them.
  *
- * <p>Each owned partition {@code p} is two actors registered with Partisan: {@code vnode-p} serves gets
- * and puts, {@code echo-p} returns what it is sent. They are registered programmatically, not with
- * {@code @PartisanChannel}, because which ones exist changes with the ring.
+ * <p>
+ * Each owned partition {@code p} is two actors registered with Partisan: {@code vnode-p}
+ * serves gets and puts, {@code echo-p} returns what it is sent. They are registered
+ * programmatically, not with {@code @PartisanChannel}, because which ones exist changes
+ * with the ring.
  *
- * <p>Handoff: when the ring gives a partition to another node, this node stops serving it (so no write
- * lands after the copy), sends its data to the new owner on the {@code metadata} channel, and drops it
- * once the new owner has it. A handoff that fails is retried on the next ring round.
+ * <p>
+ * Handoff: when the ring gives a partition to another node, this node stops serving it
+ * (so no write lands after the copy), sends its data to the new owner on the
+ * {@code metadata} channel, and drops it once the new owner has it. A handoff that fails
+ * is retried on the next ring round.
  */
 @Component
 public class VnodeManager implements RingListener {
@@ -79,8 +84,8 @@ public class VnodeManager implements RingListener {
 	}
 
 	/**
-	 * Serves what the ring gives this node, and starts handing over what it took away. Never waits: it
-	 * runs on the threads that deliver rings and handoffs.
+	 * Serves what the ring gives this node, and starts handing over what it took away.
+	 * Never waits: it runs on the threads that deliver rings and handoffs.
 	 */
 	@Override
 	public synchronized void ring(Ring ring) {
@@ -99,7 +104,10 @@ public class VnodeManager implements RingListener {
 		}
 	}
 
-	/** Waits (at most the handoff timeout) for the handoffs under way, so they arrive before the node stops. */
+	/**
+	 * Waits (at most the handoff timeout) for the handoffs under way, so they arrive
+	 * before the node stops.
+	 */
 	@Override
 	public void left() {
 		try {
@@ -118,7 +126,8 @@ public class VnodeManager implements RingListener {
 		Vnode vnode = this.vnodes.computeIfAbsent(p,
 				(k) -> new Vnode(k, this.partisan.localNode().name(), this.properties.storageDelay()));
 		if (this.serving.add(p)) {
-			this.partisan.registerRequestHandler(vnodeName(p), VnodeRequest.class, (request, meta) -> vnode.handle(request));
+			this.partisan.registerRequestHandler(vnodeName(p), VnodeRequest.class,
+					(request, meta) -> vnode.handle(request));
 			this.partisan.registerRequestHandler(echoName(p), byte[].class, (bytes, meta) -> bytes);
 		}
 	}
@@ -130,7 +139,9 @@ public class VnodeManager implements RingListener {
 		}
 	}
 
-	/** Rounds of handoff for one partition before giving up until the next ring change. */
+	/**
+	 * Rounds of handoff for one partition before giving up until the next ring change.
+	 */
 	private static final int HANDOFF_ROUNDS = 3;
 
 	private CompletableFuture<?> handOff(int p, Ring ring) {
@@ -138,9 +149,10 @@ public class VnodeManager implements RingListener {
 	}
 
 	/**
-	 * Sends the partition's data to its new owner and drops it here once acknowledged — unless writes
-	 * arrived meanwhile (read repair, anti-entropy, a late put): then what it holds now is sent again, as
-	 * merging is idempotent, for up to {@code rounds} rounds.
+	 * Sends the partition's data to its new owner and drops it here once acknowledged —
+	 * unless writes arrived meanwhile (read repair, anti-entropy, a late put): then what
+	 * it holds now is sent again, as merging is idempotent, for up to {@code rounds}
+	 * rounds.
 	 */
 	private CompletableFuture<?> handOff(int p, Ring ring, int rounds) {
 		String newOwner = ring.ownerOf(p);

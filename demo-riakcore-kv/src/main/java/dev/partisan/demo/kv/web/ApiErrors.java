@@ -12,7 +12,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-/** Failures as JSON a person can act on: what was needed, who answered, why the others did not. */
+/**
+ * Failures as JSON a person can act on: what was needed, who answered, why the others did
+ * not.
+ */
 @RestControllerAdvice
 class ApiErrors {
 

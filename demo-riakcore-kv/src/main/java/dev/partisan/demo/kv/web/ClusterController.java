@@ -18,7 +18,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /ring}: this node's view of the ring; {@code POST /echo}: one round trip of the echo service. */
+/**
+ * {@code GET /ring}: this node's view of the ring; {@code POST /echo}: one round trip of
+ * the echo service.
+ */
 @RestController
 class ClusterController {
 
@@ -54,7 +57,9 @@ class ClusterController {
 		return body;
 	}
 
-	/** Echoes the body, or {@code size} random bytes (default 1 KiB) when there is none. */
+	/**
+	 * Echoes the body, or {@code size} random bytes (default 1 KiB) when there is none.
+	 */
 	@PostMapping("/echo")
 	EchoService.EchoResult echo(@RequestParam(defaultValue = "1024") int size,
 			@RequestBody(required = false) byte @Nullable [] body) {

@@ -6,7 +6,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Waits for a service future on a request thread, rethrowing its own failure for the error handler. */
+/**
+ * Waits for a service future on a request thread, rethrowing its own failure for the
+ * error handler.
+ */
 final class Futures {
 
 	private Futures() {

@@ -18,8 +18,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code PUT}, {@code GET} and {@code DELETE /kv/{key}}. A get answers with the value's bytes as they were
- * put; its stamp and the replicas that made the quorum are in headers. Everything else answers JSON.
+ * {@code PUT}, {@code GET} and {@code DELETE /kv/{key}}. A get answers with the value's
+ * bytes as they were put; its stamp and the replicas that made the quorum are in headers.
+ * Everything else answers JSON.
  */
 @RestController
 class KvController {

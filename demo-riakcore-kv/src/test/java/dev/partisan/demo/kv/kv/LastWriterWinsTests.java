@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Stamps and merges: replicas that see two writes in different orders keep the same one. */
+/**
+ * Stamps and merges: replicas that see two writes in different orders keep the same one.
+ */
 class LastWriterWinsTests {
 
 	private final Versioned early = new Versioned(100, "n3", "early".getBytes());

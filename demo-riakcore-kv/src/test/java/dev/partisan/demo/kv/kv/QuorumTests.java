@@ -42,8 +42,8 @@ class QuorumTests {
 	@Test
 	void aFailedReplicaIsToleratedWhileTwoOthersCanStillAnswer() {
 		CompletableFuture<List<Quorum.Answer<String>>> quorum = Quorum.of(2, this.replies);
-		this.replies.get(this.b).completeExceptionally(new CallTimeoutException(NodeId.of("n2"), "vnode-18",
-				Duration.ofSeconds(1)));
+		this.replies.get(this.b)
+			.completeExceptionally(new CallTimeoutException(NodeId.of("n2"), "vnode-18", Duration.ofSeconds(1)));
 		assertThat(quorum).isNotDone();
 		this.replies.get(this.a).complete("from a");
 		this.replies.get(this.c).complete("from c");

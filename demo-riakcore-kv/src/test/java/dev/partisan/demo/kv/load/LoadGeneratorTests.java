@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The load generator's flags, and a short run of both profiles that prints both summaries. */
+/**
+ * The load generator's flags, and a short run of both profiles that prints both
+ * summaries.
+ */
 class LoadGeneratorTests {
 
 	@Test
@@ -21,8 +24,8 @@ class LoadGeneratorTests {
 		assertThat(defaults.keys()).isEqualTo(10_000);
 		assertThat(defaults.duration()).isEqualTo(Duration.ofSeconds(10));
 
-		LoadOptions options = LoadOptions.parse("--profile=partisan", "--workload=echo", "--workers=4",
-				"--duration=3s", "--payload=512KiB", "--read-ratio=0.5", "--latency=0ms", "--kv.storage-delay=0ms");
+		LoadOptions options = LoadOptions.parse("--profile=partisan", "--workload=echo", "--workers=4", "--duration=3s",
+				"--payload=512KiB", "--read-ratio=0.5", "--latency=0ms", "--kv.storage-delay=0ms");
 		assertThat(options.profiles()).containsExactly("partisan");
 		assertThat(options.workload()).isEqualTo("echo");
 		assertThat(options.workers()).isEqualTo(4);
@@ -32,7 +35,8 @@ class LoadGeneratorTests {
 		assertThat(options.latency()).isZero();
 		assertThat(options.appArgs()).containsExactly("--kv.storage-delay=0ms");
 
-		assertThatThrownBy(() -> LoadOptions.parse("--profile=erlang")).hasMessageContaining("both, baseline or partisan");
+		assertThatThrownBy(() -> LoadOptions.parse("--profile=erlang"))
+			.hasMessageContaining("both, baseline or partisan");
 		assertThatThrownBy(() -> LoadOptions.parse("--wrokers=3")).hasMessageContaining("Unknown flag --wrokers=3");
 	}
 
@@ -49,13 +53,15 @@ class LoadGeneratorTests {
 			assertThat(summary.ops()).isPositive();
 			assertThat(summary.p99Millis()).isGreaterThanOrEqualTo(summary.p50Millis()).isPositive();
 		});
-		// The same code, different wiring: baseline's requests share the default channel, partisan's do not.
+		// The same code, different wiring: baseline's requests share the default channel,
+		// partisan's do not.
 		assertThat(summaries.get(0).messagesByChannel()).containsOnlyKeys("default/1");
 		assertThat(summaries.get(1).messagesByChannel()).containsKeys("vnode/4", "metadata/4", "gossip/1");
 		assertThat(summaries.get(1).messagesByChannel().get("vnode/4")).isPositive();
 
 		String printed = buffer.toString(StandardCharsets.UTF_8);
-		assertThat(printed).contains("[##############################] 100%", "Summary:", "partisan / baseline throughput");
+		assertThat(printed).contains("[##############################] 100%", "Summary:",
+				"partisan / baseline throughput");
 		assertThat(printed.lines().filter((line) -> line.matches("\\s+(baseline|partisan)\\s+kv .*ops/s.*p50.*p99.*")))
 			.hasSize(2);
 	}

@@ -38,7 +38,8 @@ class RingTests {
 	void threeMembersOwnAShareEachAndTheReplicasOfAlmostEveryKeyAreOnThreeNodes() {
 		Ring ring = grow(List.of("n1", "n2", "n3"));
 		assertThat(ring.ownership().values()).extracting(List::size).containsExactlyInAnyOrder(22, 21, 21);
-		// 64 is not a multiple of 3: at the seam where the round wraps, one node holds two of three replicas.
+		// 64 is not a multiple of 3: at the seam where the round wraps, one node holds
+		// two of three replicas.
 		assertThat(ring.violations(N)).isLessThanOrEqualTo(2);
 	}
 

@@ -1,4 +1,4 @@
-package dev.partisan.simulation;
+package dev.partisan.example.simulation;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -8,13 +8,15 @@ import java.util.Locale;
 import java.util.Random;
 
 import dev.partisan.membership.HyParViewOverlay;
+import dev.partisan.simulation.Simulation;
 import dev.partisan.simulation.Simulation.SimNode;
 
 /**
- * The papers' scalability argument in numbers: what one broadcast costs the cluster and its busiest node,
- * on the peer-to-peer overlay (Plumtree over HyParView, simulated) and on client-server with one server
- * (each delivery a direct send, relayed by the server between clients — the runtime's routing rule,
- * counted). Run it: {@code java -cp ... dev.partisan.simulation.OverlayComparison [sizes...]}.
+ * The papers' scalability argument in numbers: what one broadcast costs the cluster and
+ * its busiest node, on the peer-to-peer overlay (Plumtree over HyParView, simulated) and
+ * on client-server with one server (each delivery a direct send, relayed by the server
+ * between clients — the runtime's routing rule, counted). Run it:
+ * {@code java -cp ... dev.partisan.example.simulation.OverlayComparison [sizes...]}.
  */
 public final class OverlayComparison {
 
@@ -22,11 +24,14 @@ public final class OverlayComparison {
 	 * One row of the comparison.
 	 *
 	 * @param nodes cluster size
-	 * @param p2pMessagesPerBroadcast messages the whole cluster sends per broadcast, peer-to-peer
-	 * @param p2pBusiestNodePerBroadcast messages (in and out) of the busiest node per broadcast, peer-to-peer
+	 * @param p2pMessagesPerBroadcast messages the whole cluster sends per broadcast,
+	 * peer-to-peer
+	 * @param p2pBusiestNodePerBroadcast messages (in and out) of the busiest node per
+	 * broadcast, peer-to-peer
 	 * @param p2pReach fraction of nodes that delivered each broadcast exactly once
 	 * @param csMessagesPerBroadcast messages per broadcast, client-server
-	 * @param csBusiestNodePerBroadcast messages (in and out) of the server per broadcast, client-server
+	 * @param csBusiestNodePerBroadcast messages (in and out) of the server per broadcast,
+	 * client-server
 	 */
 	public record Row(int nodes, double p2pMessagesPerBroadcast, double p2pBusiestNodePerBroadcast, double p2pReach,
 			double csMessagesPerBroadcast, double csBusiestNodePerBroadcast) {
@@ -75,7 +80,8 @@ public final class OverlayComparison {
 				}
 			}
 		}
-		// The window also carries the overlay's own shuffles; they are a small share at these sizes.
+		// The window also carries the overlay's own shuffles; they are a small share at
+		// these sizes.
 		long[] after = load(nodes);
 		long busiest = 0;
 		for (int i = 0; i < n; i++) {
@@ -83,8 +89,10 @@ public final class OverlayComparison {
 		}
 		double p2pMessages = (double) (totalSent(nodes) - sentBefore) / BROADCASTS;
 
-		// Client-server, one server: a broadcast is a send to every other member. A client reaches the server
-		// directly and another client through the server (two messages, both through the server).
+		// Client-server, one server: a broadcast is a send to every other member. A
+		// client reaches the server
+		// directly and another client through the server (two messages, both through the
+		// server).
 		double csMessages = 0;
 		double csServer = 0;
 		for (int b = 0; b < BROADCASTS; b++) {
@@ -120,7 +128,8 @@ public final class OverlayComparison {
 	}
 
 	public static void print(List<Row> rows, PrintStream out) {
-		out.println("| nodes | p2p msgs/broadcast | p2p busiest node | p2p reach | client-server msgs/broadcast | server load |");
+		out.println(
+				"| nodes | p2p msgs/broadcast | p2p busiest node | p2p reach | client-server msgs/broadcast | server load |");
 		out.println("|---|---|---|---|---|---|");
 		for (Row row : rows) {
 			out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.1f%% | %.0f | %.0f |%n", row.nodes(),

@@ -1,4 +1,4 @@
-package dev.partisan.simulation;
+package dev.partisan.example.simulation;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Client-server against peer-to-peer for one broadcast workload at 32, 256 and 1,024 nodes: the busiest
- * node's load stays flat on peer-to-peer and grows with the cluster on client-server. Counts, not time.
+ * Client-server against peer-to-peer for one broadcast workload at 32, 256 and 1,024
+ * nodes: the busiest node's load stays flat on peer-to-peer and grows with the cluster on
+ * client-server. Counts, not time.
  */
 class OverlayComparisonTest {
 

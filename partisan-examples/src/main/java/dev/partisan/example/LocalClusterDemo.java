@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +18,15 @@ import dev.partisan.api.Node;
 import dev.partisan.api.PartisanException;
 import dev.partisan.runtime.PartisanConfig;
 import dev.partisan.runtime.PartisanNode;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Starts a full-mesh cluster of a few nodes in this JVM on loopback, with a {@code vnode} channel of four
- * lanes, and has every node ping every other on it. Every two seconds it prints each node's members and
- * what crossed each channel. Ctrl-C stops it.
+ * Starts a full-mesh cluster of a few nodes in this JVM on loopback, with a {@code vnode}
+ * channel of four lanes, and has every node ping every other on it. Every two seconds it
+ * prints each node's members and what crossed each channel. Ctrl-C stops it.
  *
- * <p>Options: {@code --nodes=3}, {@code --base-port=10100} (0 for any free ports),
+ * <p>
+ * Options: {@code --nodes=3}, {@code --base-port=10100} (0 for any free ports),
  * {@code --duration=0} (seconds; 0 runs until Ctrl-C).
  */
 public final class LocalClusterDemo {
@@ -51,8 +54,11 @@ public final class LocalClusterDemo {
 		run(nodes, basePort, (seconds > 0) ? Duration.ofSeconds(seconds) : null, System.out);
 	}
 
-	/** Runs the demo for {@code duration} (or until interrupted) and returns the pings each node received. */
-	public static Map<String, Long> run(int count, int basePort, Duration duration, PrintStream out)
+	/**
+	 * Runs the demo for {@code duration} ({@code null}: until Ctrl-C) and returns the
+	 * pings each node received.
+	 */
+	public static Map<String, Long> run(int count, int basePort, @Nullable Duration duration, PrintStream out)
 			throws InterruptedException {
 		if (count < 2) {
 			throw new IllegalArgumentException("A cluster needs at least 2 nodes, got " + count);
@@ -134,9 +140,11 @@ public final class LocalClusterDemo {
 				.map((e) -> e.getKey() + "[lanes up " + e.getValue()[2] + ", sent " + e.getValue()[0] + ", recv "
 						+ e.getValue()[1] + "]")
 				.collect(Collectors.joining(" "));
+			// run() registers a counter for each node before it is added to the cluster.
+			AtomicLong pings = Objects.requireNonNull(received.get(node.localNode().name()),
+					"no ping counter for a node of the cluster");
 			out.printf("%s members=%s pings=%d %s%n", node.localNode().name(),
-					node.members().stream().map(Node::name).sorted().toList(),
-					received.get(node.localNode().name()).get(), channels);
+					node.members().stream().map(Node::name).sorted().toList(), pings.get(), channels);
 		}
 		out.println();
 	}
