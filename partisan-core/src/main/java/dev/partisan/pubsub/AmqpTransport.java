@@ -310,11 +310,20 @@ public final class AmqpTransport implements Transport {
 		PublishLane.Outgoing outgoing = new PublishLane.Outgoing(this.topology.directExchange(),
 				PubSubTopology.routingKey(peer.name(), laneChannel, index), properties(headers, body), body,
 				laneCounters, message.written(), message.notBeforeNanos(), choice.supersedeKey(), new AtomicBoolean());
-		if (!this.lanes.get(laneChannel)[index].offer(outgoing)) {
+		if (!lanesOf(laneChannel)[index].offer(outgoing)) {
 			laneCounters.droppedMessages.increment();
 			throw new QueueFullException("The publishing queue of channel '" + laneChannel + "' lane " + index
 					+ " on node " + this.local.id() + " is full (partisan.max-queued-messages / max-queued-bytes)");
 		}
+	}
+
+	/** The publishing lanes of a channel the chooser picked: it only picks configured channels. */
+	private PublishLane[] lanesOf(String channel) {
+		PublishLane[] channelLanes = this.lanes.get(channel);
+		if (channelLanes == null) {
+			throw new IllegalStateException("No publishing lanes for channel '" + channel + "'");
+		}
+		return channelLanes;
 	}
 
 	private LaneCounters counters(NodeId peer, String channel, int lane) {
@@ -576,7 +585,10 @@ public final class AmqpTransport implements Transport {
 	private final class BrokerConnectionListener implements ConnectionListener {
 
 		@Override
-		public void onCreate(Connection connection) {
+		public void onCreate(@Nullable Connection connection) {
+			if (connection == null) {
+				return;
+			}
 			try (com.rabbitmq.client.Channel channel = connection.createChannel(false)) {
 				AmqpTransport.this.topology.declare(channel);
 			}

@@ -32,11 +32,13 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 
 	private final java.util.function.Supplier<ByteBuf> ownHello;
 
-	private @Nullable Hello hello;
+	/** The accepted hello and what it counts against, set together once the handshake is accepted. */
+	private record Session(Hello hello, InboundStats.Counters counters, InboundStats.Liveness liveness) {
+	}
 
-	private InboundStats.@Nullable Counters counters;
+	private @Nullable Session session;
 
-	private InboundStats.@Nullable Liveness liveness;
+
 
 	private boolean rejected;
 
@@ -77,8 +79,8 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		finally {
 			body.release();
 		}
-		Hello from = this.hello;
-		if (from == null) {
+		Session current = this.session;
+		if (current == null) {
 			acceptHello(ctx, frame);
 			return;
 		}
@@ -87,10 +89,10 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 			reject(ctx, "a second hello on one connection");
 			return;
 		}
-		this.liveness.lastHeardNanos = System.nanoTime();
-		this.counters.messages.increment();
-		this.counters.bytes.add(size);
-		this.listener.onFrame(from, frame, this);
+		current.liveness().lastHeardNanos = System.nanoTime();
+		current.counters().messages.increment();
+		current.counters().bytes.add(size);
+		this.listener.onFrame(current.hello(), frame, this);
 	}
 
 	@Override
@@ -139,10 +141,10 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 				ctx.writeAndFlush(this.ownHello.get()).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
 				return;
 			}
-			this.hello = received;
-			this.liveness = this.stats.liveness(received.node().id());
-			this.liveness.lastHeardNanos = System.nanoTime();
-			this.counters = this.stats.counters(received.node().id(), received.channel(), received.lane());
+			InboundStats.Liveness liveness = this.stats.liveness(received.node().id());
+			liveness.lastHeardNanos = System.nanoTime();
+			this.session = new Session(received,
+					this.stats.counters(received.node().id(), received.channel(), received.lane()), liveness);
 			logger.debug("Accepted {} lane {} from {}", received.channel(), received.lane(), received.node());
 		}
 		catch (PartisanException ex) {
@@ -166,7 +168,8 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		}
 		this.rejected = true;
 		SocketAddress remote = ctx.channel().remoteAddress();
-		String who = (this.hello != null) ? this.hello.node() + " (" + remote + ")" : String.valueOf(remote);
+		Session current = this.session;
+		String who = (current != null) ? current.hello().node() + " (" + remote + ")" : String.valueOf(remote);
 		logger.warn("Closing connection from {}: {}", who, reason);
 		ctx.close();
 	}
