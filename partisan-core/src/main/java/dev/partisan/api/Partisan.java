@@ -2,6 +2,7 @@ package dev.partisan.api;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,6 +34,26 @@ public interface Partisan extends AutoCloseable {
 	 * {@link OverlayOperationException} when the overlay has no join (static).
 	 */
 	CompletableFuture<Void> join(Node seed);
+
+	/**
+	 * Asks the node listening at {@code host:port} for its name, then joins it: for seeds known only by
+	 * address, such as the A records of a DNS name. Completes with the node joined.
+	 */
+	CompletableFuture<Node> joinAddress(String host, int port);
+
+	/**
+	 * Whether this node's overlay joins seeds once started: false for the static overlay, whose seeds are
+	 * its members and are connected to on start. Front ends ask this rather than know overlays by name.
+	 * @throws IllegalStateException when the node is not started
+	 */
+	boolean joinsSeeds();
+
+	/**
+	 * Whether this node's overlay asks to {@link #leave()} before shutting down, so that the others drop it
+	 * at once instead of after the failure timeout (full-mesh does).
+	 * @throws IllegalStateException when the node is not started
+	 */
+	boolean leavesOnShutdown();
 
 	/**
 	 * Like {@link #join(Node)}, and completes only once every channel and lane to the seed is connected
@@ -119,5 +140,18 @@ public interface Partisan extends AutoCloseable {
 
 	/** A snapshot of the connection table: one row per peer × channel × lane. */
 	List<LaneStats> connectionTable();
+
+	/**
+	 * The overlay's named views of the membership (peer-to-peer: {@code active} and {@code passive});
+	 * empty when it has none beyond its members or before start.
+	 */
+	Map<String, List<Node>> views();
+
+	/**
+	 * What the transport shows of itself: {@code kind} ({@code tcp} or {@code amqp}) and, for TCP, the
+	 * listening address; for AMQP, the broker, whether it is connected and how many messages were
+	 * rejected. Empty before start.
+	 */
+	Map<String, Object> transportDetails();
 
 }
