@@ -7,7 +7,7 @@ import java.util.Map;
 
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
-import dev.partisan.runtime.OverlayFactory;
+import dev.partisan.membership.OverlayFactory;
 import dev.partisan.runtime.Overlays;
 import dev.partisan.runtime.PartisanConfig;
 import dev.partisan.transport.ChannelSpec;

@@ -1,8 +1,8 @@
 package dev.partisan.spring.boot.autoconfigure;
 
+import dev.partisan.membership.OverlayFactory;
 import dev.partisan.pubsub.PubSubOverlay;
 import dev.partisan.pubsub.PubSubSettings;
-import dev.partisan.runtime.OverlayFactory;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
