@@ -75,11 +75,14 @@ public class InvalidSettingException extends PartisanException {
 		catch (ArithmeticException ex) {
 			return duration.toString();
 		}
+		if (nanos == 0) {
+			return "0s";
+		}
 		long[] units = { 86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L,
 				1_000L };
 		String[] names = { "d", "h", "m", "s", "ms", "us" };
 		for (int i = 0; i < units.length; i++) {
-			if (nanos != 0 && nanos % units[i] == 0) {
+			if (nanos % units[i] == 0) {
 				return (nanos / units[i]) + names[i];
 			}
 		}

@@ -64,7 +64,7 @@ class PartisanConfigTest {
 			.isThrownBy(() -> PartisanConfig.builder("n").retransmitInterval(Duration.ZERO).build())
 			.satisfies((ex) -> {
 				assertThat(ex.property()).isEqualTo("retransmit-interval");
-				assertThat(ex.value()).isEqualTo("0ns");
+				assertThat(ex.value()).isEqualTo("0s");
 				assertThat(ex.allowed()).isEqualTo("a positive duration");
 			});
 	}
