@@ -89,6 +89,16 @@ public final class FullMeshOverlay implements Overlay {
 		return this.name;
 	}
 
+	/**
+	 * When every member is connected to every other, the farewell reaches them all directly, and they drop
+	 * this node at once instead of after the failure timeout. With a narrower reach (client-server) a
+	 * stopping node does not announce a leave, as it never has.
+	 */
+	@Override
+	public boolean leavesOnShutdown() {
+		return this.reach == Reach.ALL;
+	}
+
 	@Override
 	public Map<String, Class<? extends ControlMessage>> controlMessageTypes() {
 		return Map.of("full-mesh.gossip", Gossip.class, "full-mesh.leave", LeaveRequest.class);

@@ -14,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.OverlayOperationException;
+import dev.partisan.config.Check;
+import dev.partisan.config.SettingGroup;
+import dev.partisan.config.SettingName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,25 +52,38 @@ public final class HyParViewOverlay implements Overlay {
 	 * Each announcement reaches every node, so the traffic grows with the square of the
 	 * cluster size: lengthen it for large clusters.
 	 */
-	public record Settings(int activeMax, int passiveMax, int activeRandomWalkLength, int passiveRandomWalkLength,
-			Duration shuffleInterval, int shuffleActive, int shufflePassive, Duration routeInterval) {
+	@SettingGroup("hyparview")
+	public record Settings(int activeMax, int passiveMax, @SettingName("arwl") int activeRandomWalkLength,
+			@SettingName("prwl") int passiveRandomWalkLength, Duration shuffleInterval, int shuffleActive,
+			int shufflePassive, Duration routeInterval) {
+
+		/** The Erlang original's: views of 6 and 30, walks of 6 and 3, shuffles of 3 and 4 every 10 s. */
+		public static final Settings DEFAULTS = new Settings(6, 30, 6, 3, Duration.ofSeconds(10), 3, 4,
+				Duration.ofSeconds(30));
 
 		public Settings(int activeMax, int passiveMax, int activeRandomWalkLength, int passiveRandomWalkLength,
 				Duration shuffleInterval, int shuffleActive, int shufflePassive) {
 			this(activeMax, passiveMax, activeRandomWalkLength, passiveRandomWalkLength, shuffleInterval, shuffleActive,
-					shufflePassive, Duration.ofSeconds(30));
+					shufflePassive, DEFAULTS.routeInterval());
 		}
 
+		/** {@link #DEFAULTS}. */
 		public static Settings defaults() {
-			return new Settings(6, 30, 6, 3, Duration.ofSeconds(10), 3, 4);
+			return DEFAULTS;
 		}
 
 		public Settings {
-			if (activeMax < 1 || passiveMax < 1 || activeRandomWalkLength < 1 || passiveRandomWalkLength < 0
-					|| passiveRandomWalkLength > activeRandomWalkLength) {
-				throw new IllegalArgumentException("Invalid HyParView settings " + this
-						+ ": views need at least 1 slot and PRWL must be between 0 and ARWL");
-			}
+			Check.atLeast("hyparview.active-max", activeMax, 1);
+			Check.atLeast("hyparview.passive-max", passiveMax, 1);
+			Check.atLeast("hyparview.arwl", activeRandomWalkLength, 1);
+			Check.that(passiveRandomWalkLength >= 0 && passiveRandomWalkLength <= activeRandomWalkLength,
+					"hyparview.prwl", passiveRandomWalkLength,
+					"between 0 and hyparview.arwl (" + activeRandomWalkLength + ")");
+			Check.positive("hyparview.shuffle-interval", shuffleInterval);
+			Check.atLeast("hyparview.shuffle-active", shuffleActive, 0);
+			Check.atLeast("hyparview.shuffle-passive", shufflePassive, 0);
+			Check.that(routeInterval != null && !routeInterval.isNegative(), "hyparview.route-interval",
+					routeInterval, "zero (off) or a positive duration");
 		}
 
 	}

@@ -36,6 +36,12 @@ public final class StaticOverlay implements Overlay {
 		context.membersChanged();
 	}
 
+	/** The seeds are the members, connected to on start: there is nothing to join. */
+	@Override
+	public boolean joinsSeeds() {
+		return false;
+	}
+
 	@Override
 	public CompletableFuture<Void> join(Node seed) {
 		return refuse("join");

@@ -12,9 +12,9 @@ import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.membership.ControlMessage;
 import dev.partisan.membership.Overlay;
+import dev.partisan.membership.OverlayConfig;
 import dev.partisan.membership.OverlayContext;
-import dev.partisan.runtime.OverlayFactory;
-import dev.partisan.runtime.PartisanConfig;
+import dev.partisan.membership.OverlayFactory;
 import dev.partisan.transport.TransportFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -67,7 +67,7 @@ public final class PubSubOverlay implements Overlay {
 		return new OverlayFactory() {
 
 			@Override
-			public Overlay create(PartisanConfig config) {
+			public Overlay create(OverlayConfig config) {
 				Duration interval = (settings.announceInterval() != null) ? settings.announceInterval()
 						: config.heartbeatInterval();
 				return new PubSubOverlay(interval);

@@ -1,8 +1,10 @@
 package dev.partisan.pubsub;
 
 import java.time.Duration;
-import java.util.Objects;
 
+import dev.partisan.config.Check;
+import dev.partisan.config.SettingGroup;
+import dev.partisan.config.SettingName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,31 +22,29 @@ import org.jspecify.annotations.Nullable;
  * it the broker drops the oldest, so a dead node cannot fill the broker
  * @param prefetch how many unacknowledged deliveries the broker pushes to each consumer ahead of time
  */
-public record PubSubSettings(String exchangePrefix, @Nullable Duration announceInterval, Duration queueExpiry,
-		int maxQueueLength, int prefetch) {
-
-	public PubSubSettings {
-		Objects.requireNonNull(exchangePrefix, "exchangePrefix");
-		if (exchangePrefix.isBlank() || exchangePrefix.length() > 100) {
-			throw new IllegalArgumentException("The exchange prefix must have 1 to 100 characters");
-		}
-		if (announceInterval != null && (announceInterval.isNegative() || announceInterval.isZero())) {
-			throw new IllegalArgumentException("The announce interval must be positive");
-		}
-		if (queueExpiry.toMillis() < 1000 || queueExpiry.toMillis() > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException("The queue expiry must be between 1s and 24 days");
-		}
-		if (maxQueueLength < 1) {
-			throw new IllegalArgumentException("The maximum queue length must be at least 1");
-		}
-		if (prefetch < 1 || prefetch > 65535) {
-			throw new IllegalArgumentException("The prefetch must be between 1 and 65535");
-		}
-	}
+@SettingGroup("pubsub")
+public record PubSubSettings(@SettingName("exchange") String exchangePrefix, @Nullable Duration announceInterval,
+		Duration queueExpiry, int maxQueueLength, int prefetch) {
 
 	/** Prefix {@code partisan}, heartbeat-paced announcements, 5-minute queue expiry, 100,000 messages. */
+	public static final PubSubSettings DEFAULTS = new PubSubSettings("partisan", null, Duration.ofMinutes(5), 100_000,
+			250);
+
+	public PubSubSettings {
+		Check.that(exchangePrefix != null && !exchangePrefix.isBlank() && exchangePrefix.length() <= 100,
+				"pubsub.exchange", exchangePrefix, "1 to 100 characters");
+		if (announceInterval != null) {
+			Check.positive("pubsub.announce-interval", announceInterval);
+		}
+		Check.that(queueExpiry != null && queueExpiry.toMillis() >= 1000 && queueExpiry.toMillis() <= Integer.MAX_VALUE,
+				"pubsub.queue-expiry", queueExpiry, "between 1s and 24 days");
+		Check.atLeast("pubsub.max-queue-length", maxQueueLength, 1);
+		Check.between("pubsub.prefetch", prefetch, 1, 65535);
+	}
+
+	/** {@link #DEFAULTS}. */
 	public static PubSubSettings defaults() {
-		return new PubSubSettings("partisan", null, Duration.ofMinutes(5), 100_000, 250);
+		return DEFAULTS;
 	}
 
 	public PubSubSettings withExchangePrefix(String prefix) {

@@ -2,13 +2,19 @@ package dev.partisan.runtime;
 
 import java.util.List;
 
+import dev.partisan.api.InvalidSettingException;
 import dev.partisan.membership.ClientServerReach;
 import dev.partisan.membership.FullMeshOverlay;
 import dev.partisan.membership.HyParViewOverlay;
+import dev.partisan.membership.OverlayFactory;
 import dev.partisan.membership.StaticOverlay;
-import dev.partisan.pubsub.PubSubOverlay;
 
-/** The built-in overlays, by the names configuration uses. */
+/**
+ * The built-in overlays, by the names configuration uses: those made from settings alone. An overlay that
+ * needs more (pub-sub needs its broker's connection factory) brings its own {@link OverlayFactory}, given
+ * to {@code PartisanConfig.Builder#overlay(OverlayFactory)}; the runtime does not name it, so that such an
+ * overlay can depend on the shared packages without the runtime depending on it.
+ */
 public final class Overlays {
 
 	/** The names {@link #byName} accepts. */
@@ -38,7 +44,7 @@ public final class Overlays {
 
 	/**
 	 * The built-in overlay called {@code name}.
-	 * @throws IllegalArgumentException listing the known names when there is none by that name
+	 * @throws InvalidSettingException listing the known names when there is none by that name
 	 */
 	public static OverlayFactory byName(String name) {
 		return switch (name) {
@@ -46,11 +52,9 @@ public final class Overlays {
 			case FullMeshOverlay.NAME -> fullMesh();
 			case ClientServerReach.NAME -> clientServer();
 			case HyParViewOverlay.NAME -> peerToPeer();
-			case PubSubOverlay.NAME -> throw new IllegalArgumentException("The pubsub overlay needs an AMQP broker: "
-					+ "use PubSubOverlay.factory(connectionFactory, settings) (Spring Boot does so from spring.rabbitmq.* "
-					+ "when Spring AMQP is on the class path)");
-			default -> throw new IllegalArgumentException(
-					"Unknown overlay '" + name + "'; the built-in overlays are " + NAMES);
+			default -> throw new InvalidSettingException("overlay", name, "one of " + NAMES
+					+ ", or, for an overlay that needs more than settings (such as pubsub and its broker), "
+					+ "its factory given to PartisanConfig.Builder#overlay(OverlayFactory)");
 		};
 	}
 

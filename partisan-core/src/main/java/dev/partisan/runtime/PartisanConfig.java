@@ -2,6 +2,7 @@ package dev.partisan.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,9 +11,16 @@ import java.util.Objects;
 import java.util.Set;
 
 import dev.partisan.api.ForwardOptions;
+import dev.partisan.api.InvalidSettingException;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
+import dev.partisan.config.DeliveryOptions;
+import dev.partisan.config.FailureDetectionOptions;
+import dev.partisan.config.NodeOptions;
+import dev.partisan.config.TransportOptions;
 import dev.partisan.membership.HyParViewOverlay;
+import dev.partisan.membership.OverlayConfig;
+import dev.partisan.membership.OverlayFactory;
 import dev.partisan.transport.ChannelSpec;
 import dev.partisan.transport.TransportSettings;
 import dev.partisan.wire.PayloadCodec;
@@ -22,10 +30,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * Everything a node is started with. Immutable; build one with {@link #builder(String)}. Each setter's
  * Javadoc says what the knob trades.
+ *
+ * <p>The settings themselves live in groups of {@code dev.partisan.config} ({@link #transport()},
+ * {@link #delivery()}, {@link #failureDetection()}, {@link #nodeOptions()}) and {@link #hyParView()}: each
+ * declares its defaults and checks once, and a bad value fails {@link Builder#build()} with an
+ * {@link InvalidSettingException} naming it. The accessors here read through to the groups.
  */
-public final class PartisanConfig {
+public final class PartisanConfig implements OverlayConfig {
 
 	private final Node node;
+
+	private final NodeOptions nodeOptions;
 
 	private final OverlayFactory overlay;
 
@@ -33,128 +48,34 @@ public final class PartisanConfig {
 
 	private final Map<String, ChannelSpec> channels;
 
-	private final boolean affinity;
+	private final TransportOptions transport;
 
-	private final Duration heartbeatInterval;
+	private final DeliveryOptions delivery;
 
-	private final Duration failureTimeout;
+	private final FailureDetectionOptions failureDetection;
 
-	private final Duration gossipInterval;
-
-	private final Duration joinTimeout;
-
-	private final int maxFrameSize;
-
-	private final int compressionThreshold;
-
-	private final Duration connectTimeout;
-
-	private final Duration reconnectMin;
-
-	private final Duration reconnectMax;
-
-	private final Duration connectionRefreshInterval;
-
-	private final int connectionsPerRefresh;
-
-	private final int maxQueuedMessages;
-
-	private final long maxQueuedBytes;
-
-	private final int mailboxCapacity;
-
-	private final int listenBacklog;
-
-	private final int eventLoopThreads;
-
-	private final int handlerThreads;
+	private final HyParViewOverlay.Settings hyParView;
 
 	private final Set<String> allowedPackages;
 
 	private final List<PayloadCodec> codecs;
 
-	private final @Nullable String clusterSecret;
-
-	private final Duration retransmitInterval;
-
-	private final int maxOutstandingAcks;
-
-	private final Duration dedupWindow;
-
-	private final Duration monotonicWindow;
-
-	private final HyParViewOverlay.Settings hyParView;
-
 	private PartisanConfig(Builder b) {
-		this.node = new Node(NodeId.of(b.name), b.host, b.port, b.tag);
+		this.transport = b.transport.build();
+		this.delivery = b.delivery.build();
+		this.failureDetection = b.failureDetection.build();
+		this.hyParView = b.hyParView;
+		this.nodeOptions = b.node;
+		this.node = new Node(NodeId.of(b.name), b.node.host(), b.node.port(), b.node.tag());
 		this.overlay = b.overlay;
 		this.seeds = List.copyOf(b.seeds);
 		Map<String, ChannelSpec> channels = new LinkedHashMap<>();
-		channels.put(ForwardOptions.DEFAULT_CHANNEL, new ChannelSpec(ForwardOptions.DEFAULT_CHANNEL, b.parallelism, false));
+		channels.put(ForwardOptions.DEFAULT_CHANNEL,
+				new ChannelSpec(ForwardOptions.DEFAULT_CHANNEL, this.transport.parallelism(), false));
 		channels.putAll(b.channels);
-		this.channels = java.util.Collections.unmodifiableMap(channels);
-		this.affinity = b.affinity;
-		this.heartbeatInterval = positive("heartbeat-interval", b.heartbeatInterval);
-		this.failureTimeout = positive("failure-timeout", b.failureTimeout);
-		if (this.failureTimeout.compareTo(this.heartbeatInterval.multipliedBy(2)) < 0) {
-			throw new IllegalArgumentException("failure-timeout (" + this.failureTimeout
-					+ ") must be at least twice heartbeat-interval (" + this.heartbeatInterval
-					+ "), or one late heartbeat marks a healthy node down");
-		}
-		this.gossipInterval = positive("gossip-interval", b.gossipInterval);
-		this.joinTimeout = positive("join-timeout", b.joinTimeout);
-		this.maxFrameSize = atLeast("max-frame-size", b.maxFrameSize, 1024);
-		this.compressionThreshold = atLeast("compression-threshold", b.compressionThreshold, 0);
-		this.connectTimeout = positive("connect-timeout", b.connectTimeout);
-		this.reconnectMin = positive("reconnect-min", b.reconnectMin);
-		this.reconnectMax = positive("reconnect-max", b.reconnectMax);
-		if (this.reconnectMax.compareTo(this.reconnectMin) < 0) {
-			throw new IllegalArgumentException("reconnect-max (" + this.reconnectMax
-					+ ") must not be below reconnect-min (" + this.reconnectMin + ")");
-		}
-		this.connectionRefreshInterval = positive("connection-refresh-interval", b.connectionRefreshInterval);
-		this.connectionsPerRefresh = atLeast("connections-per-refresh", b.connectionsPerRefresh, 1);
-		this.maxQueuedMessages = atLeast("max-queued-messages", b.maxQueuedMessages, 1);
-		this.maxQueuedBytes = atLeast("max-queued-bytes", b.maxQueuedBytes, 1);
-		this.mailboxCapacity = atLeast("mailbox-capacity", b.mailboxCapacity, 1);
-		this.listenBacklog = atLeast("listen-backlog", b.listenBacklog, 1);
-		this.eventLoopThreads = atLeast("event-loop-threads", b.eventLoopThreads, 1);
-		this.handlerThreads = atLeast("handler-threads", b.handlerThreads, 1);
+		this.channels = Collections.unmodifiableMap(channels);
 		this.allowedPackages = Set.copyOf(b.allowedPackages);
 		this.codecs = List.copyOf(b.codecs);
-		this.clusterSecret = b.clusterSecret;
-		this.retransmitInterval = positive("retransmit-interval", b.retransmitInterval);
-		this.maxOutstandingAcks = atLeast("max-outstanding-acks", b.maxOutstandingAcks, 1);
-		this.dedupWindow = positive("dedup-window", b.dedupWindow);
-		this.monotonicWindow = positive("monotonic-window", b.monotonicWindow);
-		this.hyParView = b.hyParView;
-	}
-
-	/** The peer-to-peer overlay's HyParView parameters. */
-	public HyParViewOverlay.Settings hyParView() {
-		return this.hyParView;
-	}
-
-	private static Duration positive(String name, Duration value) {
-		Objects.requireNonNull(value, name);
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(name + " must be positive, was " + value);
-		}
-		return value;
-	}
-
-	private static int atLeast(String name, int value, int min) {
-		if (value < min) {
-			throw new IllegalArgumentException(name + " must be at least " + min + ", was " + value);
-		}
-		return value;
-	}
-
-	private static long atLeast(String name, long value, long min) {
-		if (value < min) {
-			throw new IllegalArgumentException(name + " must be at least " + min + ", was " + value);
-		}
-		return value;
 	}
 
 	/** A builder for a node called {@code name}, with defaults that run one node on 127.0.0.1. */
@@ -162,6 +83,33 @@ public final class PartisanConfig {
 		return new Builder(name);
 	}
 
+	/** The transport settings: lanes, bounds, connection pacing, the cluster secret. */
+	public TransportOptions transport() {
+		return this.transport;
+	}
+
+	/** The delivery settings: acknowledgements, de-duplication, mailboxes and handler threads. */
+	public DeliveryOptions delivery() {
+		return this.delivery;
+	}
+
+	/** The failure detection settings: heartbeats, failure timeout, gossip and join timeouts. */
+	public FailureDetectionOptions failureDetection() {
+		return this.failureDetection;
+	}
+
+	/** Where the node listens and its role tag, as configured. */
+	public NodeOptions nodeOptions() {
+		return this.nodeOptions;
+	}
+
+	/** The peer-to-peer overlay's HyParView parameters. */
+	@Override
+	public HyParViewOverlay.Settings hyParView() {
+		return this.hyParView;
+	}
+
+	@Override
 	public Node node() {
 		return this.node;
 	}
@@ -179,36 +127,39 @@ public final class PartisanConfig {
 		return this.channels;
 	}
 
+	@Override
 	public Duration heartbeatInterval() {
-		return this.heartbeatInterval;
+		return this.failureDetection.heartbeatInterval();
 	}
 
 	public Duration failureTimeout() {
-		return this.failureTimeout;
+		return this.failureDetection.failureTimeout();
 	}
 
+	@Override
 	public Duration gossipInterval() {
-		return this.gossipInterval;
+		return this.failureDetection.gossipInterval();
 	}
 
 	public Duration joinTimeout() {
-		return this.joinTimeout;
+		return this.failureDetection.joinTimeout();
 	}
 
 	public int maxFrameSize() {
-		return this.maxFrameSize;
+		return this.transport.maxFrameSize();
 	}
 
 	public int compressionThreshold() {
-		return this.compressionThreshold;
+		return this.transport.compressionThreshold();
 	}
 
 	public int mailboxCapacity() {
-		return this.mailboxCapacity;
+		return this.delivery.mailboxCapacity();
 	}
 
+	/** The handler threads to start (a configured 0 resolved to max(2, cores)). */
 	public int handlerThreads() {
-		return this.handlerThreads;
+		return this.delivery.handlerThreadCount();
 	}
 
 	public Set<String> allowedPackages() {
@@ -220,34 +171,32 @@ public final class PartisanConfig {
 	}
 
 	public @Nullable String clusterSecret() {
-		return this.clusterSecret;
+		return this.transport.clusterSecret();
 	}
 
 	public boolean affinity() {
-		return this.affinity;
+		return this.transport.affinity();
 	}
 
 	public Duration retransmitInterval() {
-		return this.retransmitInterval;
+		return this.delivery.retransmitInterval();
 	}
 
 	public int maxOutstandingAcks() {
-		return this.maxOutstandingAcks;
+		return this.delivery.maxOutstandingAcks();
 	}
 
 	public Duration dedupWindow() {
-		return this.dedupWindow;
+		return this.delivery.dedupWindow();
 	}
 
 	public Duration monotonicWindow() {
-		return this.monotonicWindow;
+		return this.delivery.monotonicWindow();
 	}
 
 	TransportSettings transportSettings() {
-		return new TransportSettings(List.copyOf(this.channels.values()), this.affinity, this.maxFrameSize,
-				this.compressionThreshold, this.connectTimeout, this.reconnectMin, this.reconnectMax,
-				this.connectionRefreshInterval, this.connectionsPerRefresh, this.maxQueuedMessages,
-				this.maxQueuedBytes, this.listenBacklog, this.eventLoopThreads, this.clusterSecret, this.monotonicWindow);
+		return new TransportSettings(List.copyOf(this.channels.values()), this.transport,
+				this.delivery.monotonicWindow());
 	}
 
 	/** Builds a {@link PartisanConfig}; every value has a default that suits a small local cluster. */
@@ -255,71 +204,25 @@ public final class PartisanConfig {
 
 		private final String name;
 
-		private String host = "127.0.0.1";
-
-		private int port = 10100;
-
-		private @Nullable String tag;
+		private NodeOptions node = NodeOptions.DEFAULTS;
 
 		private OverlayFactory overlay = Overlays.fullMesh();
 
 		private final List<Node> seeds = new ArrayList<>();
 
-		private int parallelism = 1;
-
 		private final Map<String, ChannelSpec> channels = new LinkedHashMap<>();
 
-		private boolean affinity = true;
+		private final TransportOptions.Builder transport = TransportOptions.builder();
 
-		private Duration heartbeatInterval = Duration.ofSeconds(1);
+		private final DeliveryOptions.Builder delivery = DeliveryOptions.builder();
 
-		private Duration failureTimeout = Duration.ofSeconds(5);
+		private final FailureDetectionOptions.Builder failureDetection = FailureDetectionOptions.builder();
 
-		private Duration gossipInterval = Duration.ofSeconds(10);
-
-		private Duration joinTimeout = Duration.ofSeconds(10);
-
-		private int maxFrameSize = 64 * 1024 * 1024;
-
-		private int compressionThreshold = 64 * 1024;
-
-		private Duration connectTimeout = Duration.ofSeconds(5);
-
-		private Duration reconnectMin = Duration.ofMillis(200);
-
-		private Duration reconnectMax = Duration.ofSeconds(5);
-
-		private Duration connectionRefreshInterval = Duration.ofMillis(100);
-
-		private int connectionsPerRefresh = 1;
-
-		private int maxQueuedMessages = 100_000;
-
-		private long maxQueuedBytes = 256L * 1024 * 1024;
-
-		private int mailboxCapacity = 100_000;
-
-		private int listenBacklog = 1024;
-
-		private int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-
-		private int handlerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+		private HyParViewOverlay.Settings hyParView = HyParViewOverlay.Settings.DEFAULTS;
 
 		private final Set<String> allowedPackages = new LinkedHashSet<>();
 
 		private final List<PayloadCodec> codecs = new ArrayList<>();
-
-		private @Nullable String clusterSecret;
-
-		private Duration retransmitInterval = Duration.ofSeconds(1);
-
-		private int maxOutstandingAcks = 10_000;
-
-		private Duration dedupWindow = Duration.ofMinutes(10);
-
-		private Duration monotonicWindow = Duration.ofSeconds(1);
-
-		private HyParViewOverlay.Settings hyParView = HyParViewOverlay.Settings.defaults();
 
 		private Builder(String name) {
 			this.name = name;
@@ -327,19 +230,19 @@ public final class PartisanConfig {
 
 		/** The address the server binds and peers dial. Default {@code 127.0.0.1}. */
 		public Builder host(String host) {
-			this.host = host;
+			this.node = this.node.withHost(host);
 			return this;
 		}
 
 		/** The server port; 0 picks a free one at start. Default 10100. */
 		public Builder port(int port) {
-			this.port = port;
+			this.node = this.node.withPort(port);
 			return this;
 		}
 
 		/** A role tag, e.g. {@code client} or {@code server} for the client-server overlay. */
 		public Builder tag(@Nullable String tag) {
-			this.tag = tag;
+			this.node = this.node.withTag(tag);
 			return this;
 		}
 
@@ -372,10 +275,7 @@ public final class PartisanConfig {
 		 * Default 1.
 		 */
 		public Builder parallelism(int parallelism) {
-			if (parallelism < 1) {
-				throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
-			}
-			this.parallelism = parallelism;
+			this.transport.parallelism(parallelism);
 			return this;
 		}
 
@@ -399,10 +299,11 @@ public final class PartisanConfig {
 		 */
 		public Builder channel(ChannelSpec spec) {
 			if (ChannelSpec.CONTROL.equals(spec.name()) || ChannelSpec.IDENTIFY.equals(spec.name())) {
-				throw new IllegalArgumentException("'" + spec.name() + "' is an internal channel's name");
+				throw new InvalidSettingException("channels", spec.name(), "a channel name other than the internal '"
+						+ ChannelSpec.CONTROL + "' and '" + ChannelSpec.IDENTIFY + "'");
 			}
 			if (ForwardOptions.DEFAULT_CHANNEL.equals(spec.name())) {
-				this.parallelism = spec.parallelism();
+				this.transport.parallelism(spec.parallelism());
 			}
 			this.channels.put(spec.name(), spec);
 			return this;
@@ -420,7 +321,7 @@ public final class PartisanConfig {
 
 		/** How long an unacknowledged message waits before it is sent again. Default 1 s. */
 		public Builder retransmitInterval(Duration interval) {
-			this.retransmitInterval = interval;
+			this.delivery.retransmitInterval(interval);
 			return this;
 		}
 
@@ -429,7 +330,7 @@ public final class PartisanConfig {
 		 * OutstandingLimitException. Default 10,000.
 		 */
 		public Builder maxOutstandingAcks(int limit) {
-			this.maxOutstandingAcks = limit;
+			this.delivery.maxOutstandingAcks(limit);
 			return this;
 		}
 
@@ -438,13 +339,13 @@ public final class PartisanConfig {
 		 * any acknowledgement can be lost for. Default 10 min.
 		 */
 		public Builder dedupWindow(Duration window) {
-			this.dedupWindow = window;
+			this.delivery.dedupWindow(window);
 			return this;
 		}
 
 		/** On monotonic channels, at least one message per destination and key goes out per window. Default 1 s. */
 		public Builder monotonicWindow(Duration window) {
-			this.monotonicWindow = window;
+			this.delivery.monotonicWindow(window);
 			return this;
 		}
 
@@ -453,13 +354,13 @@ public final class PartisanConfig {
 		 * order and fast senders don't queue behind slow ones; off means round robin. Default on.
 		 */
 		public Builder affinity(boolean affinity) {
-			this.affinity = affinity;
+			this.transport.affinity(affinity);
 			return this;
 		}
 
 		/** How often heartbeats go out on the control channel. Default 1 s. */
 		public Builder heartbeatInterval(Duration interval) {
-			this.heartbeatInterval = interval;
+			this.failureDetection.heartbeatInterval(interval);
 			return this;
 		}
 
@@ -468,19 +369,19 @@ public final class PartisanConfig {
 		 * down. At least twice the heartbeat interval. Default 5 s.
 		 */
 		public Builder failureTimeout(Duration timeout) {
-			this.failureTimeout = timeout;
+			this.failureDetection.failureTimeout(timeout);
 			return this;
 		}
 
 		/** How often full-mesh members push their membership to each other (anti-entropy). Default 10 s. */
 		public Builder gossipInterval(Duration interval) {
-			this.gossipInterval = interval;
+			this.failureDetection.gossipInterval(interval);
 			return this;
 		}
 
 		/** How long {@code join} waits for the seed to answer. Default 10 s. */
 		public Builder joinTimeout(Duration timeout) {
-			this.joinTimeout = timeout;
+			this.failureDetection.joinTimeout(timeout);
 			return this;
 		}
 
@@ -490,26 +391,25 @@ public final class PartisanConfig {
 		 * 64 MiB.
 		 */
 		public Builder maxFrameSize(int bytes) {
-			this.maxFrameSize = bytes;
+			this.transport.maxFrameSize(bytes);
 			return this;
 		}
 
 		/** Payload size from which compressing channels deflate. Default 64 KiB. */
 		public Builder compressionThreshold(int bytes) {
-			this.compressionThreshold = bytes;
+			this.transport.compressionThreshold(bytes);
 			return this;
 		}
 
 		/** How long one connection attempt may take. Default 5 s. */
 		public Builder connectTimeout(Duration timeout) {
-			this.connectTimeout = timeout;
+			this.transport.connectTimeout(timeout);
 			return this;
 		}
 
 		/** Back-off after failed connection attempts, doubling from min to max, with jitter. 200 ms to 5 s. */
 		public Builder reconnectBackoff(Duration min, Duration max) {
-			this.reconnectMin = min;
-			this.reconnectMax = max;
+			this.transport.reconnectMin(min).reconnectMax(max);
 			return this;
 		}
 
@@ -519,8 +419,7 @@ public final class PartisanConfig {
 		 * queue would overflow). Higher is faster to connect fully. Default 1 per 100 ms.
 		 */
 		public Builder connectionRefresh(Duration interval, int perRefresh) {
-			this.connectionRefreshInterval = interval;
-			this.connectionsPerRefresh = perRefresh;
+			this.transport.connectionRefreshInterval(interval).connectionsPerRefresh(perRefresh);
 			return this;
 		}
 
@@ -529,8 +428,7 @@ public final class PartisanConfig {
 		 * counted as dropped. Defaults 100,000 messages and 256 MiB.
 		 */
 		public Builder maxQueued(int messages, long bytes) {
-			this.maxQueuedMessages = messages;
-			this.maxQueuedBytes = bytes;
+			this.transport.maxQueuedMessages(messages).maxQueuedBytes(bytes);
 			return this;
 		}
 
@@ -540,25 +438,25 @@ public final class PartisanConfig {
 		 * counted. Default 100,000.
 		 */
 		public Builder mailboxCapacity(int capacity) {
-			this.mailboxCapacity = capacity;
+			this.delivery.mailboxCapacity(capacity);
 			return this;
 		}
 
 		/** The server's accept backlog. Default 1024. */
 		public Builder listenBacklog(int backlog) {
-			this.listenBacklog = backlog;
+			this.transport.listenBacklog(backlog);
 			return this;
 		}
 
-		/** Netty event-loop threads. Default max(2, cores). */
+		/** Netty event-loop threads; 0, the default, means max(2, cores). */
 		public Builder eventLoopThreads(int threads) {
-			this.eventLoopThreads = threads;
+			this.transport.eventLoopThreads(threads);
 			return this;
 		}
 
-		/** Threads that run handlers (one handler runs on one thread at a time). Default max(2, cores). */
+		/** Threads that run handlers (one handler runs on one thread at a time); 0, the default, means max(2, cores). */
 		public Builder handlerThreads(int threads) {
-			this.handlerThreads = threads;
+			this.delivery.handlerThreads(threads);
 			return this;
 		}
 
@@ -567,7 +465,13 @@ public final class PartisanConfig {
 		 * types. Keep it to your message packages: every allowed class is a deserialization target.
 		 */
 		public Builder allowPackage(String packageName) {
-			TypeAllowList.checkedPrefix(packageName);
+			try {
+				TypeAllowList.checkedPrefix(packageName);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidSettingException("allowed-packages", packageName,
+						"an application package: JDK and root packages hold gadget types, so allow-list their classes one by one");
+			}
 			this.allowedPackages.add(packageName);
 			return this;
 		}
@@ -583,7 +487,7 @@ public final class PartisanConfig {
 		 * and a peer without it is refused. It authenticates peers; it does not encrypt traffic.
 		 */
 		public Builder clusterSecret(@Nullable String secret) {
-			this.clusterSecret = secret;
+			this.transport.clusterSecret(secret);
 			return this;
 		}
 

@@ -210,6 +210,7 @@ public final class PartisanNode implements Partisan {
 	 * What the transport shows of itself: {@code kind} ({@code tcp} or {@code amqp}) and, for TCP, the
 	 * listening address; for AMQP, the broker, whether it is connected and how many messages were rejected.
 	 */
+	@Override
 	public Map<String, Object> transportDetails() {
 		Transport current = this.transport;
 		return (current != null) ? current.details() : Map.of();
@@ -235,9 +236,20 @@ public final class PartisanNode implements Partisan {
 	 * Asks the node listening at {@code host:port} for its name, then joins it: for seeds known only by
 	 * address, such as the A records of a DNS name.
 	 */
+	@Override
 	public CompletableFuture<Node> joinAddress(String host, int port) {
 		requireStarted();
 		return transport().identify(host, port).thenCompose((seed) -> join(seed).thenApply((v) -> seed));
+	}
+
+	@Override
+	public boolean joinsSeeds() {
+		return overlay().joinsSeeds();
+	}
+
+	@Override
+	public boolean leavesOnShutdown() {
+		return overlay().leavesOnShutdown();
 	}
 
 	@Override
@@ -272,6 +284,7 @@ public final class PartisanNode implements Partisan {
 	}
 
 	/** The overlay's named views (HyParView: {@code active}, {@code passive}); empty for the others. */
+	@Override
 	public Map<String, List<Node>> views() {
 		Overlay current = this.overlay;
 		return (current != null) ? current.views() : Map.of();

@@ -2,6 +2,8 @@ package dev.partisan.transport;
 
 import java.util.Objects;
 
+import dev.partisan.config.Check;
+
 /**
  * A named channel and how many parallel connections (lanes) it gets to each peer.
  *
@@ -34,13 +36,8 @@ public record ChannelSpec(String name, int parallelism, boolean compression, boo
 	public ChannelSpec {
 		Objects.requireNonNull(name, "name");
 		Objects.requireNonNull(placement, "placement");
-		if (name.isBlank() || name.length() > 255) {
-			throw new IllegalArgumentException("Channel name '" + name + "' must be 1 to 255 characters");
-		}
-		if (parallelism < 1) {
-			throw new IllegalArgumentException(
-					"Channel '" + name + "' has parallelism " + parallelism + "; it must be at least 1");
-		}
+		Check.that(!name.isBlank() && name.length() <= 255, "channels", name, "a channel name of 1 to 255 characters");
+		Check.atLeast("channels." + name + ".parallelism", parallelism, 1);
 	}
 
 }

@@ -116,7 +116,7 @@ public final class NettyTransport implements Transport {
 	/** Binds the server and starts the refresh task; returns this node with its bound port. */
 	@Override
 	public Node start() {
-		DisposableServer bound = TcpServer.create()
+		DisposableServer bound = ServerBinding.bindNow(TcpServer.create()
 			.runOn(this.loops)
 			.host(this.local.host())
 			.port(this.local.port())
@@ -127,8 +127,7 @@ public final class NettyTransport implements Transport {
 						new InboundHandler(this.inbound, this.listener, this.secret, () -> helloFrame(ChannelSpec.IDENTIFY, 0))))
 			// Subscribing to the inbound turns reading on (Reactor Netty accepts with auto-read off) and ends
 			// the connection when the peer closes it; the frames themselves are taken by our handlers.
-			.handle((in, out) -> in.receive().then())
-			.bindNow(Duration.ofSeconds(10));
+			.handle((in, out) -> in.receive().then()), this.local);
 		this.server = bound;
 		this.local = this.local.withPort(((InetSocketAddress) bound.address()).getPort());
 		long period = this.settings.refreshInterval().toNanos();

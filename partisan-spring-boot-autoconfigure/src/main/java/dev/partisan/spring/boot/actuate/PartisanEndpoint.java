@@ -11,7 +11,6 @@ import dev.partisan.api.LaneStats;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.Partisan;
-import dev.partisan.runtime.PartisanNode;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -49,11 +48,9 @@ public class PartisanEndpoint {
 		}
 		members.sort((a, b) -> a.name().compareTo(b.name()));
 		Map<String, List<String>> views = new TreeMap<>();
-		Map<String, Object> transport = Map.of();
-		if (this.partisan instanceof PartisanNode node) {
-			node.views().forEach((name, view) -> views.put(name, view.stream().map(Node::name).sorted().toList()));
-			transport = node.transportDetails();
-		}
+		this.partisan.views()
+			.forEach((name, view) -> views.put(name, view.stream().map(Node::name).sorted().toList()));
+		Map<String, Object> transport = this.partisan.transportDetails();
 		return new ClusterDescriptor(new MemberDescriptor(self.name(), self.address(), self.tag(), "up", true),
 				this.partisan.overlayName(), members, views, transport);
 	}

@@ -4,7 +4,6 @@ import java.util.Map;
 
 import dev.partisan.api.Node;
 import dev.partisan.api.Partisan;
-import dev.partisan.runtime.PartisanNode;
 import dev.partisan.spring.boot.autoconfigure.PartisanLifecycle;
 import org.jspecify.annotations.Nullable;
 
@@ -34,8 +33,7 @@ public class PartisanHealthIndicator extends AbstractHealthIndicator {
 			builder.down().withDetail("node", this.partisan.localNode().name()).withDetail("reason", "not running");
 			return;
 		}
-		Map<String, Object> transport = (this.partisan instanceof PartisanNode node) ? node.transportDetails()
-				: Map.of();
+		Map<String, Object> transport = this.partisan.transportDetails();
 		if (Boolean.FALSE.equals(transport.get("brokerConnected"))) {
 			// Without its broker a pub-sub node reaches nobody, as Spring Boot's own RabbitMQ health says.
 			builder.down()

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.partisan.api.Partisan;
-import dev.partisan.runtime.OverlayFactory;
+import dev.partisan.membership.OverlayFactory;
 import dev.partisan.runtime.PartisanConfig;
 import dev.partisan.runtime.PartisanNode;
 import dev.partisan.spring.core.PartisanTemplate;

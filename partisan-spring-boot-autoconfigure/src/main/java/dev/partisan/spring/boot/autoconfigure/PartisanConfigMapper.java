@@ -5,17 +5,25 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 
+import dev.partisan.api.InvalidSettingException;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
-import dev.partisan.runtime.OverlayFactory;
+import dev.partisan.membership.HyParViewOverlay;
+import dev.partisan.membership.OverlayFactory;
 import dev.partisan.runtime.Overlays;
 import dev.partisan.runtime.PartisanConfig;
 import dev.partisan.transport.ChannelSpec;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.util.unit.DataSize;
+
 /**
- * Turns {@link PartisanProperties} into a {@link PartisanConfig}, checking each value so that a bad one
- * fails start-up naming its property, the value and what is allowed.
+ * Turns {@link PartisanProperties} into a {@link PartisanConfig}. The values are checked by core, once:
+ * a bad one raises an {@link InvalidSettingException} naming the setting by the same kebab-case name as
+ * the property, so it is reported as {@code partisan.<name>} without reading its message. Only what core
+ * cannot know is checked here: the node name's fallback, seed syntax, overlay beans, and sizes too large
+ * for an int.
  */
 final class PartisanConfigMapper {
 
@@ -28,97 +36,80 @@ final class PartisanConfigMapper {
 	static PartisanConfig.Builder toBuilder(PartisanProperties p, @Nullable String applicationName,
 			Map<String, OverlayFactory> overlayBeans) {
 		PartisanConfig.Builder b = PartisanConfig.builder(nodeName(p, applicationName));
-		b.host(p.getNode().getHost());
-		int port = p.getNode().getPort();
-		if (port < 0 || port > 65535) {
-			throw new InvalidPartisanPropertyException("partisan.node.port", port, "a port from 0 to 65535 (0 picks a free one)");
-		}
-		b.port(port).tag(p.getNode().getTag());
-		b.overlay(overlay(p.getOverlay(), overlayBeans));
-		List<String> seeds = p.getSeeds();
-		for (int i = 0; i < seeds.size(); i++) {
-			try {
-				b.seed(Node.parse(seeds.get(i)));
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidPartisanPropertyException("partisan.seeds[" + i + "]", seeds.get(i),
-						"a node address name@host:port, e.g. n2@127.0.0.1:10101");
-			}
-		}
-		if (p.getParallelism() < 1) {
-			throw new InvalidPartisanPropertyException("partisan.parallelism", p.getParallelism(),
-					"a number of lanes of at least 1");
-		}
-		b.parallelism(p.getParallelism()).affinity(p.isAffinity());
-		p.getChannels().forEach((name, channel) -> {
-			int lanes = (channel.getParallelism() != null) ? channel.getParallelism() : p.getParallelism();
-			if (lanes < 1) {
-				throw new InvalidPartisanPropertyException("partisan.channels." + name + ".parallelism", lanes,
-						"a number of lanes of at least 1");
-			}
-			if (name.equals(ChannelSpec.CONTROL) || name.equals(ChannelSpec.IDENTIFY) || name.isBlank()) {
-				throw new InvalidPartisanPropertyException("partisan.channels", name,
-						"a channel name other than the internal '" + ChannelSpec.CONTROL + "' and '" + ChannelSpec.IDENTIFY + "'");
-			}
-			b.channel(new dev.partisan.transport.ChannelSpec(name, lanes, channel.isCompression(), channel.isAck(),
-					channel.isMonotonic(), channel.getPlacement()));
-		});
-		b.heartbeatInterval(p.getHeartbeatInterval())
-			.failureTimeout(p.getFailureTimeout())
-			.gossipInterval(p.getGossipInterval())
-			.joinTimeout(p.getJoinTimeout())
-			.maxFrameSize(intBytes("partisan.max-frame-size", p.getMaxFrameSize().toBytes()))
-			.compressionThreshold(intBytes("partisan.compression-threshold", p.getCompressionThreshold().toBytes()))
-			.connectTimeout(p.getConnectTimeout())
-			.reconnectBackoff(p.getReconnectMin(), p.getReconnectMax())
-			.connectionRefresh(p.getConnectionRefreshInterval(), p.getConnectionsPerRefresh())
-			.maxQueued(p.getMaxQueuedMessages(), p.getMaxQueuedBytes().toBytes())
-			.mailboxCapacity(p.getMailboxCapacity())
-			.clusterSecret(p.getClusterSecret())
-			.retransmitInterval(p.getRetransmitInterval())
-			.maxOutstandingAcks(p.getMaxOutstandingAcks())
-			.dedupWindow(p.getDedupWindow())
-			.monotonicWindow(p.getMonotonicWindow());
-		PartisanProperties.HyParView h = p.getHyparview();
 		try {
-			b.hyParView(new dev.partisan.membership.HyParViewOverlay.Settings(h.getActiveMax(), h.getPassiveMax(),
-					h.getArwl(), h.getPrwl(), h.getShuffleInterval(), h.getShuffleActive(), h.getShufflePassive(),
-					h.getRouteInterval()));
+			map(p, overlayBeans, b);
 		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidPartisanPropertyException("partisan.hyparview",
-					"active-max=" + h.getActiveMax() + ", passive-max=" + h.getPassiveMax() + ", arwl=" + h.getArwl()
-							+ ", prwl=" + h.getPrwl(),
-					"view sizes of at least 1 and 0 <= prwl <= arwl");
+		catch (InvalidSettingException ex) {
+			throw InvalidPartisanPropertyException.of(ex);
 		}
-		if (p.getEventLoopThreads() > 0) {
-			b.eventLoopThreads(p.getEventLoopThreads());
-		}
-		if (p.getHandlerThreads() > 0) {
-			b.handlerThreads(p.getHandlerThreads());
-		}
-		p.getAllowedPackages().forEach((pkg) -> {
-			try {
-				b.allowPackage(pkg);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidPartisanPropertyException("partisan.allowed-packages", pkg, ex.getMessage());
-			}
-		});
 		return b;
 	}
 
-	/** Builds, reporting the core's own checks (durations, bounds) against the partisan.* namespace. */
+	private static void map(PartisanProperties p, Map<String, OverlayFactory> overlayBeans, PartisanConfig.Builder b) {
+		PropertyMapper map = PropertyMapper.get();
+		PartisanProperties.NodeSettings node = p.getNode();
+		map.from(node::getHost).to(b::host);
+		map.from(node::getPort).to(b::port);
+		map.from(node::getTag).to(b::tag);
+		b.overlay(overlay(p.getOverlay(), overlayBeans));
+		List<String> seeds = p.getSeeds();
+		for (int i = 0; i < seeds.size(); i++) {
+			b.seed(seed(i, seeds.get(i)));
+		}
+		map.from(p::getParallelism).to(b::parallelism);
+		map.from(p::isAffinity).to(b::affinity);
+		p.getChannels().forEach((name, channel) -> {
+			int lanes = (channel.getParallelism() != null) ? channel.getParallelism() : p.getParallelism();
+			b.channel(new ChannelSpec(name, lanes, channel.isCompression(), channel.isAck(), channel.isMonotonic(),
+					channel.getPlacement()));
+		});
+		map.from(p::getHeartbeatInterval).to(b::heartbeatInterval);
+		map.from(p::getFailureTimeout).to(b::failureTimeout);
+		map.from(p::getGossipInterval).to(b::gossipInterval);
+		map.from(p::getJoinTimeout).to(b::joinTimeout);
+		map.from(p::getMaxFrameSize).as((size) -> intBytes("partisan.max-frame-size", size)).to(b::maxFrameSize);
+		map.from(p::getCompressionThreshold)
+			.as((size) -> intBytes("partisan.compression-threshold", size))
+			.to(b::compressionThreshold);
+		map.from(p::getConnectTimeout).to(b::connectTimeout);
+		b.reconnectBackoff(p.getReconnectMin(), p.getReconnectMax());
+		b.connectionRefresh(p.getConnectionRefreshInterval(), p.getConnectionsPerRefresh());
+		b.maxQueued(p.getMaxQueuedMessages(), p.getMaxQueuedBytes().toBytes());
+		map.from(p::getListenBacklog).to(b::listenBacklog);
+		map.from(p::getEventLoopThreads).to(b::eventLoopThreads);
+		map.from(p::getMailboxCapacity).to(b::mailboxCapacity);
+		map.from(p::getHandlerThreads).to(b::handlerThreads);
+		map.from(p::getClusterSecret).to(b::clusterSecret);
+		map.from(p::getRetransmitInterval).to(b::retransmitInterval);
+		map.from(p::getMaxOutstandingAcks).to(b::maxOutstandingAcks);
+		map.from(p::getDedupWindow).to(b::dedupWindow);
+		map.from(p::getMonotonicWindow).to(b::monotonicWindow);
+		map.from(p::getHyparview).as(PartisanConfigMapper::hyParView).to(b::hyParView);
+		p.getAllowedPackages().forEach(b::allowPackage);
+	}
+
+	/** Builds, reporting core's checks (durations, bounds, cross-field rules) as partisan.* properties. */
 	static PartisanConfig build(PartisanConfig.Builder builder) {
 		try {
 			return builder.build();
 		}
+		catch (InvalidSettingException ex) {
+			throw InvalidPartisanPropertyException.of(ex);
+		}
+	}
+
+	private static HyParViewOverlay.Settings hyParView(PartisanProperties.HyParView h) {
+		return new HyParViewOverlay.Settings(h.getActiveMax(), h.getPassiveMax(), h.getArwl(), h.getPrwl(),
+				h.getShuffleInterval(), h.getShuffleActive(), h.getShufflePassive(), h.getRouteInterval());
+	}
+
+	private static Node seed(int index, String address) {
+		try {
+			return Node.parse(address);
+		}
 		catch (IllegalArgumentException ex) {
-			String message = String.valueOf(ex.getMessage());
-			String property = "partisan." + message.split("[ (]", 2)[0];
-			String value = message.contains(", was ") ? message.substring(message.lastIndexOf(", was ") + 6)
-					: message.contains("(") ? message.substring(message.indexOf('(') + 1, message.indexOf(')')) : "";
-			throw new InvalidPartisanPropertyException(property, value, message);
+			throw new InvalidPartisanPropertyException("partisan.seeds[" + index + "]", address,
+					"a node address name@host:port, e.g. n2@127.0.0.1:10101");
 		}
 	}
 
@@ -168,7 +159,8 @@ final class PartisanConfigMapper {
 		return clean.isEmpty() ? "partisan" : clean;
 	}
 
-	private static int intBytes(String property, long bytes) {
+	private static int intBytes(String property, DataSize size) {
+		long bytes = size.toBytes();
 		if (bytes < 0 || bytes > Integer.MAX_VALUE - 64) {
 			throw new InvalidPartisanPropertyException(property, bytes + "B", "a size below 2GB");
 		}

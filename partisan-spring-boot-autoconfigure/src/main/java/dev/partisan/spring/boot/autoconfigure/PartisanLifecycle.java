@@ -1,6 +1,5 @@
 package dev.partisan.spring.boot.autoconfigure;
 
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -11,10 +10,7 @@ import java.util.concurrent.TimeUnit;
 import dev.partisan.api.DownReason;
 import dev.partisan.api.Node;
 import dev.partisan.api.Partisan;
-import dev.partisan.api.PartisanException;
 import dev.partisan.api.Registration;
-import dev.partisan.membership.FullMeshOverlay;
-import dev.partisan.runtime.PartisanNode;
 import dev.partisan.spring.core.PartisanMembershipEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,7 +22,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Starts the node with the application context, joins the seeds in the background (retrying, so an
  * unreachable seed never fails start-up), publishes member up/down events, and leaves gracefully on
- * shutdown. Starts before, and stops after, the web server.
+ * shutdown. Whether to join seeds and whether to leave are the overlay's answers
+ * ({@link Partisan#joinsSeeds()}, {@link Partisan#leavesOnShutdown()}), so a new overlay needs no change
+ * here. Starts before, and stops after, the web server.
  */
 public class PartisanLifecycle implements SmartLifecycle {
 
@@ -68,23 +66,12 @@ public class PartisanLifecycle implements SmartLifecycle {
 					.publishEvent(new PartisanMembershipEvent.MemberDown(PartisanLifecycle.this.partisan, node, reason));
 			}
 		});
-		try {
-			this.partisan.start();
-		}
-		catch (PartisanException ex) {
-			if (isPortInUse(ex)) {
-				throw new PartisanPortInUseException(this.properties.getNode().getHost(), this.properties.getNode().getPort(), ex);
-			}
-			throw ex;
-		}
+		// A taken port fails here with core's PortInUseException, which the failure analyzer explains.
+		this.partisan.start();
 		this.running = true;
-		if (joinsAtRunTime()) {
+		if (this.partisan.joinsSeeds()) {
 			startJoining();
 		}
-	}
-
-	private boolean joinsAtRunTime() {
-		return !"static".equals(this.partisan.overlayName());
 	}
 
 	private void startJoining() {
@@ -128,9 +115,6 @@ public class PartisanLifecycle implements SmartLifecycle {
 
 	/** Resolves the DNS name and joins every address that is not already a member. */
 	private void discover(String dnsName) {
-		if (!(this.partisan instanceof PartisanNode node)) {
-			return;
-		}
 		int port = this.properties.getDiscovery().getDns().getPort();
 		InetAddress[] addresses;
 		try {
@@ -140,14 +124,14 @@ public class PartisanLifecycle implements SmartLifecycle {
 			logger.info("Seed discovery: {} does not resolve yet ({})", dnsName, ex.getMessage());
 			return;
 		}
-		Node self = node.localNode();
+		Node self = this.partisan.localNode();
 		for (InetAddress address : addresses) {
 			String host = address.getHostAddress();
-			boolean known = node.members().stream().anyMatch((m) -> m.port() == port && m.host().equals(host));
+			boolean known = this.partisan.members().stream().anyMatch((m) -> m.port() == port && m.host().equals(host));
 			if (known || (self.port() == port && self.host().equals(host))) {
 				continue;
 			}
-			node.joinAddress(host, port).whenComplete((seed, error) -> {
+			this.partisan.joinAddress(host, port).whenComplete((seed, error) -> {
 				if (error != null) {
 					logger.debug("Seed discovery: joining {}:{} failed: {}", host, port, rootMessage(error));
 				}
@@ -168,7 +152,7 @@ public class PartisanLifecycle implements SmartLifecycle {
 		if (this.joiner != null) {
 			this.joiner.shutdownNow();
 		}
-		if (this.properties.isLeaveOnShutdown() && FullMeshOverlay.NAME.equals(this.partisan.overlayName())) {
+		if (this.properties.isLeaveOnShutdown() && this.partisan.leavesOnShutdown()) {
 			try {
 				this.partisan.leave().get(5, TimeUnit.SECONDS);
 			}
@@ -191,17 +175,6 @@ public class PartisanLifecycle implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE - 2048;
-	}
-
-	/** Reactor Netty reports a taken port as a ChannelBindException; the JDK as a BindException. */
-	private static boolean isPortInUse(Throwable error) {
-		for (Throwable t = error; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
-			if (t instanceof BindException || t.getClass().getName().equals("reactor.netty.ChannelBindException")
-					|| String.valueOf(t.getMessage()).contains("Address already in use")) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static String rootMessage(Throwable error) {

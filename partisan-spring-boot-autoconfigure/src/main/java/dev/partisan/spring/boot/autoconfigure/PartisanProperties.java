@@ -22,6 +22,7 @@ public class PartisanProperties {
 	/**
 	 * Whether to create and start a Partisan node.
 	 */
+	@SpringOnly("whether the auto-configuration creates a node at all")
 	private boolean enabled = true;
 
 	private final NodeSettings node = new NodeSettings();
@@ -31,6 +32,7 @@ public class PartisanProperties {
 	 * 'peer-to-peer' (HyParView, see partisan.hyparview.*), 'pubsub' (through the RabbitMQ broker of
 	 * spring.rabbitmq.*, see partisan.pubsub.*), or the name of an OverlayFactory bean.
 	 */
+	@SpringOnly("core takes an OverlayFactory; the name selects a built-in one or a bean")
 	private String overlay = "full-mesh";
 
 	/**
@@ -38,6 +40,7 @@ public class PartisanProperties {
 	 * it with a warning and its traffic travels on the default channel: for profiles that deliberately
 	 * configure fewer channels, such as a one-connection baseline.
 	 */
+	@SpringOnly("read by the @PartisanChannel handler registrar")
 	private boolean strictChannels = true;
 
 	public boolean isStrictChannels() {
@@ -51,6 +54,7 @@ public class PartisanProperties {
 	/**
 	 * Nodes to join through (full-mesh), or the fixed members (static), as name@host:port.
 	 */
+	@SpringOnly("an input with nothing to default: core starts with no seeds")
 	private List<String> seeds = new ArrayList<>();
 
 	/**
@@ -68,6 +72,7 @@ public class PartisanProperties {
 	/**
 	 * Named channels: separate connections per kind of traffic, e.g. vnode, gossip, metadata.
 	 */
+	@SpringOnly("an input with nothing to default; each becomes a core ChannelSpec")
 	private Map<String, Channel> channels = new LinkedHashMap<>();
 
 	/**
@@ -95,12 +100,14 @@ public class PartisanProperties {
 	 * Pause between background attempts to join a seed that could not be reached. An unreachable seed
 	 * never fails start-up.
 	 */
+	@SpringOnly("read by PartisanLifecycle, which retries joins in the background")
 	private Duration joinRetryInterval = Duration.ofSeconds(5);
 
 	/**
 	 * Whether to leave the cluster gracefully when the application stops; if false, peers see the node
 	 * go down instead.
 	 */
+	@SpringOnly("read by PartisanLifecycle on stop")
 	private boolean leaveOnShutdown = true;
 
 	/**
@@ -151,6 +158,11 @@ public class PartisanProperties {
 	private DataSize maxQueuedBytes = DataSize.ofMegabytes(256);
 
 	/**
+	 * Accept backlog of the node's server: connection attempts the OS queues before they are accepted.
+	 */
+	private int listenBacklog = 1024;
+
+	/**
 	 * Messages a handler's mailbox holds. At the bound, the connection (or broker queue) a message came
 	 * from stops being read until the mailbox drains to half (back-pressure on the sender); messages from
 	 * other sources are dropped and counted.
@@ -171,6 +183,7 @@ public class PartisanProperties {
 	 * Packages whose classes may be decoded from the wire besides handler parameter types. Keep it to
 	 * your message packages: every allowed class is a deserialization target.
 	 */
+	@SpringOnly("an input with nothing to default: core allows no package until told")
 	private List<String> allowedPackages = new ArrayList<>();
 
 	/**
@@ -182,6 +195,7 @@ public class PartisanProperties {
 	/**
 	 * Default timeout of PartisanTemplate calls.
 	 */
+	@SpringOnly("read by PartisanTemplate")
 	private Duration callTimeout = Duration.ofSeconds(5);
 
 	/**
@@ -204,6 +218,7 @@ public class PartisanProperties {
 	 */
 	private Duration monotonicWindow = Duration.ofSeconds(1);
 
+	@SpringOnly("read by PartisanLifecycle's seed discovery")
 	private final Discovery discovery = new Discovery();
 
 	private final HyParView hyparview = new HyParView();
@@ -442,6 +457,14 @@ public class PartisanProperties {
 		return this.pubsub;
 	}
 
+	public int getListenBacklog() {
+		return this.listenBacklog;
+	}
+
+	public void setListenBacklog(int listenBacklog) {
+		this.listenBacklog = listenBacklog;
+	}
+
 	public Duration getRetransmitInterval() {
 		return this.retransmitInterval;
 	}
@@ -480,6 +503,7 @@ public class PartisanProperties {
 		/**
 		 * Node name, unique in the cluster. Defaults to spring.application.name, else the host name.
 		 */
+		@SpringOnly("core requires a name; this one falls back to spring.application.name or the host name")
 		private @Nullable String name;
 
 		/**

@@ -1,8 +1,9 @@
 package dev.partisan.spring.boot.autoconfigure;
 
+import dev.partisan.api.InvalidSettingException;
+import dev.partisan.membership.OverlayFactory;
 import dev.partisan.pubsub.PubSubOverlay;
 import dev.partisan.pubsub.PubSubSettings;
-import dev.partisan.runtime.OverlayFactory;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -44,12 +45,8 @@ public final class PartisanPubSubAutoConfiguration {
 			return new PubSubSettings(p.getExchange(), p.getAnnounceInterval(), p.getQueueExpiry(),
 					p.getMaxQueueLength(), p.getPrefetch());
 		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidPartisanPropertyException("partisan.pubsub",
-					"exchange=" + p.getExchange() + ", announce-interval=" + p.getAnnounceInterval() + ", queue-expiry="
-							+ p.getQueueExpiry() + ", max-queue-length=" + p.getMaxQueueLength() + ", prefetch="
-							+ p.getPrefetch(),
-					ex.getMessage());
+		catch (InvalidSettingException ex) {
+			throw InvalidPartisanPropertyException.of(ex);
 		}
 	}
 

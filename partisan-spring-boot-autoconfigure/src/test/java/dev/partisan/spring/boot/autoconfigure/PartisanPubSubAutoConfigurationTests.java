@@ -3,8 +3,8 @@ package dev.partisan.spring.boot.autoconfigure;
 import java.util.UUID;
 
 import dev.partisan.api.Partisan;
+import dev.partisan.membership.OverlayFactory;
 import dev.partisan.membership.StaticOverlay;
-import dev.partisan.runtime.OverlayFactory;
 import dev.partisan.runtime.PartisanNode;
 import dev.partisan.testing.TestBroker;
 import org.junit.jupiter.api.Test;
