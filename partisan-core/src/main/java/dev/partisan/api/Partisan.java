@@ -9,16 +9,20 @@ import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 
 /**
- * A Partisan node: it joins a cluster through the configured overlay and carries messages between named
- * handlers on its members. Create one with {@code dev.partisan.runtime.PartisanNode.create(config)}, then
- * {@link #start()} it; {@link #close()} stops it without leaving the cluster (peers see it go down).
+ * A Partisan node: it joins a cluster through the configured overlay and carries messages
+ * between named handlers on its members. Create one with
+ * {@code dev.partisan.runtime.PartisanNode.create(config)}, then {@link #start()} it;
+ * {@link #close()} stops it without leaving the cluster (peers see it go down).
  */
 public interface Partisan extends AutoCloseable {
 
 	/** Binds the server, starts the overlay and failure detection. Idempotent. */
 	Partisan start();
 
-	/** Stops the node abruptly as far as peers can tell: no leave is announced. Idempotent. */
+	/**
+	 * Stops the node abruptly as far as peers can tell: no leave is announced.
+	 * Idempotent.
+	 */
 	@Override
 	void close();
 
@@ -29,35 +33,38 @@ public interface Partisan extends AutoCloseable {
 	String overlayName();
 
 	/**
-	 * Joins the cluster that {@code seed} belongs to. The future completes when the seed is an up member
-	 * of this node, and fails with {@link JoinException} when the seed cannot be reached, or with
-	 * {@link OverlayOperationException} when the overlay has no join (static).
+	 * Joins the cluster that {@code seed} belongs to. The future completes when the seed
+	 * is an up member of this node, and fails with {@link JoinException} when the seed
+	 * cannot be reached, or with {@link OverlayOperationException} when the overlay has
+	 * no join (static).
 	 */
 	CompletableFuture<Void> join(Node seed);
 
 	/**
-	 * Asks the node listening at {@code host:port} for its name, then joins it: for seeds known only by
-	 * address, such as the A records of a DNS name. Completes with the node joined.
+	 * Asks the node listening at {@code host:port} for its name, then joins it: for seeds
+	 * known only by address, such as the A records of a DNS name. Completes with the node
+	 * joined.
 	 */
 	CompletableFuture<Node> joinAddress(String host, int port);
 
 	/**
-	 * Whether this node's overlay joins seeds once started: false for the static overlay, whose seeds are
-	 * its members and are connected to on start. Front ends ask this rather than know overlays by name.
+	 * Whether this node's overlay joins seeds once started: false for the static overlay,
+	 * whose seeds are its members and are connected to on start. Front ends ask this
+	 * rather than know overlays by name.
 	 * @throws IllegalStateException when the node is not started
 	 */
 	boolean joinsSeeds();
 
 	/**
-	 * Whether this node's overlay asks to {@link #leave()} before shutting down, so that the others drop it
-	 * at once instead of after the failure timeout (full-mesh does).
+	 * Whether this node's overlay asks to {@link #leave()} before shutting down, so that
+	 * the others drop it at once instead of after the failure timeout (full-mesh does).
 	 * @throws IllegalStateException when the node is not started
 	 */
 	boolean leavesOnShutdown();
 
 	/**
-	 * Like {@link #join(Node)}, and completes only once every channel and lane to the seed is connected
-	 * (the Erlang original's {@code sync_join}).
+	 * Like {@link #join(Node)}, and completes only once every channel and lane to the
+	 * seed is connected (the Erlang original's {@code sync_join}).
 	 */
 	CompletableFuture<Void> syncJoin(Node seed);
 
@@ -74,21 +81,26 @@ public interface Partisan extends AutoCloseable {
 	boolean isConnected(NodeId node);
 
 	/**
-	 * Sends {@code message} to the handler registered under {@code name} on {@code node}. Returns as soon
-	 * as the message is queued on a lane; delivery is best effort.
+	 * Sends {@code message} to the handler registered under {@code name} on {@code node}.
+	 * Returns as soon as the message is queued on a lane; delivery is best effort.
 	 * @throws UnknownNodeException when this node has no route to {@code node}
-	 * @throws MessageTooLargeException when the encoded message exceeds the maximum frame size
+	 * @throws MessageTooLargeException when the encoded message exceeds the maximum frame
+	 * size
 	 * @throws QueueFullException when the chosen lane's queue is at its bound
 	 * @throws CodecException when the payload cannot be encoded
 	 */
 	void forward(NodeId node, String name, Object message, ForwardOptions options);
 
-	/** {@link #forward(NodeId, String, Object, ForwardOptions)} on the default channel. */
+	/**
+	 * {@link #forward(NodeId, String, Object, ForwardOptions)} on the default channel.
+	 */
 	default void forward(NodeId node, String name, Object message) {
 		forward(node, name, message, ForwardOptions.defaults());
 	}
 
-	/** The paper's {@code cast_message}: the same as {@code forward} to a handler name. */
+	/**
+	 * The paper's {@code cast_message}: the same as {@code forward} to a handler name.
+	 */
 	default void cast(NodeId node, String name, Object message, ForwardOptions options) {
 		forward(node, name, message, options);
 	}
@@ -98,31 +110,33 @@ public interface Partisan extends AutoCloseable {
 	}
 
 	/**
-	 * Sends {@code message} to the handler {@code name} on {@code node} and completes with what the handler
-	 * returns, decoded as {@code replyType} (which is allow-listed). Fails with
-	 * {@link CallTimeoutException} after {@code timeout}, with {@link NodeDownException} as soon as the
-	 * node is detected down, and with {@link RemoteHandlerException} when the handler throws or does not
-	 * exist. The reply travels on the request's channel.
+	 * Sends {@code message} to the handler {@code name} on {@code node} and completes
+	 * with what the handler returns, decoded as {@code replyType} (which is
+	 * allow-listed). Fails with {@link CallTimeoutException} after {@code timeout}, with
+	 * {@link NodeDownException} as soon as the node is detected down, and with
+	 * {@link RemoteHandlerException} when the handler throws or does not exist. The reply
+	 * travels on the request's channel.
 	 */
-	<R> CompletableFuture<R> call(NodeId node, String name, Object message, Class<R> replyType,
-			ForwardOptions options, Duration timeout);
+	<R> CompletableFuture<R> call(NodeId node, String name, Object message, Class<R> replyType, ForwardOptions options,
+			Duration timeout);
 
 	/** {@link #call} as a {@link Mono}: the call is made on subscription. */
-	default <R> Mono<R> callMono(NodeId node, String name, Object message, Class<R> replyType,
-			ForwardOptions options, Duration timeout) {
+	default <R> Mono<R> callMono(NodeId node, String name, Object message, Class<R> replyType, ForwardOptions options,
+			Duration timeout) {
 		return Mono.fromFuture(() -> call(node, name, message, replyType, options, timeout));
 	}
 
 	/**
-	 * Sends {@code message} to the handler {@code name} on every member, this node included: along
-	 * Plumtree's broadcast trees on the peer-to-peer overlay (each member delivers it once, even when
-	 * nodes fail), directly to each member on the others. Best effort.
+	 * Sends {@code message} to the handler {@code name} on every member, this node
+	 * included: along Plumtree's broadcast trees on the peer-to-peer overlay (each member
+	 * delivers it once, even when nodes fail), directly to each member on the others.
+	 * Best effort.
 	 */
 	void broadcast(String name, Object message);
 
 	/**
-	 * Registers a handler under {@code name}. Payloads are decoded to {@code type}; for objects decoded
-	 * by the object codec, {@code type} is added to the allow-list.
+	 * Registers a handler under {@code name}. Payloads are decoded to {@code type}; for
+	 * objects decoded by the object codec, {@code type} is added to the allow-list.
 	 * @throws IllegalStateException when the name is taken
 	 */
 	<T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler);
@@ -142,15 +156,15 @@ public interface Partisan extends AutoCloseable {
 	List<LaneStats> connectionTable();
 
 	/**
-	 * The overlay's named views of the membership (peer-to-peer: {@code active} and {@code passive});
-	 * empty when it has none beyond its members or before start.
+	 * The overlay's named views of the membership (peer-to-peer: {@code active} and
+	 * {@code passive}); empty when it has none beyond its members or before start.
 	 */
 	Map<String, List<Node>> views();
 
 	/**
-	 * What the transport shows of itself: {@code kind} ({@code tcp} or {@code amqp}) and, for TCP, the
-	 * listening address; for AMQP, the broker, whether it is connected and how many messages were
-	 * rejected. Empty before start.
+	 * What the transport shows of itself: {@code kind} ({@code tcp} or {@code amqp}) and,
+	 * for TCP, the listening address; for AMQP, the broker, whether it is connected and
+	 * how many messages were rejected. Empty before start.
 	 */
 	Map<String, Object> transportDetails();
 

@@ -1,9 +1,10 @@
 package dev.partisan.api;
 
 /**
- * The node's server could not listen because another process holds its port. Raised instead of the
- * network library's own bind error so that callers (the Spring Boot failure analyzer) can tell a taken
- * port from other start-up failures by type, not by reading a platform-dependent message.
+ * The node's server could not listen because another process holds its port. Raised
+ * instead of the network library's own bind error so that callers (the Spring Boot
+ * failure analyzer) can tell a taken port from other start-up failures by type, not by
+ * reading a platform-dependent message.
  */
 public class PortInUseException extends PartisanException {
 

@@ -6,9 +6,9 @@ import dev.partisan.api.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The checks settings share, each raising an {@link InvalidSettingException} that names the setting, the
- * value and what is allowed. Every group validates with these, so a rule ("a positive duration") is
- * phrased the same wherever it applies.
+ * The checks settings share, each raising an {@link InvalidSettingException} that names
+ * the setting, the value and what is allowed. Every group validates with these, so a rule
+ * ("a positive duration") is phrased the same wherever it applies.
  */
 public final class Check {
 
@@ -55,7 +55,9 @@ public final class Check {
 		return value;
 	}
 
-	/** What a thread count of 0 stands for: as many threads as cores, and at least two. */
+	/**
+	 * What a thread count of 0 stands for: as many threads as cores, and at least two.
+	 */
 	public static int resolveThreads(int configured) {
 		return (configured > 0) ? configured : Math.max(2, Runtime.getRuntime().availableProcessors());
 	}

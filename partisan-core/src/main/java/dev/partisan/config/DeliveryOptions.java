@@ -3,15 +3,17 @@ package dev.partisan.config;
 import java.time.Duration;
 
 /**
- * How messages are handed over: acknowledgement and retransmission, duplicate and superseded-message
- * handling, and the handlers' mailboxes and threads.
+ * How messages are handed over: acknowledgement and retransmission, duplicate and
+ * superseded-message handling, and the handlers' mailboxes and threads.
  *
- * @param retransmitInterval how long an acknowledged message waits for its acknowledgement before it is
- * sent again
- * @param maxOutstandingAcks acknowledged messages to one peer that may await acknowledgement at once
- * @param dedupWindow how long a receiver remembers accepted acknowledged messages to drop their duplicates
- * @param monotonicWindow on monotonic channels, the period in which at least one message per destination
- * and key goes out
+ * @param retransmitInterval how long an acknowledged message waits for its
+ * acknowledgement before it is sent again
+ * @param maxOutstandingAcks acknowledged messages to one peer that may await
+ * acknowledgement at once
+ * @param dedupWindow how long a receiver remembers accepted acknowledged messages to drop
+ * their duplicates
+ * @param monotonicWindow on monotonic channels, the period in which at least one message
+ * per destination and key goes out
  * @param mailboxCapacity messages one handler's mailbox holds before its source is paused
  * @param handlerThreads threads that run handlers; 0 means max(2, cores)
  */
@@ -20,8 +22,9 @@ public record DeliveryOptions(Duration retransmitInterval, int maxOutstandingAck
 		Duration monotonicWindow, int mailboxCapacity, int handlerThreads) {
 
 	/**
-	 * Retransmit after 1 s, 10,000 outstanding acknowledgements per peer, duplicates remembered 10 min, a
-	 * monotonic window of 1 s, mailboxes of 100,000 and a handler thread per core.
+	 * Retransmit after 1 s, 10,000 outstanding acknowledgements per peer, duplicates
+	 * remembered 10 min, a monotonic window of 1 s, mailboxes of 100,000 and a handler
+	 * thread per core.
 	 */
 	public static final DeliveryOptions DEFAULTS = new DeliveryOptions(Duration.ofSeconds(1), 10_000,
 			Duration.ofMinutes(10), Duration.ofSeconds(1), 100_000, 0);
@@ -35,7 +38,9 @@ public record DeliveryOptions(Duration retransmitInterval, int maxOutstandingAck
 		Check.threads("handler-threads", handlerThreads);
 	}
 
-	/** The handler threads to start: {@link #handlerThreads()}, or max(2, cores) for 0. */
+	/**
+	 * The handler threads to start: {@link #handlerThreads()}, or max(2, cores) for 0.
+	 */
 	public int handlerThreadCount() {
 		return Check.resolveThreads(this.handlerThreads);
 	}

@@ -5,12 +5,13 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where this node listens and what role it plays; its name is given to {@code PartisanConfig.builder} as
- * it has no sensible default.
+ * Where this node listens and what role it plays; its name is given to
+ * {@code PartisanConfig.builder} as it has no sensible default.
  *
  * @param host the address the server binds and peers dial
  * @param port the server port; 0 picks a free one at start
- * @param tag a role tag, e.g. {@code client} or {@code server} for the client-server overlay
+ * @param tag a role tag, e.g. {@code client} or {@code server} for the client-server
+ * overlay
  */
 @SettingGroup("node")
 public record NodeOptions(String host, int port, @Nullable String tag) {

@@ -8,8 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * The configuration name of a setting whose Java name differs from it, e.g. HyParView's
- * {@code activeRandomWalkLength}, configured as {@code arwl} as in the paper. Without it the name is the
- * component's in kebab case.
+ * {@code activeRandomWalkLength}, configured as {@code arwl} as in the paper. Without it
+ * the name is the component's in kebab case.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

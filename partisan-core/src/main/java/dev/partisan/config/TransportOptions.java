@@ -6,16 +6,20 @@ import dev.partisan.api.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How the node's connections behave: lanes, frame and queue bounds, connection pacing and the shared
- * secret. What each value trades is on its builder setter in {@code PartisanConfig.Builder}.
+ * How the node's connections behave: lanes, frame and queue bounds, connection pacing and
+ * the shared secret. What each value trades is on its builder setter in
+ * {@code PartisanConfig.Builder}.
  *
- * @param parallelism lanes of the default channel, and of channels added without their own
- * @param affinity whether, without a partition key, the lane is chosen by sender and destination
- * (round robin otherwise)
+ * @param parallelism lanes of the default channel, and of channels added without their
+ * own
+ * @param affinity whether, without a partition key, the lane is chosen by sender and
+ * destination (round robin otherwise)
  * @param maxFrameSize the largest frame, in bytes, sent or accepted
- * @param compressionThreshold the payload size, in bytes, from which compressing channels deflate
+ * @param compressionThreshold the payload size, in bytes, from which compressing channels
+ * deflate
  * @param connectTimeout how long one connection attempt may take
- * @param reconnectMin the first back-off after a failed attempt; it doubles up to {@code reconnectMax}
+ * @param reconnectMin the first back-off after a failed attempt; it doubles up to
+ * {@code reconnectMax}
  * @param reconnectMax the largest back-off
  * @param connectionRefreshInterval how often new connections to a peer are opened
  * @param connectionsPerRefresh how many new connections to one peer each refresh may open
@@ -23,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxQueuedBytes the bound of one lane's outbound queue, in bytes
  * @param listenBacklog the server's accept backlog
  * @param eventLoopThreads Netty event-loop threads; 0 means max(2, cores)
- * @param clusterSecret the secret every connection's hello must prove, or {@code null} for none
+ * @param clusterSecret the secret every connection's hello must prove, or {@code null}
+ * for none
  */
 @SettingGroup("")
 public record TransportOptions(int parallelism, boolean affinity, int maxFrameSize, int compressionThreshold,
@@ -32,9 +37,10 @@ public record TransportOptions(int parallelism, boolean affinity, int maxFrameSi
 		@Nullable String clusterSecret) {
 
 	/**
-	 * One lane with affinity, 64 MiB frames, compression from 64 KiB, 5 s connect timeout, back-off from
-	 * 200 ms to 5 s, one new connection per peer every 100 ms, lane queues of 100,000 messages or 256 MiB,
-	 * a backlog of 1024, an event-loop thread per core, no secret.
+	 * One lane with affinity, 64 MiB frames, compression from 64 KiB, 5 s connect
+	 * timeout, back-off from 200 ms to 5 s, one new connection per peer every 100 ms,
+	 * lane queues of 100,000 messages or 256 MiB, a backlog of 1024, an event-loop thread
+	 * per core, no secret.
 	 */
 	public static final TransportOptions DEFAULTS = new TransportOptions(1, true, 64 * 1024 * 1024, 64 * 1024,
 			Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(100), 1, 100_000,
@@ -57,7 +63,10 @@ public record TransportOptions(int parallelism, boolean affinity, int maxFrameSi
 		Check.threads("event-loop-threads", eventLoopThreads);
 	}
 
-	/** The event-loop threads to start: {@link #eventLoopThreads()}, or max(2, cores) for 0. */
+	/**
+	 * The event-loop threads to start: {@link #eventLoopThreads()}, or max(2, cores) for
+	 * 0.
+	 */
 	public int eventLoopThreadCount() {
 		return Check.resolveThreads(this.eventLoopThreads);
 	}

@@ -12,11 +12,12 @@ import dev.partisan.wire.ShortStrings;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Causal delivery of point-to-point messages per label, with the matrix clocks of Raynal, Schiper and
- * Toueg: a message carries what its sender knew of every message sent between any two nodes (with that
- * label), and its receiver holds it back until every message sent to it that causally precedes it has
- * been delivered. A vector clock alone is not enough here, because a message a sender sent elsewhere
- * would wait forever. The buffer of held-back messages is bounded per label and counted.
+ * Causal delivery of point-to-point messages per label, with the matrix clocks of Raynal,
+ * Schiper and Toueg: a message carries what its sender knew of every message sent between
+ * any two nodes (with that label), and its receiver holds it back until every message
+ * sent to it that causally precedes it has been delivered. A vector clock alone is not
+ * enough here, because a message a sender sent elsewhere would wait forever. The buffer
+ * of held-back messages is bounded per label and counted.
  */
 public final class CausalOrder {
 
@@ -24,7 +25,10 @@ public final class CausalOrder {
 	private record Held(NodeId sender, Map<String, Long> stamp, Runnable deliver) {
 	}
 
-	/** One label's state: delivered counts per sender, known sent counts per (from, to), held messages. */
+	/**
+	 * One label's state: delivered counts per sender, known sent counts per (from, to),
+	 * held messages.
+	 */
 	private static final class Label {
 
 		final Map<NodeId, Long> delivered = new HashMap<>();
@@ -47,8 +51,9 @@ public final class CausalOrder {
 	}
 
 	/**
-	 * Writes the causal header of a message from this node to {@code to} under {@code label} (its stamp
-	 * is what this node knows before sending it) and counts the message as sent.
+	 * Writes the causal header of a message from this node to {@code to} under
+	 * {@code label} (its stamp is what this node knows before sending it) and counts the
+	 * message as sent.
 	 */
 	public void stamp(String label, NodeId to, ByteBuf out) {
 		Label state = this.labels.computeIfAbsent(label, (l) -> new Label());
@@ -70,7 +75,8 @@ public final class CausalOrder {
 	/**
 	 * Reads a causal header.
 	 * @throws IndexOutOfBoundsException when the header is cut short
-	 * @throws IllegalArgumentException when a stamp entry is not a count of messages between two nodes
+	 * @throws IllegalArgumentException when a stamp entry is not a count of messages
+	 * between two nodes
 	 */
 	public static Header readHeader(ByteBuf in) {
 		String label = ShortStrings.read(in);
@@ -86,8 +92,9 @@ public final class CausalOrder {
 	}
 
 	/**
-	 * Refuses what {@link #offer} could not use: an entry must name a sender and a receiver, or delivery
-	 * would fail on it, and it would be passed on in this node's own stamps to other nodes.
+	 * Refuses what {@link #offer} could not use: an entry must name a sender and a
+	 * receiver, or delivery would fail on it, and it would be passed on in this node's
+	 * own stamps to other nodes.
 	 */
 	private static void checkEntry(String edge, long count) {
 		int arrow = edge.indexOf('>');
@@ -99,9 +106,9 @@ public final class CausalOrder {
 	}
 
 	/**
-	 * Offers a received message. It is delivered now (by running {@code deliver}) if its causal
-	 * predecessors have been, else held until they are; held messages that become deliverable are delivered
-	 * in turn.
+	 * Offers a received message. It is delivered now (by running {@code deliver}) if its
+	 * causal predecessors have been, else held until they are; held messages that become
+	 * deliverable are delivered in turn.
 	 * @return false when the label's buffer is full and the message was not taken
 	 */
 	public boolean offer(NodeId sender, Header header, Runnable deliver) {
@@ -130,7 +137,8 @@ public final class CausalOrder {
 					}
 				}
 			}
-			// Delivering inside the lock keeps the order in which deliveries were decided.
+			// Delivering inside the lock keeps the order in which deliveries were
+			// decided.
 			ready.forEach(Runnable::run);
 		}
 		return true;

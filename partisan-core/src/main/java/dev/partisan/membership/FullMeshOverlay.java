@@ -90,9 +90,10 @@ public final class FullMeshOverlay implements Overlay {
 	}
 
 	/**
-	 * When every member is connected to every other, the farewell reaches them all directly, and they drop
-	 * this node at once instead of after the failure timeout. With a narrower reach (client-server) a
-	 * stopping node does not announce a leave, as it never has.
+	 * When every member is connected to every other, the farewell reaches them all
+	 * directly, and they drop this node at once instead of after the failure timeout.
+	 * With a narrower reach (client-server) a stopping node does not announce a leave, as
+	 * it never has.
 	 */
 	@Override
 	public boolean leavesOnShutdown() {

@@ -57,7 +57,10 @@ public final class HyParViewOverlay implements Overlay {
 			@SettingName("prwl") int passiveRandomWalkLength, Duration shuffleInterval, int shuffleActive,
 			int shufflePassive, Duration routeInterval) {
 
-		/** The Erlang original's: views of 6 and 30, walks of 6 and 3, shuffles of 3 and 4 every 10 s. */
+		/**
+		 * The Erlang original's: views of 6 and 30, walks of 6 and 3, shuffles of 3 and 4
+		 * every 10 s.
+		 */
 		public static final Settings DEFAULTS = new Settings(6, 30, 6, 3, Duration.ofSeconds(10), 3, 4,
 				Duration.ofSeconds(30));
 
@@ -82,8 +85,8 @@ public final class HyParViewOverlay implements Overlay {
 			Check.positive("hyparview.shuffle-interval", shuffleInterval);
 			Check.atLeast("hyparview.shuffle-active", shuffleActive, 0);
 			Check.atLeast("hyparview.shuffle-passive", shufflePassive, 0);
-			Check.that(routeInterval != null && !routeInterval.isNegative(), "hyparview.route-interval",
-					routeInterval, "zero (off) or a positive duration");
+			Check.that(routeInterval != null && !routeInterval.isNegative(), "hyparview.route-interval", routeInterval,
+					"zero (off) or a positive duration");
 		}
 
 	}

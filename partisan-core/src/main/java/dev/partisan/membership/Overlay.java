@@ -69,18 +69,20 @@ public interface Overlay {
 	}
 
 	/**
-	 * Whether the node should join its configured seeds once started. False for an overlay whose members
-	 * are the seeds themselves (static), which connects to them on start and has no join.
+	 * Whether the node should join its configured seeds once started. False for an
+	 * overlay whose members are the seeds themselves (static), which connects to them on
+	 * start and has no join.
 	 */
 	default boolean joinsSeeds() {
 		return true;
 	}
 
 	/**
-	 * Whether a node that shuts down should first {@link #leave() leave}, so that the others drop it at once
-	 * rather than see it go down after the failure timeout. Front ends (the Spring Boot lifecycle) ask this
-	 * instead of knowing overlays by name. False by default: only an overlay whose leave is known to reach
-	 * the members (full-mesh) asks for it.
+	 * Whether a node that shuts down should first {@link #leave() leave}, so that the
+	 * others drop it at once rather than see it go down after the failure timeout. Front
+	 * ends (the Spring Boot lifecycle) ask this instead of knowing overlays by name.
+	 * False by default: only an overlay whose leave is known to reach the members
+	 * (full-mesh) asks for it.
 	 */
 	default boolean leavesOnShutdown() {
 		return false;

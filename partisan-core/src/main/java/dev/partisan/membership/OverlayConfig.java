@@ -5,9 +5,9 @@ import java.time.Duration;
 import dev.partisan.api.Node;
 
 /**
- * What an {@link OverlayFactory} may read of the node's configuration: a view narrower than the runtime's
- * {@code PartisanConfig} (which implements it), so that overlays depend on this package and not on the
- * runtime.
+ * What an {@link OverlayFactory} may read of the node's configuration: a view narrower
+ * than the runtime's {@code PartisanConfig} (which implements it), so that overlays
+ * depend on this package and not on the runtime.
  */
 public interface OverlayConfig {
 

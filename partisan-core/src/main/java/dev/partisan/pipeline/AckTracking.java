@@ -4,8 +4,8 @@ import dev.partisan.delivery.AckTracker;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Keeps a message sent with acknowledgement until the receiver acknowledges it, so it can be sent again;
- * forgets it if a later stage refuses it.
+ * Keeps a message sent with acknowledgement until the receiver acknowledges it, so it can
+ * be sent again; forgets it if a later stage refuses it.
  */
 public final class AckTracking implements OutboundStage {
 

@@ -4,8 +4,8 @@ import dev.partisan.delivery.Deduplicator;
 import dev.partisan.wire.FrameCodec;
 
 /**
- * Acknowledges an acknowledged message once the receiver took it; one it refused is forgotten by the
- * de-duplication, so its retransmission is taken as new.
+ * Acknowledges an acknowledged message once the receiver took it; one it refused is
+ * forgotten by the de-duplication, so its retransmission is taken as new.
  */
 public final class Acknowledge implements InboundStage {
 

@@ -6,7 +6,10 @@ import dev.partisan.delivery.AckTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Both ends of acknowledgement on the message path: sending one for a message taken, and receiving one. */
+/**
+ * Both ends of acknowledgement on the message path: sending one for a message taken, and
+ * receiving one.
+ */
 public final class Acknowledgements {
 
 	private static final Logger logger = LoggerFactory.getLogger(Acknowledgements.class);
@@ -23,7 +26,10 @@ public final class Acknowledgements {
 		this.outbound = outbound;
 	}
 
-	/** Acknowledges message {@code id} to {@code peer}; a lost acknowledgement is made good by the retransmission. */
+	/**
+	 * Acknowledges message {@code id} to {@code peer}; a lost acknowledgement is made
+	 * good by the retransmission.
+	 */
 	public void send(NodeId peer, long id) {
 		try {
 			this.outbound.send(this.frames.ack(peer, id));

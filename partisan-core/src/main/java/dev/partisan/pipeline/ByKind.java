@@ -1,10 +1,10 @@
 package dev.partisan.pipeline;
 
 /**
- * Sends each arriving frame where its kind is handled: application data to reception, replies to the
- * pending calls, acknowledgements to the tracker, relays to the relaying stage (whose unwrapped frame
- * comes back here), control messages to the node's control loop. Heartbeats need nothing more: arriving
- * was their purpose.
+ * Sends each arriving frame where its kind is handled: application data to reception,
+ * replies to the pending calls, acknowledgements to the tracker, relays to the relaying
+ * stage (whose unwrapped frame comes back here), control messages to the node's control
+ * loop. Heartbeats need nothing more: arriving was their purpose.
  */
 public final class ByKind implements InboundStage {
 

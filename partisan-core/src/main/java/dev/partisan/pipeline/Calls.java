@@ -16,8 +16,9 @@ import dev.partisan.wire.PayloadCodecs;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Call correlation: the calls waiting for their reply, by message id. A reply completes its call only when
- * it comes from the node that was called; it is decoded on a handler worker, not on the event loop.
+ * Call correlation: the calls waiting for their reply, by message id. A reply completes
+ * its call only when it comes from the node that was called; it is decoded on a handler
+ * worker, not on the event loop.
  */
 public final class Calls {
 
@@ -27,6 +28,7 @@ public final class Calls {
 
 	/**
 	 * A reply as it arrived (or as a local handler gave it).
+	 *
 	 * @param from the node that answered
 	 * @param id the call's message id
 	 * @param flags the reply's frame flags (error, empty)
@@ -48,7 +50,10 @@ public final class Calls {
 		this.workers = workers;
 	}
 
-	/** Waits for the reply to call {@code id} made to handler {@code name} on {@code node}. */
+	/**
+	 * Waits for the reply to call {@code id} made to handler {@code name} on
+	 * {@code node}.
+	 */
 	public CompletableFuture<Object> expect(long id, NodeId node, String name, Class<?> replyType) {
 		CompletableFuture<Object> future = new CompletableFuture<>();
 		this.pending.put(id, new Pending(node, name, replyType, future));
@@ -68,7 +73,9 @@ public final class Calls {
 				frame.payload()));
 	}
 
-	/** Completes the waiting call with {@code reply}; the payload is released either way. */
+	/**
+	 * Completes the waiting call with {@code reply}; the payload is released either way.
+	 */
 	public void complete(Reply reply) {
 		Pending call = this.pending.get(reply.id());
 		if (call == null || !call.node().equals(reply.from())) {
@@ -86,16 +93,18 @@ public final class Calls {
 	private void decode(Pending call, Reply reply) {
 		try {
 			if ((reply.flags() & FrameCodec.FLAG_ERROR) != 0) {
-				call.future().completeExceptionally(new RemoteHandlerException("Call to '" + call.name() + "' on node '"
-						+ reply.from() + "' failed: "
-						+ this.codecs.decode(reply.codecId(), reply.payloadType(), reply.payload(), String.class)));
+				call.future()
+					.completeExceptionally(new RemoteHandlerException("Call to '" + call.name() + "' on node '"
+							+ reply.from() + "' failed: "
+							+ this.codecs.decode(reply.codecId(), reply.payloadType(), reply.payload(), String.class)));
 			}
 			else if ((reply.flags() & FrameCodec.FLAG_NULL_REPLY) != 0) {
 				call.future().complete(null);
 			}
 			else {
 				call.future()
-					.complete(this.codecs.decode(reply.codecId(), reply.payloadType(), reply.payload(), call.replyType()));
+					.complete(this.codecs.decode(reply.codecId(), reply.payloadType(), reply.payload(),
+							call.replyType()));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -117,7 +126,8 @@ public final class Calls {
 
 	/** Fails every waiting call: the node is closing. */
 	public void closeAll() {
-		this.pending.values().forEach((call) -> call.future().completeExceptionally(new PartisanException("Node closed")));
+		this.pending.values()
+			.forEach((call) -> call.future().completeExceptionally(new PartisanException("Node closed")));
 		this.pending.clear();
 	}
 

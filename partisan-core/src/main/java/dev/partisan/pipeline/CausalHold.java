@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a causally labelled message until every message that causally precedes it has been delivered,
- * then hands it to its handler. A full buffer refuses it (it is not acknowledged, so it comes again).
+ * Holds a causally labelled message until every message that causally precedes it has
+ * been delivered, then hands it to its handler. A full buffer refuses it (it is not
+ * acknowledged, so it comes again).
  */
 public final class CausalHold implements InboundStage {
 

@@ -6,7 +6,10 @@ import dev.partisan.wire.FrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
-/** Puts the causal header (label and stamp) in front of the payload of a message sent with a causal label. */
+/**
+ * Puts the causal header (label and stamp) in front of the payload of a message sent with
+ * a causal label.
+ */
 public final class CausalStamp implements OutboundStage {
 
 	private final CausalOrder causal;
@@ -28,7 +31,8 @@ public final class CausalStamp implements OutboundStage {
 		if (label == null || payload == null) {
 			return true;
 		}
-		// Stamping counts the message as sent, so refuse before stamping what cannot be sent at all.
+		// Stamping counts the message as sent, so refuse before stamping what cannot be
+		// sent at all.
 		if (this.routes.nextHop(envelope.target()) == null) {
 			throw new UnknownNodeException(envelope.target());
 		}

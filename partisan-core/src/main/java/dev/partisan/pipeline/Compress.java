@@ -9,7 +9,10 @@ import dev.partisan.wire.FrameKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
-/** Deflates application payloads on channels configured with compression, from the threshold up. */
+/**
+ * Deflates application payloads on channels configured with compression, from the
+ * threshold up.
+ */
 public final class Compress implements OutboundStage {
 
 	private final Map<String, ChannelSpec> channels;

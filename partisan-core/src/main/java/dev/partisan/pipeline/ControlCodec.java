@@ -16,7 +16,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Encodes an overlay's control messages as JSON under their registered type names, and only those. */
+/**
+ * Encodes an overlay's control messages as JSON under their registered type names, and
+ * only those.
+ */
 public final class ControlCodec {
 
 	private final ObjectMapper mapper = JsonMapper.builder().build();

@@ -12,8 +12,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * The one place the node's own frames on the control channel are built: acknowledgements, heartbeats, and
- * the overlay's control messages (JSON, named by their registered wire type).
+ * The one place the node's own frames on the control channel are built: acknowledgements,
+ * heartbeats, and the overlay's control messages (JSON, named by their registered wire
+ * type).
  */
 public final class ControlFrames {
 
@@ -60,10 +61,11 @@ public final class ControlFrames {
 	}
 
 	private ByteBuf encode(String type, long id, ByteBuf payload) {
-		return FrameCodec.encode(this.alloc, Frame.of(FrameKind.CONTROL, id, ChannelSpec.CONTROL, this.sender)
-			.withAddress("", type)
-			.withCodec((byte) 0, type)
-			.withPayload(payload));
+		return FrameCodec.encode(this.alloc,
+				Frame.of(FrameKind.CONTROL, id, ChannelSpec.CONTROL, this.sender)
+					.withAddress("", type)
+					.withCodec((byte) 0, type)
+					.withPayload(payload));
 	}
 
 	private ByteBuf empty(FrameKind kind, long id) {

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes an overlay's control message (only the types the overlay registered) and hands it to the node's
- * control loop, which runs the overlay on its own thread.
+ * Decodes an overlay's control message (only the types the overlay registered) and hands
+ * it to the node's control loop, which runs the overlay on its own thread.
  */
 public final class ControlIn {
 

@@ -4,8 +4,9 @@ import dev.partisan.delivery.Deduplicator;
 import dev.partisan.wire.FrameCodec;
 
 /**
- * An acknowledged message is handled once: a copy that arrives again (its acknowledgement was lost, or
- * late) is dropped and acknowledged again so the sender stops retransmitting it.
+ * An acknowledged message is handled once: a copy that arrives again (its acknowledgement
+ * was lost, or late) is dropped and acknowledged again so the sender stops retransmitting
+ * it.
  */
 public final class Deduplicate implements InboundStage {
 

@@ -3,8 +3,8 @@ package dev.partisan.pipeline;
 import dev.partisan.dispatch.Dispatcher;
 
 /**
- * Hands the message to its handler's mailbox. A full mailbox pauses the connection it came on (read
- * back-pressure); without a connection to pause, it refuses the message.
+ * Hands the message to its handler's mailbox. A full mailbox pauses the connection it
+ * came on (read back-pressure); without a connection to pause, it refuses the message.
  */
 public final class Dispatch implements InboundStage {
 

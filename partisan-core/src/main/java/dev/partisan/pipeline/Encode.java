@@ -4,7 +4,10 @@ import dev.partisan.wire.PayloadCodec;
 import dev.partisan.wire.PayloadCodecs;
 import io.netty.buffer.ByteBufAllocator;
 
-/** Encodes the message object with the codec that carries its type (allow-listed objects, bytes, text). */
+/**
+ * Encodes the message object with the codec that carries its type (allow-listed objects,
+ * bytes, text).
+ */
 public final class Encode implements OutboundStage {
 
 	private final PayloadCodecs codecs;

@@ -7,7 +7,10 @@ import dev.partisan.wire.FrameKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
-/** Writes the frame around the payload; an application message larger than the frame limit is refused. */
+/**
+ * Writes the frame around the payload; an application message larger than the frame limit
+ * is refused.
+ */
 public final class Framing implements OutboundStage {
 
 	private final String sender;

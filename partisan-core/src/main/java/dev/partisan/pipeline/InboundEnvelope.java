@@ -10,9 +10,10 @@ import dev.partisan.wire.Hello;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One arriving frame, carried through an {@link InboundPath}: who sent it (the peer's hello), the frame,
- * the connection that a full mailbox may pause, and what the stages decided. The envelope owns the frame's
- * payload until a stage hands it on (to a mailbox, a pending call) or releases it.
+ * One arriving frame, carried through an {@link InboundPath}: who sent it (the peer's
+ * hello), the frame, the connection that a full mailbox may pause, and what the stages
+ * decided. The envelope owns the frame's payload until a stage hands it on (to a mailbox,
+ * a pending call) or releases it.
  */
 public final class InboundEnvelope {
 
@@ -40,7 +41,10 @@ public final class InboundEnvelope {
 		this.flow = flow;
 	}
 
-	/** The peer's hello: its node, incarnation, and the channel and lane of the connection. */
+	/**
+	 * The peer's hello: its node, incarnation, and the channel and lane of the
+	 * connection.
+	 */
 	public Hello from() {
 		return this.from;
 	}
@@ -57,7 +61,10 @@ public final class InboundEnvelope {
 		return (this.frame.flags() & flag) != 0;
 	}
 
-	/** The connection to pause when the handler's mailbox is full, or {@code null} (relayed, delayed). */
+	/**
+	 * The connection to pause when the handler's mailbox is full, or {@code null}
+	 * (relayed, delayed).
+	 */
 	public @Nullable InboundFlow flow() {
 		return this.flow;
 	}
@@ -67,7 +74,8 @@ public final class InboundEnvelope {
 		Delivery current = this.delivery;
 		if (current == null) {
 			current = new Delivery(
-					new PartisanMessage(sender(), this.frame.channel(), this.frame.destination(), this.frame.messageId()),
+					new PartisanMessage(sender(), this.frame.channel(), this.frame.destination(),
+							this.frame.messageId()),
 					this.frame.codecId(), this.frame.payloadType(), this.frame.compressed(), this.frame.payload(),
 					hasFlag(FrameCodec.FLAG_CALL));
 			this.delivery = current;
@@ -75,14 +83,17 @@ public final class InboundEnvelope {
 		return current;
 	}
 
-	/** Whether a stage has handed the message to its handler (or decided it never will). */
+	/**
+	 * Whether a stage has handed the message to its handler (or decided it never will).
+	 */
 	public boolean handled() {
 		return this.handled;
 	}
 
 	/**
-	 * A stage handed the payload on ({@code accepted}: a mailbox or causal buffer took it) or refused it
-	 * (it will be retransmitted); either way the envelope no longer owns it.
+	 * A stage handed the payload on ({@code accepted}: a mailbox or causal buffer took
+	 * it) or refused it (it will be retransmitted); either way the envelope no longer
+	 * owns it.
 	 */
 	public void handled(boolean accepted) {
 		this.handled = true;
@@ -113,7 +124,10 @@ public final class InboundEnvelope {
 		this.next = stage;
 	}
 
-	/** Continues the path after the stage that held the envelope back (an injected ingress delay). */
+	/**
+	 * Continues the path after the stage that held the envelope back (an injected ingress
+	 * delay).
+	 */
 	public void resume() {
 		InboundPath current = this.path;
 		if (current != null) {

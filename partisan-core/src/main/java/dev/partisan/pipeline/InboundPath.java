@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stages an arriving frame passes through, in order. Runs on the transport's threads (Netty event
- * loops, broker consumers) and must not block: handlers run on their own workers.
+ * The stages an arriving frame passes through, in order. Runs on the transport's threads
+ * (Netty event loops, broker consumers) and must not block: handlers run on their own
+ * workers.
  */
 public final class InboundPath {
 
@@ -19,12 +20,17 @@ public final class InboundPath {
 		this.stages = stages.toArray(InboundStage[]::new);
 	}
 
-	/** Takes an arriving frame through the stages; the envelope's payload is always released eventually. */
+	/**
+	 * Takes an arriving frame through the stages; the envelope's payload is always
+	 * released eventually.
+	 */
 	public void receive(InboundEnvelope envelope) {
 		run(envelope, 0);
 	}
 
-	/** Continues from stage {@code from} (a stage held the envelope back and let it go). */
+	/**
+	 * Continues from stage {@code from} (a stage held the envelope back and let it go).
+	 */
 	void run(InboundEnvelope envelope, int from) {
 		try {
 			for (int i = from; i < this.stages.length; i++) {

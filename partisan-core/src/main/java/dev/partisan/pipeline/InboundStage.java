@@ -6,8 +6,8 @@ public interface InboundStage {
 
 	/**
 	 * Does this stage's part for {@code envelope}, or nothing when it does not apply.
-	 * @return false when the envelope goes no further here (handled, dropped, or held to be
-	 * {@link InboundEnvelope#resume() resumed} later)
+	 * @return false when the envelope goes no further here (handled, dropped, or held to
+	 * be {@link InboundEnvelope#resume() resumed} later)
 	 */
 	boolean apply(InboundEnvelope envelope);
 

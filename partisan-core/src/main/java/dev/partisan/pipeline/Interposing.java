@@ -14,10 +14,10 @@ import dev.partisan.wire.Frame;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The node's interposition functions on the message path, both ways. Leaving, a frame may be dropped (as
- * a lossy network would: a waiting future completes as if it was sent), held back on its lane, or rewritten
- * in place; arriving, it may be dropped or delayed before it is processed. With nothing registered a
- * frame pays one volatile read.
+ * The node's interposition functions on the message path, both ways. Leaving, a frame may
+ * be dropped (as a lossy network would: a waiting future completes as if it was sent),
+ * held back on its lane, or rewritten in place; arriving, it may be dropped or delayed
+ * before it is processed. With nothing registered a frame pays one volatile read.
  */
 public final class Interposing {
 

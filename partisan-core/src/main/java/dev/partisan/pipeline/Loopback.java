@@ -10,8 +10,8 @@ import dev.partisan.wire.FrameKind;
 import io.netty.buffer.ByteBuf;
 
 /**
- * A message or reply for this very node goes to its handler (or its caller) without being framed: no
- * network, no acknowledgement, no causal stamp.
+ * A message or reply for this very node goes to its handler (or its caller) without being
+ * framed: no network, no acknowledgement, no causal stamp.
  */
 public final class Loopback implements OutboundStage {
 

@@ -11,15 +11,17 @@ import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One message on its way out, carried through the stages of the {@link OutboundPath}. It is made by one of
- * the entry points ({@link #data}, {@link #reply}, {@link #framed}) with what that entry point knows, and
- * each stage adds what it is for: the encoded payload, the compression flag, the causal stamp, the frame,
- * the next hop. A stage that does not apply to an envelope (there is nothing to encode, the frame is
- * already built) leaves it as it is, so every kind of frame takes the same path.
+ * One message on its way out, carried through the stages of the {@link OutboundPath}. It
+ * is made by one of the entry points ({@link #data}, {@link #reply}, {@link #framed})
+ * with what that entry point knows, and each stage adds what it is for: the encoded
+ * payload, the compression flag, the causal stamp, the frame, the next hop. A stage that
+ * does not apply to an envelope (there is nothing to encode, the frame is already built)
+ * leaves it as it is, so every kind of frame takes the same path.
  *
- * <p>The envelope owns its buffers until the transport {@link #takeFrame() takes} the frame; if a stage
- * fails, {@link OutboundPath} releases what it still holds and undoes what was registered with
- * {@link #onAbort}.
+ * <p>
+ * The envelope owns its buffers until the transport {@link #takeFrame() takes} the frame;
+ * if a stage fails, {@link OutboundPath} releases what it still holds and undoes what was
+ * registered with {@link #onAbort}.
  */
 public final class OutboundEnvelope implements Outgoing {
 
@@ -71,7 +73,10 @@ public final class OutboundEnvelope implements Outgoing {
 		this.channel = channel;
 	}
 
-	/** An application message for handler {@code destination} on {@code peer}, still to be encoded. */
+	/**
+	 * An application message for handler {@code destination} on {@code peer}, still to be
+	 * encoded.
+	 */
 	public static OutboundEnvelope data(long id, NodeId peer, String channel, Object message) {
 		OutboundEnvelope envelope = new OutboundEnvelope(FrameKind.DATA, id, peer, channel);
 		envelope.message = message;
@@ -86,8 +91,9 @@ public final class OutboundEnvelope implements Outgoing {
 	}
 
 	/**
-	 * A frame that is already encoded (control, acknowledgement, heartbeat, retransmission, relay), on the
-	 * control channel unless {@link #channel(String)} says otherwise.
+	 * A frame that is already encoded (control, acknowledgement, heartbeat,
+	 * retransmission, relay), on the control channel unless {@link #channel(String)} says
+	 * otherwise.
 	 */
 	public static OutboundEnvelope framed(FrameKind kind, long id, NodeId peer, ByteBuf frame) {
 		OutboundEnvelope envelope = new OutboundEnvelope(kind, id, peer, ChannelSpec.CONTROL);
@@ -172,7 +178,10 @@ public final class OutboundEnvelope implements Outgoing {
 		return this;
 	}
 
-	/** The message object still to be encoded, or {@code null} once encoded (or for framed envelopes). */
+	/**
+	 * The message object still to be encoded, or {@code null} once encoded (or for framed
+	 * envelopes).
+	 */
 	public @Nullable Object message() {
 		return this.message;
 	}
@@ -220,7 +229,10 @@ public final class OutboundEnvelope implements Outgoing {
 		return this.payload;
 	}
 
-	/** Replaces the payload (compressed, stamped); the previous one is the caller's to release. */
+	/**
+	 * Replaces the payload (compressed, stamped); the previous one is the caller's to
+	 * release.
+	 */
 	public void payload(ByteBuf replacement) {
 		this.payload = replacement;
 	}
@@ -247,8 +259,8 @@ public final class OutboundEnvelope implements Outgoing {
 	}
 
 	/**
-	 * The frame becomes a RELAY frame for {@code hop}, addressed to the target's name; the envelope keeps
-	 * its target.
+	 * The frame becomes a RELAY frame for {@code hop}, addressed to the target's name;
+	 * the envelope keeps its target.
 	 */
 	public void relayVia(NodeId hop, ByteBuf relayFrame, int relayPayloadBytes) {
 		this.kind = FrameKind.RELAY;
@@ -297,7 +309,10 @@ public final class OutboundEnvelope implements Outgoing {
 		this.notBeforeNanos = nanoTime;
 	}
 
-	/** Registers what to undo if a later stage fails (at most one: the acknowledgement tracking). */
+	/**
+	 * Registers what to undo if a later stage fails (at most one: the acknowledgement
+	 * tracking).
+	 */
 	public void onAbort(Runnable undo) {
 		this.onAbort = undo;
 	}
@@ -312,7 +327,10 @@ public final class OutboundEnvelope implements Outgoing {
 		release();
 	}
 
-	/** Releases the buffers the envelope still holds (it was dropped, or delivered another way). */
+	/**
+	 * Releases the buffers the envelope still holds (it was dropped, or delivered another
+	 * way).
+	 */
 	void release() {
 		if (this.payload != null) {
 			this.payload.release();

@@ -3,9 +3,10 @@ package dev.partisan.pipeline;
 import java.util.List;
 
 /**
- * The stages every outgoing frame passes through, in order: data, replies, acknowledgements, heartbeats,
- * control messages, retransmissions and relays alike; each stage skips what it is not for. Runs on the
- * sending thread and does not block: the last stage only queues.
+ * The stages every outgoing frame passes through, in order: data, replies,
+ * acknowledgements, heartbeats, control messages, retransmissions and relays alike; each
+ * stage skips what it is not for. Runs on the sending thread and does not block: the last
+ * stage only queues.
  */
 public final class OutboundPath {
 
@@ -16,8 +17,10 @@ public final class OutboundPath {
 	}
 
 	/**
-	 * Sends {@code envelope} on its way. Whatever the outcome the envelope's buffers are taken care of.
-	 * @throws RuntimeException when a stage refuses the message (unknown node, too large, queue full...)
+	 * Sends {@code envelope} on its way. Whatever the outcome the envelope's buffers are
+	 * taken care of.
+	 * @throws RuntimeException when a stage refuses the message (unknown node, too large,
+	 * queue full...)
 	 */
 	public void send(OutboundEnvelope envelope) {
 		try {

@@ -7,7 +7,10 @@ import dev.partisan.wire.PayloadCodecs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
-/** Decodes a delivery for its handler on the handler's worker, inflating it first when it was compressed. */
+/**
+ * Decodes a delivery for its handler on the handler's worker, inflating it first when it
+ * was compressed.
+ */
 public final class PayloadDecoding implements PayloadDecoder {
 
 	private final PayloadCodecs codecs;

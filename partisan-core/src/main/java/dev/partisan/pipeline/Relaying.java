@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A RELAY frame arrived: unwrap it when it is for this node (the inner frame then goes through the inbound
- * path as if its origin had sent it), else pass it on towards its destination, at most
- * {@link RelayCodec#TTL} hops and never back where it came from.
+ * A RELAY frame arrived: unwrap it when it is for this node (the inner frame then goes
+ * through the inbound path as if its origin had sent it), else pass it on towards its
+ * destination, at most {@link RelayCodec#TTL} hops and never back where it came from.
  */
 public final class Relaying {
 
@@ -38,7 +38,10 @@ public final class Relaying {
 		this.alloc = alloc;
 	}
 
-	/** The unwrapped frame when the relay is for this node; {@code null} when it was passed on or dropped. */
+	/**
+	 * The unwrapped frame when the relay is for this node; {@code null} when it was
+	 * passed on or dropped.
+	 */
 	public @Nullable InboundEnvelope receive(InboundEnvelope relay) {
 		Frame frame = relay.frame();
 		try {
@@ -74,10 +77,10 @@ public final class Relaying {
 	private void passOn(Frame relay, NodeId hop) {
 		ByteBuf payload = RelayCodec.nextHop(this.alloc, relay.payload());
 		int payloadSize = payload.readableBytes();
-		ByteBuf frame = FrameCodec.encode(this.alloc, Frame.of(FrameKind.RELAY, relay.messageId(), relay.channel(),
-				relay.sender())
-			.withAddress(relay.senderIdentity(), relay.destination())
-			.withPayload(payload));
+		ByteBuf frame = FrameCodec.encode(this.alloc,
+				Frame.of(FrameKind.RELAY, relay.messageId(), relay.channel(), relay.sender())
+					.withAddress(relay.senderIdentity(), relay.destination())
+					.withPayload(payload));
 		this.outbound.send(OutboundEnvelope.framed(FrameKind.RELAY, relay.messageId(), hop, frame)
 			.channel(relay.channel())
 			.partitionKey(relay.senderIdentity())

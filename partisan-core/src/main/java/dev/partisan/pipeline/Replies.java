@@ -9,14 +9,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a handler's answer to the node that called it, on the call's channel; runs on the handler's worker.
- * Made before the node starts (handlers are registered then) and bound to the outbound path when it does.
+ * Sends a handler's answer to the node that called it, on the call's channel; runs on the
+ * handler's worker. Made before the node starts (handlers are registered then) and bound
+ * to the outbound path when it does.
  */
 public final class Replies implements Replier {
 
 	private static final Logger logger = LoggerFactory.getLogger(Replies.class);
 
-	/** What a handler that returned nothing answers with; the reply's flag says it is empty. */
+	/**
+	 * What a handler that returned nothing answers with; the reply's flag says it is
+	 * empty.
+	 */
 	private static final String NO_VALUE = "";
 
 	private volatile @Nullable OutboundPath outbound;

@@ -8,7 +8,10 @@ import dev.partisan.wire.FrameKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends again every acknowledged message whose acknowledgement is overdue (on the control thread). */
+/**
+ * Sends again every acknowledged message whose acknowledgement is overdue (on the control
+ * thread).
+ */
 public final class Retransmission implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Retransmission.class);

@@ -10,8 +10,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * Sends a frame straight to its target when the transport reaches it, else wraps it in a RELAY frame for
- * the member that can pass it on. A relay being passed on is already addressed to its next hop.
+ * Sends a frame straight to its target when the transport reaches it, else wraps it in a
+ * RELAY frame for the member that can pass it on. A relay being passed on is already
+ * addressed to its next hop.
  */
 public final class Route implements OutboundStage {
 

@@ -15,13 +15,17 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 
 /**
- * Turns an application's send into an envelope: a fresh message id, the channel and key, the sending actor
- * (for affinity: the option, else the handler running on this thread, else the thread) and whether it is
- * acknowledged (asked for, implied by a causal label, or configured on the channel).
+ * Turns an application's send into an envelope: a fresh message id, the channel and key,
+ * the sending actor (for affinity: the option, else the handler running on this thread,
+ * else the thread) and whether it is acknowledged (asked for, implied by a causal label,
+ * or configured on the channel).
  */
 public final class Sending {
 
-	/** A message encoded whole, for the overlay's own broadcast (Plumtree keeps the bytes in its gossip). */
+	/**
+	 * A message encoded whole, for the overlay's own broadcast (Plumtree keeps the bytes
+	 * in its gossip).
+	 */
 	public record Encoded(byte codecId, String payloadType, byte[] bytes) {
 	}
 

@@ -2,7 +2,9 @@ package dev.partisan.pipeline;
 
 import dev.partisan.transport.Transport;
 
-/** The last outbound stage: the transport queues the frame on the lane its chooser picks. */
+/**
+ * The last outbound stage: the transport queues the frame on the lane its chooser picks.
+ */
 public final class ToTransport implements OutboundStage {
 
 	private final Transport transport;

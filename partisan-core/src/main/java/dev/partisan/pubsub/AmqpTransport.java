@@ -57,16 +57,20 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 
 /**
- * A transport through an AMQP 0-9-1 broker: the node only connects out, never listens. Frames are the
- * same as over TCP; each becomes one AMQP message, published on the lane's own AMQP channel to the
- * destination's lane queue and consumed there by exactly one consumer.
+ * A transport through an AMQP 0-9-1 broker: the node only connects out, never listens.
+ * Frames are the same as over TCP; each becomes one AMQP message, published on the lane's
+ * own AMQP channel to the destination's lane queue and consumed there by exactly one
+ * consumer.
  *
- * <p>Every message carries its sender, the sender's incarnation and, with a cluster secret, an
- * HMAC-SHA256 over both and the body in headers: the broker's credentials let a client in, the secret
- * decides whether it belongs to this cluster.
+ * <p>
+ * Every message carries its sender, the sender's incarnation and, with a cluster secret,
+ * an HMAC-SHA256 over both and the body in headers: the broker's credentials let a client
+ * in, the secret decides whether it belongs to this cluster.
  *
- * <p>A peer is known from the first message heard from it; its liveness is the time since the last one.
- * Announcements on the membership exchange keep that fresh, so no per-peer heartbeats are needed.
+ * <p>
+ * A peer is known from the first message heard from it; its liveness is the time since
+ * the last one. Announcements on the membership exchange keep that fresh, so no per-peer
+ * heartbeats are needed.
  */
 public final class AmqpTransport implements Transport {
 
@@ -90,7 +94,10 @@ public final class AmqpTransport implements Transport {
 
 	private static final String MAC_ALGORITHM = "HmacSHA256";
 
-	/** Announcements are tiny and periodic, but broadcasts share their lane: give it room for bursts. */
+	/**
+	 * Announcements are tiny and periodic, but broadcasts share their lane: give it room
+	 * for bursts.
+	 */
 	private static final int ANNOUNCE_QUEUE = 10_000;
 
 	/** What this node knows of another: which start of it it last heard, and when. */
@@ -139,11 +146,9 @@ public final class AmqpTransport implements Transport {
 
 	private final AtomicReference<byte @Nullable []> lastAnnouncement = new AtomicReference<>();
 
-
 	private final AtomicLong rejected = new AtomicLong();
 
 	private final Set<String> warnings = ConcurrentHashMap.newKeySet();
-
 
 	private final ConnectionListener connectionListener = new BrokerConnectionListener();
 
@@ -172,7 +177,8 @@ public final class AmqpTransport implements Transport {
 			PublishLane[] channelLanes = new PublishLane[spec.parallelism()];
 			for (int i = 0; i < channelLanes.length; i++) {
 				channelLanes[i] = new PublishLane("partisan-" + local.name() + "-publish-" + spec.name() + "-" + i,
-						connectionFactory, settings.maxQueuedMessages(), settings.maxQueuedBytes(), this::publishFailed);
+						connectionFactory, settings.maxQueuedMessages(), settings.maxQueuedBytes(),
+						this::publishFailed);
 			}
 			this.lanes.put(spec.name(), channelLanes);
 		}
@@ -193,7 +199,8 @@ public final class AmqpTransport implements Transport {
 		});
 		this.announcer.start();
 		try {
-			// Opening the connection declares the topology (see the listener), before anyone consumes.
+			// Opening the connection declares the topology (see the listener), before
+			// anyone consumes.
 			this.connectionFactory.createConnection();
 		}
 		catch (RuntimeException ex) {
@@ -288,8 +295,9 @@ public final class AmqpTransport implements Transport {
 			}
 			if (!this.brokerUp) {
 				throw new BrokerUnavailableException("The AMQP broker at " + this.connectionFactory.getHost() + ":"
-						+ this.connectionFactory.getPort() + " is unreachable; the message to '" + peer + "' on channel '"
-						+ message.channel() + "' was not sent (node " + this.local.id() + " reconnects by itself)");
+						+ this.connectionFactory.getPort() + " is unreachable; the message to '" + peer
+						+ "' on channel '" + message.channel() + "' was not sent (node " + this.local.id()
+						+ " reconnects by itself)");
 			}
 			body = bodyOf(frame);
 		}
@@ -317,7 +325,10 @@ public final class AmqpTransport implements Transport {
 		}
 	}
 
-	/** The publishing lanes of a channel the chooser picked: it only picks configured channels. */
+	/**
+	 * The publishing lanes of a channel the chooser picked: it only picks configured
+	 * channels.
+	 */
 	private PublishLane[] lanesOf(String channel) {
 		PublishLane[] channelLanes = this.lanes.get(channel);
 		if (channelLanes == null) {
@@ -330,7 +341,10 @@ public final class AmqpTransport implements Transport {
 		return this.counters.computeIfAbsent(new Key(peer, channel, lane), (k) -> new LaneCounters());
 	}
 
-	/** Whether nothing for {@code peer} waits on the lane: a balanced flow idle there may be placed anew. */
+	/**
+	 * Whether nothing for {@code peer} waits on the lane: a balanced flow idle there may
+	 * be placed anew.
+	 */
 	private boolean laneIsEmpty(NodeId peer, String channel, int lane) {
 		LaneCounters laneCounters = this.counters.get(new Key(peer, channel, lane));
 		return laneCounters == null || laneCounters.queuedMessages.get() == 0;
@@ -355,7 +369,8 @@ public final class AmqpTransport implements Transport {
 		Map<String, Object> headers = new HashMap<>(8);
 		headers.put(CHANNEL, ChannelSpec.CONTROL);
 		headers.put(LANE, 0);
-		// Offered even while the broker is down: the attempt is what reconnects an idle node.
+		// Offered even while the broker is down: the attempt is what reconnects an idle
+		// node.
 		if (!this.announcer.offer(new PublishLane.Outgoing(this.topology.membershipExchange(), "",
 				properties(headers, body), body, null, null, 0))) {
 			logger.debug("Announcement of {} dropped: the announcing queue is full", this.local.id());
@@ -364,8 +379,8 @@ public final class AmqpTransport implements Transport {
 
 	@Override
 	public CompletableFuture<Node> identify(String host, int port) {
-		return CompletableFuture.failedFuture(new PartisanException("The pubsub overlay does not connect to "
-				+ host + ":" + port + ": nodes find each other through the broker, so seeds need no address"));
+		return CompletableFuture.failedFuture(new PartisanException("The pubsub overlay does not connect to " + host
+				+ ":" + port + ": nodes find each other through the broker, so seeds need no address"));
 	}
 
 	@Override
@@ -396,7 +411,8 @@ public final class AmqpTransport implements Transport {
 			consumers.stop();
 			consumers.destroy();
 		}
-		// Every lane stops at once, so a broker that does not answer costs one lane's grace period, not one each.
+		// Every lane stops at once, so a broker that does not answer costs one lane's
+		// grace period, not one each.
 		this.lanes.values().forEach((channelLanes) -> {
 			for (PublishLane lane : channelLanes) {
 				lane.stopTaking();
@@ -413,7 +429,9 @@ public final class AmqpTransport implements Transport {
 		this.peers.clear();
 	}
 
-	/** Receives one delivery, on the consumer's thread (one per queue, so in queue order). */
+	/**
+	 * Receives one delivery, on the consumer's thread (one per queue, so in queue order).
+	 */
 	private void onMessage(Message message) {
 		MessageProperties properties = message.getMessageProperties();
 		String sender = properties.getHeader(SENDER);
@@ -471,7 +489,10 @@ public final class AmqpTransport implements Transport {
 		}
 	}
 
-	/** Records a message from {@code node}; true when it was not known before (or restarted). */
+	/**
+	 * Records a message from {@code node}; true when it was not known before (or
+	 * restarted).
+	 */
 	private boolean heard(Node node, long senderIncarnation) {
 		boolean[] isNew = { false };
 		Peer peer = this.peers.computeIfAbsent(node.id(), (id) -> {
@@ -503,7 +524,10 @@ public final class AmqpTransport implements Transport {
 		return true;
 	}
 
-	/** Counts a refused message; logs the first of each kind per sender, as an intruder repeats itself. */
+	/**
+	 * Counts a refused message; logs the first of each kind per sender, as an intruder
+	 * repeats itself.
+	 */
 	private void reject(String what) {
 		this.rejected.incrementAndGet();
 		if (this.warnings.add("reject:" + what)) {
@@ -524,12 +548,16 @@ public final class AmqpTransport implements Transport {
 		headers.put(INCARNATION, this.incarnation);
 		Mac hmac = this.macs.get();
 		if (hmac != null) {
-			headers.put(MAC, new String(sign(hmac, this.local.name(), this.incarnation, body), StandardCharsets.US_ASCII));
+			headers.put(MAC,
+					new String(sign(hmac, this.local.name(), this.incarnation, body), StandardCharsets.US_ASCII));
 		}
 		return new AMQP.BasicProperties.Builder().headers(headers).deliveryMode(1).build();
 	}
 
-	/** The signature as Base64 ASCII: a string header, which every AMQP 0-9-1 broker carries unchanged. */
+	/**
+	 * The signature as Base64 ASCII: a string header, which every AMQP 0-9-1 broker
+	 * carries unchanged.
+	 */
 	private static byte[] sign(Mac hmac, String sender, long senderIncarnation, byte[] body) {
 		hmac.reset();
 		hmac.update(sender.getBytes(StandardCharsets.UTF_8));
@@ -581,7 +609,10 @@ public final class AmqpTransport implements Transport {
 		}
 	}
 
-	/** Follows the broker connection: declares the topology on every (re)connection and re-announces. */
+	/**
+	 * Follows the broker connection: declares the topology on every (re)connection and
+	 * re-announces.
+	 */
 	private final class BrokerConnectionListener implements ConnectionListener {
 
 		@Override

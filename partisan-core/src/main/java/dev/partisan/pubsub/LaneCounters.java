@@ -3,7 +3,10 @@ package dev.partisan.pubsub;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** What went through one lane to or from one peer: the pub-sub overlay's row of the connection table. */
+/**
+ * What went through one lane to or from one peer: the pub-sub overlay's row of the
+ * connection table.
+ */
 final class LaneCounters {
 
 	final AtomicLong queuedMessages = new AtomicLong();

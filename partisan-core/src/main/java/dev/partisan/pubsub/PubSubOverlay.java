@@ -20,13 +20,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
- * The papers' publish-subscribe overlay: every node connects only out, to an AMQP broker. Each announces
- * itself on the membership fanout exchange every announce interval; the members are the nodes heard from
- * within the failure timeout (the node's usual up/down rule, fed by those announcements). There are no
- * seeds to contact: joining only waits until the seed has been heard.
+ * The papers' publish-subscribe overlay: every node connects only out, to an AMQP broker.
+ * Each announces itself on the membership fanout exchange every announce interval; the
+ * members are the nodes heard from within the failure timeout (the node's usual up/down
+ * rule, fed by those announcements). There are no seeds to contact: joining only waits
+ * until the seed has been heard.
  *
- * <p>Leaving announces {@link Leaving}: the others drop this node at once instead of after the timeout,
- * and it stops announcing until it joins again.
+ * <p>
+ * Leaving announces {@link Leaving}: the others drop this node at once instead of after
+ * the timeout, and it stops announcing until it joins again.
  */
 public final class PubSubOverlay implements Overlay {
 
@@ -40,9 +42,12 @@ public final class PubSubOverlay implements Overlay {
 	public record Leaving(String node) implements ControlMessage {
 	}
 
-	/** A message for {@code handler} on every node: one publish to the fanout exchange reaches them all. */
-	public record Broadcast(String handler, byte codecId, String payloadType, byte[] payload)
-			implements ControlMessage {
+	/**
+	 * A message for {@code handler} on every node: one publish to the fanout exchange
+	 * reaches them all.
+	 */
+	public record Broadcast(String handler, byte codecId, String payloadType,
+			byte[] payload) implements ControlMessage {
 	}
 
 	private final Duration announceInterval;
@@ -58,8 +63,8 @@ public final class PubSubOverlay implements Overlay {
 	}
 
 	/**
-	 * The pub-sub overlay on the broker behind {@code connectionFactory} (which the caller owns and
-	 * closes): pass it to {@code PartisanConfig.Builder#overlay}.
+	 * The pub-sub overlay on the broker behind {@code connectionFactory} (which the
+	 * caller owns and closes): pass it to {@code PartisanConfig.Builder#overlay}.
 	 */
 	public static OverlayFactory factory(ConnectionFactory connectionFactory, PubSubSettings settings) {
 		Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -140,9 +145,10 @@ public final class PubSubOverlay implements Overlay {
 	}
 
 	/**
-	 * Publishes the message once on the membership fanout exchange, which the broker copies to every
-	 * node's queue, and delivers it here directly (a node does not consume its own publications). Best
-	 * effort, like a broadcast over any overlay: a node whose queue is gone at that moment misses it.
+	 * Publishes the message once on the membership fanout exchange, which the broker
+	 * copies to every node's queue, and delivers it here directly (a node does not
+	 * consume its own publications). Best effort, like a broadcast over any overlay: a
+	 * node whose queue is gone at that moment misses it.
 	 */
 	@Override
 	public boolean broadcast(String handler, byte codecId, String payloadType, byte[] payload) {
@@ -189,7 +195,9 @@ public final class PubSubOverlay implements Overlay {
 		}
 	}
 
-	/** This node is out: it stops announcing and forgets the members until it joins again. */
+	/**
+	 * This node is out: it stops announcing and forgets the members until it joins again.
+	 */
 	private void forgetEveryone() {
 		OverlayContext current = context();
 		this.left = true;
@@ -214,7 +222,8 @@ public final class PubSubOverlay implements Overlay {
 	@Override
 	public void stop() {
 		if (!this.left && this.context != null) {
-			// A node that stops without leaving still tells the others, so they need not wait for the timeout.
+			// A node that stops without leaving still tells the others, so they need not
+			// wait for the timeout.
 			this.context.announce(new Leaving(this.context.localNode().name()));
 		}
 	}

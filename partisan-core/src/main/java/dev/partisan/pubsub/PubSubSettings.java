@@ -10,23 +10,28 @@ import org.jspecify.annotations.Nullable;
 /**
  * How the pub-sub overlay uses its broker.
  *
- * @param exchangePrefix the prefix of every exchange and queue name, so several clusters can share one
- * broker: {@code <prefix>.membership} (fanout), {@code <prefix>.direct} and {@code <prefix>.<node>.*}
- * queues
- * @param announceInterval how often each node announces itself on the membership exchange; {@code null}
- * uses the node's heartbeat interval
- * @param queueExpiry how long a node's queues outlive its last consumer: a node restarted within this
- * grace period receives what was addressed to it meanwhile, and a node that never comes back leaves
- * nothing on the broker after it
- * @param maxQueueLength the most messages one of a node's queues holds while nobody consumes it; beyond
- * it the broker drops the oldest, so a dead node cannot fill the broker
- * @param prefetch how many unacknowledged deliveries the broker pushes to each consumer ahead of time
+ * @param exchangePrefix the prefix of every exchange and queue name, so several clusters
+ * can share one broker: {@code <prefix>.membership} (fanout), {@code <prefix>.direct} and
+ * {@code <prefix>.<node>.*} queues
+ * @param announceInterval how often each node announces itself on the membership
+ * exchange; {@code null} uses the node's heartbeat interval
+ * @param queueExpiry how long a node's queues outlive its last consumer: a node restarted
+ * within this grace period receives what was addressed to it meanwhile, and a node that
+ * never comes back leaves nothing on the broker after it
+ * @param maxQueueLength the most messages one of a node's queues holds while nobody
+ * consumes it; beyond it the broker drops the oldest, so a dead node cannot fill the
+ * broker
+ * @param prefetch how many unacknowledged deliveries the broker pushes to each consumer
+ * ahead of time
  */
 @SettingGroup("pubsub")
 public record PubSubSettings(@SettingName("exchange") String exchangePrefix, @Nullable Duration announceInterval,
 		Duration queueExpiry, int maxQueueLength, int prefetch) {
 
-	/** Prefix {@code partisan}, heartbeat-paced announcements, 5-minute queue expiry, 100,000 messages. */
+	/**
+	 * Prefix {@code partisan}, heartbeat-paced announcements, 5-minute queue expiry,
+	 * 100,000 messages.
+	 */
 	public static final PubSubSettings DEFAULTS = new PubSubSettings("partisan", null, Duration.ofMinutes(5), 100_000,
 			250);
 

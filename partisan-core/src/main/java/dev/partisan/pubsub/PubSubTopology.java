@@ -14,19 +14,22 @@ import dev.partisan.transport.ChannelSpec;
  * The exchanges and queues of one node on the broker, and the names that route to them.
  *
  * <ul>
- * <li>{@code <prefix>.membership}: a fanout exchange; every node's membership queue is bound to it, so
- * an announcement reaches every node.</li>
- * <li>{@code <prefix>.direct}: a direct exchange; a message for node {@code n} on channel {@code c} and
- * lane {@code l} is published with routing key {@code n/c/l}.</li>
- * <li>{@code <prefix>.<node>.<channel>.<lane>}: one queue per channel lane of a node, consumed by exactly
- * one consumer, so the broker's per-queue FIFO becomes the lane's FIFO.</li>
+ * <li>{@code <prefix>.membership}: a fanout exchange; every node's membership queue is
+ * bound to it, so an announcement reaches every node.</li>
+ * <li>{@code <prefix>.direct}: a direct exchange; a message for node {@code n} on channel
+ * {@code c} and lane {@code l} is published with routing key {@code n/c/l}.</li>
+ * <li>{@code <prefix>.<node>.<channel>.<lane>}: one queue per channel lane of a node,
+ * consumed by exactly one consumer, so the broker's per-queue FIFO becomes the lane's
+ * FIFO.</li>
  * </ul>
  *
- * <p>Queues are named after the node, not server-named, so a node restarted within
- * {@link PubSubSettings#queueExpiry()} finds what was sent to it meanwhile. They are neither durable nor
- * auto-deleted: a queue expires ({@code x-expires}) once it has had no consumer for the grace period, so
- * a node that never returns leaves nothing behind, and is capped ({@code x-max-length}) so it cannot fill
- * the broker meanwhile. Exchanges are durable and shared by the cluster.
+ * <p>
+ * Queues are named after the node, not server-named, so a node restarted within
+ * {@link PubSubSettings#queueExpiry()} finds what was sent to it meanwhile. They are
+ * neither durable nor auto-deleted: a queue expires ({@code x-expires}) once it has had
+ * no consumer for the grace period, so a node that never returns leaves nothing behind,
+ * and is capped ({@code x-max-length}) so it cannot fill the broker meanwhile. Exchanges
+ * are durable and shared by the cluster.
  */
 final class PubSubTopology {
 
@@ -56,7 +59,9 @@ final class PubSubTopology {
 		return this.settings.exchangePrefix() + "." + this.node + ".membership";
 	}
 
-	/** The routing key of a node's lane; the binding of its queue uses the same string. */
+	/**
+	 * The routing key of a node's lane; the binding of its queue uses the same string.
+	 */
 	static String routingKey(String node, String channel, int lane) {
 		return node + "/" + channel + "/" + lane;
 	}
@@ -82,7 +87,10 @@ final class PubSubTopology {
 		return queues;
 	}
 
-	/** Declares everything (idempotent: the broker accepts a declaration equal to an existing one). */
+	/**
+	 * Declares everything (idempotent: the broker accepts a declaration equal to an
+	 * existing one).
+	 */
 	void declare(Channel channel) throws IOException {
 		channel.exchangeDeclare(membershipExchange(), BuiltinExchangeType.FANOUT, true, false, null);
 		channel.exchangeDeclare(directExchange(), BuiltinExchangeType.DIRECT, true, false, null);

@@ -21,21 +21,24 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
- * One publishing lane: a bounded queue drained by one thread that owns one AMQP channel. The broker keeps
- * the order of what one channel publishes to one queue, so everything this lane publishes to a lane
- * queue arrives in the order it was queued — the per-lane FIFO the TCP transport gives.
+ * One publishing lane: a bounded queue drained by one thread that owns one AMQP channel.
+ * The broker keeps the order of what one channel publishes to one queue, so everything
+ * this lane publishes to a lane queue arrives in the order it was queued — the per-lane
+ * FIFO the TCP transport gives.
  *
- * <p>When a publish fails the channel is dropped, the message is counted as dropped and its waiter
- * fails; the next message opens a new channel, which reconnects to the broker if need be. Nothing is
- * retried here: acknowledged messages are retransmitted by the runtime, as over TCP.
+ * <p>
+ * When a publish fails the channel is dropped, the message is counted as dropped and its
+ * waiter fails; the next message opens a new channel, which reconnects to the broker if
+ * need be. Nothing is retried here: acknowledged messages are retransmitted by the
+ * runtime, as over TCP.
  */
 final class PublishLane implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(PublishLane.class);
 
 	/**
-	 * A message waiting for its turn. With a {@code supersedeKey} (a monotonic channel), a newer message of
-	 * the same key replaces it while it is still queued.
+	 * A message waiting for its turn. With a {@code supersedeKey} (a monotonic channel),
+	 * a newer message of the same key replaces it while it is still queued.
 	 */
 	record Outgoing(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body,
 			@Nullable LaneCounters counters, @Nullable CompletableFuture<Void> written, long notBeforeNanos,
@@ -88,7 +91,8 @@ final class PublishLane implements AutoCloseable {
 	boolean offer(Outgoing message) {
 		int size = message.body().length;
 		long after = this.queuedBytes.addAndGet(size);
-		// One message larger than the bound still goes when nothing else waits, as on a TCP lane.
+		// One message larger than the bound still goes when nothing else waits, as on a
+		// TCP lane.
 		if (after > this.maxQueuedBytes && after != size) {
 			this.queuedBytes.addAndGet(-size);
 			return false;
@@ -103,7 +107,8 @@ final class PublishLane implements AutoCloseable {
 		if (message.supersedeKey() != null) {
 			Outgoing previous = this.latest.put(message.supersedeKey(), message);
 			if (previous != null && previous.superseded().compareAndSet(false, true)) {
-				// The newer message replaces it; the publisher skips it when it reaches it.
+				// The newer message replaces it; the publisher skips it when it reaches
+				// it.
 				supersede(previous);
 			}
 		}
@@ -127,7 +132,8 @@ final class PublishLane implements AutoCloseable {
 	}
 
 	private void run() {
-		// After close() the loop still empties the queue (a leaving node's last announcement) unless interrupted.
+		// After close() the loop still empties the queue (a leaving node's last
+		// announcement) unless interrupted.
 		while (this.running || !this.queue.isEmpty()) {
 			Outgoing next;
 			try {
@@ -140,7 +146,8 @@ final class PublishLane implements AutoCloseable {
 				if (next.supersedeKey() != null) {
 					this.latest.remove(next.supersedeKey(), next);
 				}
-				// Taking it settles the race with a newer message: superseded now, or published.
+				// Taking it settles the race with a newer message: superseded now, or
+				// published.
 				if (!next.superseded().compareAndSet(false, true)) {
 					continue;
 				}
@@ -186,8 +193,9 @@ final class PublishLane implements AutoCloseable {
 				counters.droppedMessages.increment();
 			}
 			if (message.written() != null) {
-				message.written().completeExceptionally(
-						new BrokerUnavailableException("Publishing on " + this.name + " failed: " + ex.getMessage()));
+				message.written()
+					.completeExceptionally(new BrokerUnavailableException(
+							"Publishing on " + this.name + " failed: " + ex.getMessage()));
 			}
 			logger.debug("Publishing on {} failed", this.name, ex);
 			this.onFailure.accept(ex);
@@ -232,12 +240,18 @@ final class PublishLane implements AutoCloseable {
 		}
 	}
 
-	/** Stops taking messages; the lane's thread empties its queue and ends (see {@link #close()}). */
+	/**
+	 * Stops taking messages; the lane's thread empties its queue and ends (see
+	 * {@link #close()}).
+	 */
 	void stopTaking() {
 		this.running = false;
 	}
 
-	/** Stops taking messages, gives the queued ones a second to go out, then fails the rest. */
+	/**
+	 * Stops taking messages, gives the queued ones a second to go out, then fails the
+	 * rest.
+	 */
 	@Override
 	public void close() {
 		this.running = false;

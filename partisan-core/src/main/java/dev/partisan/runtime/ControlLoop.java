@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's control thread: it runs the overlay (so overlays need no locks), sends heartbeats, evaluates
- * which members are up or down, and retransmits overdue acknowledged messages. Everything else reaches
- * the overlay by submitting a task here.
+ * The node's control thread: it runs the overlay (so overlays need no locks), sends
+ * heartbeats, evaluates which members are up or down, and retransmits overdue
+ * acknowledged messages. Everything else reaches the overlay by submitting a task here.
  */
 final class ControlLoop {
 
@@ -85,7 +85,9 @@ final class ControlLoop {
 		this.executor.shutdownNow();
 	}
 
-	/** Runs {@code task} on the control thread; dropped quietly once the node is closed. */
+	/**
+	 * Runs {@code task} on the control thread; dropped quietly once the node is closed.
+	 */
 	void execute(Runnable task) {
 		try {
 			this.executor.execute(guard(task));
@@ -95,7 +97,9 @@ final class ControlLoop {
 		}
 	}
 
-	/** Runs {@code call} on the control thread and completes with what it completes with. */
+	/**
+	 * Runs {@code call} on the control thread and completes with what it completes with.
+	 */
 	<T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
 		CompletableFuture<T> result = new CompletableFuture<>();
 		try {
@@ -129,7 +133,9 @@ final class ControlLoop {
 		this.executor.schedule(guard(task), delay.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
-	/** A control message from {@code from} for the overlay (queued to the control thread). */
+	/**
+	 * A control message from {@code from} for the overlay (queued to the control thread).
+	 */
 	void onControlMessage(NodeId from, ControlMessage message) {
 		execute(() -> {
 			Parts current = this.parts;
@@ -140,7 +146,9 @@ final class ControlLoop {
 		});
 	}
 
-	/** The control lane to {@code peer} could not connect (queued to the control thread). */
+	/**
+	 * The control lane to {@code peer} could not connect (queued to the control thread).
+	 */
 	void onPeerUnreachable(NodeId peer, Throwable cause) {
 		execute(() -> {
 			Parts current = this.parts;
@@ -159,8 +167,8 @@ final class ControlLoop {
 		}
 		Transport transport = current.transport();
 		Overlay overlay = current.overlay();
-		MemberTracker.Changes changes = this.tracker.evaluate(overlay.members(), (id) -> transport.isControlConnected(id)
-				&& transport.silenceNanos(id) < this.failureTimeoutNanos);
+		MemberTracker.Changes changes = this.tracker.evaluate(overlay.members(),
+				(id) -> transport.isControlConnected(id) && transport.silenceNanos(id) < this.failureTimeoutNanos);
 		changes.cameUp().forEach(overlay::onPeerUp);
 		changes.wentDown().forEach((down) -> {
 			this.calls.failCallsTo(down.id());

@@ -10,7 +10,9 @@ import java.util.function.Predicate;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.PartisanException;
 
-/** The futures waiting for every channel and lane to a peer to connect ({@code syncJoin}). */
+/**
+ * The futures waiting for every channel and lane to a peer to connect ({@code syncJoin}).
+ */
 final class FullConnections {
 
 	private final Map<NodeId, List<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
@@ -41,7 +43,8 @@ final class FullConnections {
 
 	void closeAll() {
 		this.waiters.values()
-			.forEach((list) -> list.forEach((future) -> future.completeExceptionally(new PartisanException("Node closed"))));
+			.forEach((list) -> list
+				.forEach((future) -> future.completeExceptionally(new PartisanException("Node closed"))));
 		this.waiters.clear();
 	}
 

@@ -9,13 +9,18 @@ import java.util.function.Supplier;
 
 import dev.partisan.api.PartisanException;
 
-/** Time limits on the node's futures, failing with the exception that says which limit. */
+/**
+ * Time limits on the node's futures, failing with the exception that says which limit.
+ */
 final class Futures {
 
 	private Futures() {
 	}
 
-	/** {@code future}, failed with {@code onTimeout}'s exception if it does not complete within {@code timeout}. */
+	/**
+	 * {@code future}, failed with {@code onTimeout}'s exception if it does not complete
+	 * within {@code timeout}.
+	 */
 	static <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, Duration timeout,
 			Supplier<PartisanException> onTimeout) {
 		return future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, error) -> {
@@ -30,7 +35,9 @@ final class Futures {
 		});
 	}
 
-	/** The message of the innermost cause: what a user needs to see of a failure at start. */
+	/**
+	 * The message of the innermost cause: what a user needs to see of a failure at start.
+	 */
 	static String rootMessage(Throwable error) {
 		Throwable current = error;
 		while (current.getCause() != null && current.getCause() != current) {

@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides which members are up — in the overlay's membership, control connection open, heard from within
- * the failure timeout — and tells listeners about each change. Runs on the node's control thread; the
- * snapshot it publishes is read from any thread.
+ * Decides which members are up — in the overlay's membership, control connection open,
+ * heard from within the failure timeout — and tells listeners about each change. Runs on
+ * the node's control thread; the snapshot it publishes is read from any thread.
  */
 final class MemberTracker {
 
@@ -64,8 +64,9 @@ final class MemberTracker {
 	}
 
 	/**
-	 * Recomputes the up set from the overlay's members and the reachability test, and returns the nodes
-	 * that came up and went down, in that order, after telling the listeners.
+	 * Recomputes the up set from the overlay's members and the reachability test, and
+	 * returns the nodes that came up and went down, in that order, after telling the
+	 * listeners.
 	 */
 	Changes evaluate(Set<Node> members, Predicate<NodeId> reachable) {
 		Map<NodeId, Node> next = new LinkedHashMap<>();

@@ -47,9 +47,10 @@ import dev.partisan.wire.TypeAllowList;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * The node's message path: the delivery state that outlives a start (handlers, acknowledgements,
- * de-duplication, causal buffers, pending calls) and the assembly of the outbound and inbound paths once
- * the transport and the overlay exist. Each path reads as its list of stages.
+ * The node's message path: the delivery state that outlives a start (handlers,
+ * acknowledgements, de-duplication, causal buffers, pending calls) and the assembly of
+ * the outbound and inbound paths once the transport and the overlay exist. Each path
+ * reads as its list of stages.
  */
 final class MessagePaths implements AutoCloseable {
 
@@ -106,7 +107,10 @@ final class MessagePaths implements AutoCloseable {
 		});
 	}
 
-	/** Builds both paths around {@code transport} and {@code overlay}; frames reach the inbound one from now on. */
+	/**
+	 * Builds both paths around {@code transport} and {@code overlay}; frames reach the
+	 * inbound one from now on.
+	 */
 	Assembled assemble(Transport transport, Overlay overlay, NodeListener listener, ControlLoop loop) {
 		ControlCodec controlCodec = new ControlCodec(overlay.controlMessageTypes());
 		ControlFrames frames = new ControlFrames(this.node.name(), controlCodec, this.messageIds::incrementAndGet,
@@ -114,24 +118,18 @@ final class MessagePaths implements AutoCloseable {
 		Routes routes = (target) -> transport.hasPeer(target) ? target : overlay.nextHop(target);
 		Interposing interposing = new Interposing(this.interposition, this.node.id(), this.delays);
 		int maxFrameSize = this.config.maxFrameSize();
-		OutboundPath outbound = new OutboundPath(List.of(
-				new Encode(this.codecs, this.alloc),
+		OutboundPath outbound = new OutboundPath(List.of(new Encode(this.codecs, this.alloc),
 				new Compress(this.config.channels(), this.config.compressionThreshold(), this.alloc),
 				new Loopback(this.node.id(), this.dispatcher, this.calls, maxFrameSize),
 				new CausalStamp(this.causal, routes, this.alloc),
-				new Framing(this.node.name(), maxFrameSize, this.alloc),
-				new AckTracking(this.acks),
-				new Route(routes, this.node.name(), this.incarnation, this.alloc),
-				interposing.egress(),
+				new Framing(this.node.name(), maxFrameSize, this.alloc), new AckTracking(this.acks),
+				new Route(routes, this.node.name(), this.incarnation, this.alloc), interposing.egress(),
 				new ToTransport(transport)));
 		Acknowledgements acknowledgements = new Acknowledgements(this.acks, frames, outbound);
-		InboundPath reception = new InboundPath(List.of(
-				new Deduplicate(this.dedup, acknowledgements),
-				new CausalHold(this.causal, this.dispatcher),
-				new Dispatch(this.dispatcher),
-				new Acknowledge(this.dedup, acknowledgements)));
-		InboundPath inbound = new InboundPath(List.of(
-				interposing.ingress(),
+		InboundPath reception = new InboundPath(
+				List.of(new Deduplicate(this.dedup, acknowledgements), new CausalHold(this.causal, this.dispatcher),
+						new Dispatch(this.dispatcher), new Acknowledge(this.dedup, acknowledgements)));
+		InboundPath inbound = new InboundPath(List.of(interposing.ingress(),
 				new ByKind(reception, this.calls, acknowledgements,
 						new Relaying(this.node.id(), routes, outbound, this.alloc),
 						new ControlIn(controlCodec, loop::onControlMessage))));
@@ -141,7 +139,10 @@ final class MessagePaths implements AutoCloseable {
 				new Retransmission(this.acks, outbound, this.config.retransmitInterval()));
 	}
 
-	/** Acknowledgement, de-duplication, monotonic and causal figures; {@code lanes} says what was superseded. */
+	/**
+	 * Acknowledgement, de-duplication, monotonic and causal figures; {@code lanes} says
+	 * what was superseded.
+	 */
 	DeliveryStats stats(List<LaneStats> lanes) {
 		long superseded = lanes.stream().mapToLong(LaneStats::supersededMessages).sum();
 		return new DeliveryStats(this.acks.outstanding(), this.acks.retransmits(), this.acks.acknowledged(),

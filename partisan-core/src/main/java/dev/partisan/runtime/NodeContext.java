@@ -21,7 +21,9 @@ import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The overlay's view of its node: the transport, the outbound path and the control loop. */
+/**
+ * The overlay's view of its node: the transport, the outbound path and the control loop.
+ */
 final class NodeContext implements OverlayContext {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeContext.class);

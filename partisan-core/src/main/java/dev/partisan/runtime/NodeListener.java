@@ -10,9 +10,9 @@ import dev.partisan.wire.Hello;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the transport reports, sent on: frames into the inbound path, connection events to the control loop
- * and the waiters for full connection. The transport is made before the paths that use it, so the inbound
- * path is bound before the transport starts.
+ * What the transport reports, sent on: frames into the inbound path, connection events to
+ * the control loop and the waiters for full connection. The transport is made before the
+ * paths that use it, so the inbound path is bound before the transport starts.
  */
 final class NodeListener implements TransportListener {
 

@@ -10,10 +10,12 @@ import dev.partisan.membership.OverlayFactory;
 import dev.partisan.membership.StaticOverlay;
 
 /**
- * The built-in overlays, by the names configuration uses: those made from settings alone. An overlay that
- * needs more (pub-sub needs its broker's connection factory) brings its own {@link OverlayFactory}, given
- * to {@code PartisanConfig.Builder#overlay(OverlayFactory)}; the runtime does not name it, so that such an
- * overlay can depend on the shared packages without the runtime depending on it.
+ * The built-in overlays, by the names configuration uses: those made from settings alone.
+ * An overlay that needs more (pub-sub needs its broker's connection factory) brings its
+ * own {@link OverlayFactory}, given to
+ * {@code PartisanConfig.Builder#overlay(OverlayFactory)}; the runtime does not name it,
+ * so that such an overlay can depend on the shared packages without the runtime depending
+ * on it.
  */
 public final class Overlays {
 
@@ -28,12 +30,17 @@ public final class Overlays {
 		return (config) -> new FullMeshOverlay(config.gossipInterval());
 	}
 
-	/** Clients connect only to servers; client-to-client messages are relayed by a server. */
+	/**
+	 * Clients connect only to servers; client-to-client messages are relayed by a server.
+	 */
 	public static OverlayFactory clientServer() {
 		return (config) -> ClientServerReach.overlay(config.node(), config.gossipInterval());
 	}
 
-	/** HyParView: a bounded active view per node, kept connected through failures by the passive view. */
+	/**
+	 * HyParView: a bounded active view per node, kept connected through failures by the
+	 * passive view.
+	 */
 	public static OverlayFactory peerToPeer() {
 		return (config) -> new HyParViewOverlay(config.hyParView());
 	}
@@ -44,7 +51,8 @@ public final class Overlays {
 
 	/**
 	 * The built-in overlay called {@code name}.
-	 * @throws InvalidSettingException listing the known names when there is none by that name
+	 * @throws InvalidSettingException listing the known names when there is none by that
+	 * name
 	 */
 	public static OverlayFactory byName(String name) {
 		return switch (name) {
@@ -52,9 +60,10 @@ public final class Overlays {
 			case FullMeshOverlay.NAME -> fullMesh();
 			case ClientServerReach.NAME -> clientServer();
 			case HyParViewOverlay.NAME -> peerToPeer();
-			default -> throw new InvalidSettingException("overlay", name, "one of " + NAMES
-					+ ", or, for an overlay that needs more than settings (such as pubsub and its broker), "
-					+ "its factory given to PartisanConfig.Builder#overlay(OverlayFactory)");
+			default -> throw new InvalidSettingException("overlay", name,
+					"one of " + NAMES
+							+ ", or, for an overlay that needs more than settings (such as pubsub and its broker), "
+							+ "its factory given to PartisanConfig.Builder#overlay(OverlayFactory)");
 		};
 	}
 

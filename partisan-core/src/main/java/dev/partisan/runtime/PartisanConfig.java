@@ -28,13 +28,16 @@ import dev.partisan.wire.TypeAllowList;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a node is started with. Immutable; build one with {@link #builder(String)}. Each setter's
- * Javadoc says what the knob trades.
+ * Everything a node is started with. Immutable; build one with {@link #builder(String)}.
+ * Each setter's Javadoc says what the knob trades.
  *
- * <p>The settings themselves live in groups of {@code dev.partisan.config} ({@link #transport()},
- * {@link #delivery()}, {@link #failureDetection()}, {@link #nodeOptions()}) and {@link #hyParView()}: each
- * declares its defaults and checks once, and a bad value fails {@link Builder#build()} with an
- * {@link InvalidSettingException} naming it. The accessors here read through to the groups.
+ * <p>
+ * The settings themselves live in groups of {@code dev.partisan.config}
+ * ({@link #transport()}, {@link #delivery()}, {@link #failureDetection()},
+ * {@link #nodeOptions()}) and {@link #hyParView()}: each declares its defaults and checks
+ * once, and a bad value fails {@link Builder#build()} with an
+ * {@link InvalidSettingException} naming it. The accessors here read through to the
+ * groups.
  */
 public final class PartisanConfig implements OverlayConfig {
 
@@ -78,7 +81,10 @@ public final class PartisanConfig implements OverlayConfig {
 		this.codecs = List.copyOf(b.codecs);
 	}
 
-	/** A builder for a node called {@code name}, with defaults that run one node on 127.0.0.1. */
+	/**
+	 * A builder for a node called {@code name}, with defaults that run one node on
+	 * 127.0.0.1.
+	 */
 	public static Builder builder(String name) {
 		return new Builder(name);
 	}
@@ -88,12 +94,18 @@ public final class PartisanConfig implements OverlayConfig {
 		return this.transport;
 	}
 
-	/** The delivery settings: acknowledgements, de-duplication, mailboxes and handler threads. */
+	/**
+	 * The delivery settings: acknowledgements, de-duplication, mailboxes and handler
+	 * threads.
+	 */
 	public DeliveryOptions delivery() {
 		return this.delivery;
 	}
 
-	/** The failure detection settings: heartbeats, failure timeout, gossip and join timeouts. */
+	/**
+	 * The failure detection settings: heartbeats, failure timeout, gossip and join
+	 * timeouts.
+	 */
 	public FailureDetectionOptions failureDetection() {
 		return this.failureDetection;
 	}
@@ -199,7 +211,10 @@ public final class PartisanConfig implements OverlayConfig {
 				this.delivery.monotonicWindow());
 	}
 
-	/** Builds a {@link PartisanConfig}; every value has a default that suits a small local cluster. */
+	/**
+	 * Builds a {@link PartisanConfig}; every value has a default that suits a small local
+	 * cluster.
+	 */
 	public static final class Builder {
 
 		private final String name;
@@ -240,7 +255,10 @@ public final class PartisanConfig implements OverlayConfig {
 			return this;
 		}
 
-		/** A role tag, e.g. {@code client} or {@code server} for the client-server overlay. */
+		/**
+		 * A role tag, e.g. {@code client} or {@code server} for the client-server
+		 * overlay.
+		 */
 		public Builder tag(@Nullable String tag) {
 			this.node = this.node.withTag(tag);
 			return this;
@@ -270,9 +288,9 @@ public final class PartisanConfig implements OverlayConfig {
 		}
 
 		/**
-		 * Lanes of the default channel, and of channels added without a parallelism. More lanes move more
-		 * bytes at once on a high-latency link, at the cost of sockets and of ordering only within a lane.
-		 * Default 1.
+		 * Lanes of the default channel, and of channels added without a parallelism. More
+		 * lanes move more bytes at once on a high-latency link, at the cost of sockets
+		 * and of ordering only within a lane. Default 1.
 		 */
 		public Builder parallelism(int parallelism) {
 			this.transport.parallelism(parallelism);
@@ -285,17 +303,19 @@ public final class PartisanConfig implements OverlayConfig {
 		}
 
 		/**
-		 * Adds a named channel. Compression deflates payloads from the compression threshold up: it saves
-		 * bandwidth on compressible data and costs CPU on the sender and receiver.
+		 * Adds a named channel. Compression deflates payloads from the compression
+		 * threshold up: it saves bandwidth on compressible data and costs CPU on the
+		 * sender and receiver.
 		 */
 		public Builder channel(String name, int parallelism, boolean compression) {
 			return channel(new ChannelSpec(name, parallelism, compression));
 		}
 
 		/**
-		 * Adds a channel with every option: {@code ack} acknowledges and retransmits every message on it;
-		 * {@code monotonic} lets a newer message for the same destination and key replace an older one
-		 * still queued (for state that only the latest value of matters, such as gossip of a CRDT).
+		 * Adds a channel with every option: {@code ack} acknowledges and retransmits
+		 * every message on it; {@code monotonic} lets a newer message for the same
+		 * destination and key replace an older one still queued (for state that only the
+		 * latest value of matters, such as gossip of a CRDT).
 		 */
 		public Builder channel(ChannelSpec spec) {
 			if (ChannelSpec.CONTROL.equals(spec.name()) || ChannelSpec.IDENTIFY.equals(spec.name())) {
@@ -310,24 +330,27 @@ public final class PartisanConfig implements OverlayConfig {
 		}
 
 		/**
-		 * HyParView's parameters for the peer-to-peer overlay: view sizes (active 6, passive 30), random walk
-		 * lengths (6 and 3), shuffle period (10 s) and sample sizes (3 and 4) — the Erlang original's
-		 * defaults. A larger active view tolerates more simultaneous failures at the cost of connections.
+		 * HyParView's parameters for the peer-to-peer overlay: view sizes (active 6,
+		 * passive 30), random walk lengths (6 and 3), shuffle period (10 s) and sample
+		 * sizes (3 and 4) — the Erlang original's defaults. A larger active view
+		 * tolerates more simultaneous failures at the cost of connections.
 		 */
 		public Builder hyParView(HyParViewOverlay.Settings settings) {
 			this.hyParView = Objects.requireNonNull(settings, "settings");
 			return this;
 		}
 
-		/** How long an unacknowledged message waits before it is sent again. Default 1 s. */
+		/**
+		 * How long an unacknowledged message waits before it is sent again. Default 1 s.
+		 */
 		public Builder retransmitInterval(Duration interval) {
 			this.delivery.retransmitInterval(interval);
 			return this;
 		}
 
 		/**
-		 * Acknowledged messages to one peer that may await acknowledgement at once; past it, sends fail with
-		 * OutstandingLimitException. Default 10,000.
+		 * Acknowledged messages to one peer that may await acknowledgement at once; past
+		 * it, sends fail with OutstandingLimitException. Default 10,000.
 		 */
 		public Builder maxOutstandingAcks(int limit) {
 			this.delivery.maxOutstandingAcks(limit);
@@ -335,23 +358,27 @@ public final class PartisanConfig implements OverlayConfig {
 		}
 
 		/**
-		 * How long a receiver remembers accepted acknowledged messages to drop their duplicates: longer than
-		 * any acknowledgement can be lost for. Default 10 min.
+		 * How long a receiver remembers accepted acknowledged messages to drop their
+		 * duplicates: longer than any acknowledgement can be lost for. Default 10 min.
 		 */
 		public Builder dedupWindow(Duration window) {
 			this.delivery.dedupWindow(window);
 			return this;
 		}
 
-		/** On monotonic channels, at least one message per destination and key goes out per window. Default 1 s. */
+		/**
+		 * On monotonic channels, at least one message per destination and key goes out
+		 * per window. Default 1 s.
+		 */
 		public Builder monotonicWindow(Duration window) {
 			this.delivery.monotonicWindow(window);
 			return this;
 		}
 
 		/**
-		 * Without a partition key, choose the lane by (sender, destination) so each sender's messages stay in
-		 * order and fast senders don't queue behind slow ones; off means round robin. Default on.
+		 * Without a partition key, choose the lane by (sender, destination) so each
+		 * sender's messages stay in order and fast senders don't queue behind slow ones;
+		 * off means round robin. Default on.
 		 */
 		public Builder affinity(boolean affinity) {
 			this.transport.affinity(affinity);
@@ -365,15 +392,18 @@ public final class PartisanConfig implements OverlayConfig {
 		}
 
 		/**
-		 * Silence after which a member is down. Shorter detects crashes sooner and risks calling a busy node
-		 * down. At least twice the heartbeat interval. Default 5 s.
+		 * Silence after which a member is down. Shorter detects crashes sooner and risks
+		 * calling a busy node down. At least twice the heartbeat interval. Default 5 s.
 		 */
 		public Builder failureTimeout(Duration timeout) {
 			this.failureDetection.failureTimeout(timeout);
 			return this;
 		}
 
-		/** How often full-mesh members push their membership to each other (anti-entropy). Default 10 s. */
+		/**
+		 * How often full-mesh members push their membership to each other (anti-entropy).
+		 * Default 10 s.
+		 */
 		public Builder gossipInterval(Duration interval) {
 			this.failureDetection.gossipInterval(interval);
 			return this;
@@ -386,9 +416,9 @@ public final class PartisanConfig implements OverlayConfig {
 		}
 
 		/**
-		 * The largest frame sent or accepted, in bytes; a larger send fails at once and a larger incoming
-		 * frame closes its connection. It bounds the memory one connection can make a node buffer. Default
-		 * 64 MiB.
+		 * The largest frame sent or accepted, in bytes; a larger send fails at once and a
+		 * larger incoming frame closes its connection. It bounds the memory one
+		 * connection can make a node buffer. Default 64 MiB.
 		 */
 		public Builder maxFrameSize(int bytes) {
 			this.transport.maxFrameSize(bytes);
@@ -407,16 +437,20 @@ public final class PartisanConfig implements OverlayConfig {
 			return this;
 		}
 
-		/** Back-off after failed connection attempts, doubling from min to max, with jitter. 200 ms to 5 s. */
+		/**
+		 * Back-off after failed connection attempts, doubling from min to max, with
+		 * jitter. 200 ms to 5 s.
+		 */
 		public Builder reconnectBackoff(Duration min, Duration max) {
 			this.transport.reconnectMin(min).reconnectMax(max);
 			return this;
 		}
 
 		/**
-		 * New connections to one peer are opened at most {@code perRefresh} every {@code interval}, so a node
-		 * joining a large cluster does not get N × channels × lanes connection attempts at once (its LISTEN
-		 * queue would overflow). Higher is faster to connect fully. Default 1 per 100 ms.
+		 * New connections to one peer are opened at most {@code perRefresh} every
+		 * {@code interval}, so a node joining a large cluster does not get N × channels ×
+		 * lanes connection attempts at once (its LISTEN queue would overflow). Higher is
+		 * faster to connect fully. Default 1 per 100 ms.
 		 */
 		public Builder connectionRefresh(Duration interval, int perRefresh) {
 			this.transport.connectionRefreshInterval(interval).connectionsPerRefresh(perRefresh);
@@ -424,8 +458,9 @@ public final class PartisanConfig implements OverlayConfig {
 		}
 
 		/**
-		 * Bounds of each lane's outbound queue; past either, a send fails with a QueueFullException and is
-		 * counted as dropped. Defaults 100,000 messages and 256 MiB.
+		 * Bounds of each lane's outbound queue; past either, a send fails with a
+		 * QueueFullException and is counted as dropped. Defaults 100,000 messages and 256
+		 * MiB.
 		 */
 		public Builder maxQueued(int messages, long bytes) {
 			this.transport.maxQueuedMessages(messages).maxQueuedBytes(bytes);
@@ -433,9 +468,9 @@ public final class PartisanConfig implements OverlayConfig {
 		}
 
 		/**
-		 * Messages a handler's mailbox holds; at the bound the connection (or broker queue) a message came
-		 * from is paused until the mailbox drains to half, and messages from other sources are dropped and
-		 * counted. Default 100,000.
+		 * Messages a handler's mailbox holds; at the bound the connection (or broker
+		 * queue) a message came from is paused until the mailbox drains to half, and
+		 * messages from other sources are dropped and counted. Default 100,000.
 		 */
 		public Builder mailboxCapacity(int capacity) {
 			this.delivery.mailboxCapacity(capacity);
@@ -454,15 +489,19 @@ public final class PartisanConfig implements OverlayConfig {
 			return this;
 		}
 
-		/** Threads that run handlers (one handler runs on one thread at a time); 0, the default, means max(2, cores). */
+		/**
+		 * Threads that run handlers (one handler runs on one thread at a time); 0, the
+		 * default, means max(2, cores).
+		 */
 		public Builder handlerThreads(int threads) {
 			this.delivery.handlerThreads(threads);
 			return this;
 		}
 
 		/**
-		 * Packages whose classes the object codec may instantiate from the wire, besides handler payload
-		 * types. Keep it to your message packages: every allowed class is a deserialization target.
+		 * Packages whose classes the object codec may instantiate from the wire, besides
+		 * handler payload types. Keep it to your message packages: every allowed class is
+		 * a deserialization target.
 		 */
 		public Builder allowPackage(String packageName) {
 			try {
@@ -483,8 +522,9 @@ public final class PartisanConfig implements OverlayConfig {
 		}
 
 		/**
-		 * A secret every node of the cluster shares: each connection proves it in its hello (HMAC-SHA256)
-		 * and a peer without it is refused. It authenticates peers; it does not encrypt traffic.
+		 * A secret every node of the cluster shares: each connection proves it in its
+		 * hello (HMAC-SHA256) and a peer without it is refused. It authenticates peers;
+		 * it does not encrypt traffic.
 		 */
 		public Builder clusterSecret(@Nullable String secret) {
 			this.transport.clusterSecret(secret);

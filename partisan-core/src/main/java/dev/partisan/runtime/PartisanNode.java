@@ -37,13 +37,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Partisan runtime, as an application sees it: a facade that assembles the message path (the stages
- * of {@link dev.partisan.pipeline}), the transport, the overlay and the control loop, and delegates to them.
+ * The Partisan runtime, as an application sees it: a facade that assembles the message
+ * path (the stages of {@link dev.partisan.pipeline}), the transport, the overlay and the
+ * control loop, and delegates to them.
  *
- * <p>Threads: the transport's threads split frames and run the inbound path up to the mailbox; handler
- * workers decode payloads and run handlers; the control thread ({@link ControlLoop}) runs the overlay,
- * heartbeats and up/down tracking, so overlays need no locks. Senders run the outbound path on their own
- * thread, which only encodes and queues.
+ * <p>
+ * Threads: the transport's threads split frames and run the inbound path up to the
+ * mailbox; handler workers decode payloads and run handlers; the control thread
+ * ({@link ControlLoop}) runs the overlay, heartbeats and up/down tracking, so overlays
+ * need no locks. Senders run the outbound path on their own thread, which only encodes
+ * and queues.
  */
 public final class PartisanNode implements Partisan {
 
@@ -86,7 +89,8 @@ public final class PartisanNode implements Partisan {
 	private PartisanNode(PartisanConfig config) {
 		this.config = config;
 		this.local = config.node();
-		this.incarnation = LAST_INCARNATION.updateAndGet((last) -> Math.max(last + 1, System.currentTimeMillis() * 1000));
+		this.incarnation = LAST_INCARNATION
+			.updateAndGet((last) -> Math.max(last + 1, System.currentTimeMillis() * 1000));
 		this.allowList.allowPackages(config.allowedPackages());
 		this.paths = new MessagePaths(config, this.allowList, this.incarnation);
 		this.tracker = new MemberTracker(config.node().id());
@@ -100,7 +104,9 @@ public final class PartisanNode implements Partisan {
 		return new PartisanNode(config);
 	}
 
-	/** The interposition pipeline every message in and out of this node passes through. */
+	/**
+	 * The interposition pipeline every message in and out of this node passes through.
+	 */
 	public Interposition interposition() {
 		return this.paths.interposition;
 	}
@@ -142,7 +148,8 @@ public final class PartisanNode implements Partisan {
 		this.connections.use(made::isFullyConnected);
 		this.state = State.STARTED;
 		this.loop.drive(new ControlLoop.Parts(made, created, assembled.outbound(), assembled.frames()));
-		// The overlay starts before start() returns, so a static node can send to its members at once.
+		// The overlay starts before start() returns, so a static node can send to its
+		// members at once.
 		NodeContext context = new NodeContext(this.config, () -> this.local, this.incarnation, made, assembled,
 				this.loop, this.paths.dispatcher);
 		try {
@@ -200,15 +207,19 @@ public final class PartisanNode implements Partisan {
 		return (this.overlay != null) ? this.overlay.name() : "(not started)";
 	}
 
-	/** Whether this node accepts connections: false on the pub-sub overlay, which only connects out. */
+	/**
+	 * Whether this node accepts connections: false on the pub-sub overlay, which only
+	 * connects out.
+	 */
 	public boolean isListening() {
 		Transport current = this.transport;
 		return current != null && current.isListening();
 	}
 
 	/**
-	 * What the transport shows of itself: {@code kind} ({@code tcp} or {@code amqp}) and, for TCP, the
-	 * listening address; for AMQP, the broker, whether it is connected and how many messages were rejected.
+	 * What the transport shows of itself: {@code kind} ({@code tcp} or {@code amqp}) and,
+	 * for TCP, the listening address; for AMQP, the broker, whether it is connected and
+	 * how many messages were rejected.
 	 */
 	@Override
 	public Map<String, Object> transportDetails() {
@@ -224,17 +235,18 @@ public final class PartisanNode implements Partisan {
 	@Override
 	public CompletableFuture<Void> join(Node seed) {
 		requireStarted();
-		CompletableFuture<Void> joined = this.loop.call(() -> overlay().join(seed)).thenCompose((v) -> this.loop.call(() -> {
-			this.loop.evaluate();
-			return this.tracker.awaitUp(seed.id());
-		}));
-		return Futures.withTimeout(joined, this.config.joinTimeout(), () -> new JoinException(
-				"Seed " + seed.address() + " did not answer within " + this.config.joinTimeout() + " (partisan.join-timeout)"));
+		CompletableFuture<Void> joined = this.loop.call(() -> overlay().join(seed))
+			.thenCompose((v) -> this.loop.call(() -> {
+				this.loop.evaluate();
+				return this.tracker.awaitUp(seed.id());
+			}));
+		return Futures.withTimeout(joined, this.config.joinTimeout(), () -> new JoinException("Seed " + seed.address()
+				+ " did not answer within " + this.config.joinTimeout() + " (partisan.join-timeout)"));
 	}
 
 	/**
-	 * Asks the node listening at {@code host:port} for its name, then joins it: for seeds known only by
-	 * address, such as the A records of a DNS name.
+	 * Asks the node listening at {@code host:port} for its name, then joins it: for seeds
+	 * known only by address, such as the A records of a DNS name.
 	 */
 	@Override
 	public CompletableFuture<Node> joinAddress(String host, int port) {
@@ -283,7 +295,10 @@ public final class PartisanNode implements Partisan {
 		return members;
 	}
 
-	/** The overlay's named views (HyParView: {@code active}, {@code passive}); empty for the others. */
+	/**
+	 * The overlay's named views (HyParView: {@code active}, {@code passive}); empty for
+	 * the others.
+	 */
 	@Override
 	public Map<String, List<Node>> views() {
 		Overlay current = this.overlay;
@@ -328,7 +343,8 @@ public final class PartisanNode implements Partisan {
 	public <R> CompletableFuture<R> call(NodeId node, String name, Object message, Class<R> replyType,
 			ForwardOptions options, Duration timeout) {
 		allowListed(replyType);
-		OutboundEnvelope envelope = this.paths.sending.envelope(node, name, message, options).flag(FrameCodec.FLAG_CALL);
+		OutboundEnvelope envelope = this.paths.sending.envelope(node, name, message, options)
+			.flag(FrameCodec.FLAG_CALL);
 		long id = envelope.id();
 		CompletableFuture<Object> reply = this.paths.calls.expect(id, node, name, replyType);
 		try {
@@ -361,7 +377,10 @@ public final class PartisanNode implements Partisan {
 		return this.paths.dispatcher.registerRequestHandler(name, type, handler);
 	}
 
-	/** Adds a payload type to the object codec's allow-list (types other codecs carry need no entry). */
+	/**
+	 * Adds a payload type to the object codec's allow-list (types other codecs carry need
+	 * no entry).
+	 */
 	private void allowListed(Class<?> type) {
 		if (type != Object.class && type != String.class && type != byte[].class && type != ByteBuffer.class
 				&& !type.isPrimitive()) {
@@ -385,8 +404,9 @@ public final class PartisanNode implements Partisan {
 	}
 
 	/**
-	 * How many times a full handler mailbox paused the connection feeding it (read back-pressure): the
-	 * peer's messages then wait in its own lane queue, bounded there, instead of being dropped here.
+	 * How many times a full handler mailbox paused the connection feeding it (read
+	 * back-pressure): the peer's messages then wait in its own lane queue, bounded there,
+	 * instead of being dropped here.
 	 */
 	public long backpressurePauses() {
 		return this.paths.dispatcher.backpressurePauses();

@@ -7,16 +7,22 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntPredicate;
 
 /**
- * {@link LanePlacement#BALANCED} for one channel to one peer: a table of active flows and the lane each
- * was given. Placing and forgetting a flow are atomic per flow (the table's own per-key locking), so a
- * flow is never on two lanes at once.
+ * {@link LanePlacement#BALANCED} for one channel to one peer: a table of active flows and
+ * the lane each was given. Placing and forgetting a flow are atomic per flow (the table's
+ * own per-key locking), so a flow is never on two lanes at once.
  */
 final class BalancedPlacement {
 
-	/** How long a flow keeps its lane after its last message (if nothing of it can still be queued). */
+	/**
+	 * How long a flow keeps its lane after its last message (if nothing of it can still
+	 * be queued).
+	 */
 	static final Duration STICKINESS = Duration.ofSeconds(10);
 
-	/** Active flows remembered per peer and channel; beyond, new flows fall back to the hash. */
+	/**
+	 * Active flows remembered per peer and channel; beyond, new flows fall back to the
+	 * hash.
+	 */
 	static final int MAX_FLOWS = 65_536;
 
 	private static final class Slot {
@@ -42,10 +48,11 @@ final class BalancedPlacement {
 	}
 
 	/**
-	 * The lane of {@code flow}: the one it has, or the least loaded for a new flow. A flow is known by the
-	 * same 64-bit mixed hash the hash placement uses, so keys it treats alike (7 and 7L, equal byte arrays)
-	 * are one flow here too (and two flows whose hashes collide share a lane, which keeps both in order);
-	 * past {@link #MAX_FLOWS} that hash picks the lane, as {@link LanePlacement#HASH} would.
+	 * The lane of {@code flow}: the one it has, or the least loaded for a new flow. A
+	 * flow is known by the same 64-bit mixed hash the hash placement uses, so keys it
+	 * treats alike (7 and 7L, equal byte arrays) are one flow here too (and two flows
+	 * whose hashes collide share a lane, which keeps both in order); past
+	 * {@link #MAX_FLOWS} that hash picks the lane, as {@link LanePlacement#HASH} would.
 	 */
 	int laneFor(Object flow, long nowNanos) {
 		long key = LaneSelector.hashKey(flow);
@@ -81,7 +88,9 @@ final class BalancedPlacement {
 		return this.flows.size();
 	}
 
-	/** Starts the scan at a rotating lane, so ties spread instead of piling onto lane 0. */
+	/**
+	 * Starts the scan at a rotating lane, so ties spread instead of piling onto lane 0.
+	 */
 	private int leastLoaded() {
 		int lanes = this.flowsPerLane.length();
 		int start = Math.floorMod(this.cursor.getAndIncrement(), lanes);

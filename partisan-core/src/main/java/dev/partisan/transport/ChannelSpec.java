@@ -11,17 +11,22 @@ import dev.partisan.config.Check;
  * @param parallelism lanes per peer, at least 1
  * @param compression whether payloads at or above the compression threshold are deflated
  * @param ack whether every message on it is acknowledged and retransmitted until it is
- * @param monotonic whether a newer message for the same destination and key supersedes an older one
- * still queued (at least one per monotonic window still goes out)
+ * @param monotonic whether a newer message for the same destination and key supersedes an
+ * older one still queued (at least one per monotonic window still goes out)
  * @param placement how flows are placed on the lanes
  */
 public record ChannelSpec(String name, int parallelism, boolean compression, boolean ack, boolean monotonic,
 		LanePlacement placement) {
 
-	/** The internal channel for membership and heartbeats, kept apart from application traffic. */
+	/**
+	 * The internal channel for membership and heartbeats, kept apart from application
+	 * traffic.
+	 */
 	public static final String CONTROL = "_control";
 
-	/** The pseudo-channel of a probe that asks a node for its name (DNS seed discovery). */
+	/**
+	 * The pseudo-channel of a probe that asks a node for its name (DNS seed discovery).
+	 */
 	public static final String IDENTIFY = "_identify";
 
 	public ChannelSpec(String name, int parallelism, boolean compression) {

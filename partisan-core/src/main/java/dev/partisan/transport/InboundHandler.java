@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the frames of one accepted connection. The first must be a valid hello (with the cluster secret's
- * proof when one is configured); anything else that is not a frame closes this connection, with the
- * reason logged, and nothing else.
+ * Reads the frames of one accepted connection. The first must be a valid hello (with the
+ * cluster secret's proof when one is configured); anything else that is not a frame
+ * closes this connection, with the reason logged, and nothing else.
  */
 final class InboundHandler extends ChannelInboundHandlerAdapter implements InboundFlow {
 
@@ -32,13 +32,14 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 
 	private final java.util.function.Supplier<ByteBuf> ownHello;
 
-	/** The accepted hello and what it counts against, set together once the handshake is accepted. */
+	/**
+	 * The accepted hello and what it counts against, set together once the handshake is
+	 * accepted.
+	 */
 	private record Session(Hello hello, InboundStats.Counters counters, InboundStats.Liveness liveness) {
 	}
 
 	private @Nullable Session session;
-
-
 
 	private boolean rejected;
 
@@ -114,7 +115,10 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		});
 	}
 
-	/** Pause and resume change the channel on its event loop, in the order they were asked for. */
+	/**
+	 * Pause and resume change the channel on its event loop, in the order they were asked
+	 * for.
+	 */
 	private void onLoop(Runnable task) {
 		ChannelHandlerContext ctx = this.context;
 		if (ctx == null) {
@@ -136,7 +140,8 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 			}
 			Hello received = Hello.decode(frame.payload(), this.secret);
 			if (ChannelSpec.IDENTIFY.equals(received.channel())) {
-				// A probe that knows our address but not our name: answer with our hello, then hang up.
+				// A probe that knows our address but not our name: answer with our hello,
+				// then hang up.
 				this.rejected = true;
 				ctx.writeAndFlush(this.ownHello.get()).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
 				return;

@@ -6,7 +6,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.partisan.api.NodeId;
 
-/** Receive-side figures per peer × channel × lane, and when each peer was last heard from. */
+/**
+ * Receive-side figures per peer × channel × lane, and when each peer was last heard from.
+ */
 final class InboundStats {
 
 	record Key(NodeId peer, String channel, int lane) {
@@ -43,7 +45,10 @@ final class InboundStats {
 		return (found != null) ? found : new Counters();
 	}
 
-	/** Nanoseconds since anything arrived from {@code peer}, or {@link Long#MAX_VALUE} if nothing ever did. */
+	/**
+	 * Nanoseconds since anything arrived from {@code peer}, or {@link Long#MAX_VALUE} if
+	 * nothing ever did.
+	 */
 	long silenceNanos(NodeId peer) {
 		Liveness found = this.liveness.get(peer);
 		return (found != null) ? System.nanoTime() - found.lastHeardNanos : Long.MAX_VALUE;

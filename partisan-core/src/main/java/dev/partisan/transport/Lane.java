@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 
 /**
- * One outbound connection of a channel to a peer, with its queue. Senders enqueue from any thread; a drain
- * task on the connection's event loop writes while the socket is writable and resumes when it becomes
- * writable again, so a slow peer fills this queue (bounded, counted) rather than Netty's buffers.
+ * One outbound connection of a channel to a peer, with its queue. Senders enqueue from
+ * any thread; a drain task on the connection's event loop writes while the socket is
+ * writable and resumes when it becomes writable again, so a slow peer fills this queue
+ * (bounded, counted) rather than Netty's buffers.
  */
 final class Lane {
 
@@ -31,7 +32,10 @@ final class Lane {
 		CONNECTING,
 		/** Open. */
 		CONNECTED,
-		/** The connection dropped; the next attempt is due at once and the peer still counts as reachable. */
+		/**
+		 * The connection dropped; the next attempt is due at once and the peer still
+		 * counts as reachable.
+		 */
 		RECONNECTING,
 		/** The last attempt failed; the next waits for its back-off. */
 		FAILED,
@@ -97,17 +101,26 @@ final class Lane {
 
 	private final boolean monotonic;
 
-	/** Monotonic lanes remember when each key last kept a message; past this many keys, expired ones go. */
+	/**
+	 * Monotonic lanes remember when each key last kept a message; past this many keys,
+	 * expired ones go.
+	 */
 	private static final int KEPT_KEYS_BEFORE_PRUNING = 10_000;
 
-	/** Monotonic lanes: the newest queued message per key, and when a message of each key was last kept. */
+	/**
+	 * Monotonic lanes: the newest queued message per key, and when a message of each key
+	 * was last kept.
+	 */
 	private final java.util.Map<String, Outbound> latest = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private final java.util.Map<String, Long> keptAt = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
-	/** When a delayed drain is due (0 when none is scheduled); touched on the event loop only. */
+	/**
+	 * When a delayed drain is due (0 when none is scheduled); touched on the event loop
+	 * only.
+	 */
 	private long delayedDrainAt;
 
 	private volatile @Nullable Connection connection;
@@ -154,7 +167,10 @@ final class Lane {
 		return true;
 	}
 
-	/** Called once the TCP connection is up; {@code hello} is written before anything queued. */
+	/**
+	 * Called once the TCP connection is up; {@code hello} is written before anything
+	 * queued.
+	 */
 	void connected(Connection conn, ByteBuf hello) {
 		Channel ch = conn.channel();
 		synchronized (this) {
@@ -210,8 +226,7 @@ final class Lane {
 		}
 		long messages = this.queuedMessages.incrementAndGet();
 		long bytes = this.queuedBytes.addAndGet(size);
-		if (messages > this.settings.maxQueuedMessages()
-				|| (bytes > this.settings.maxQueuedBytes() && messages > 1)) {
+		if (messages > this.settings.maxQueuedMessages() || (bytes > this.settings.maxQueuedBytes() && messages > 1)) {
 			this.queuedMessages.decrementAndGet();
 			this.queuedBytes.addAndGet(-size);
 			frame.release();
@@ -225,8 +240,10 @@ final class Lane {
 		if (this.monotonic && supersedeKey != null) {
 			entry = new Outbound(frame, written, notBeforeNanos, supersedeKey, keepThisOne(supersedeKey));
 			Outbound previous = this.latest.put(supersedeKey, entry);
-			if (previous != null && !previous.kept && previous.state.compareAndSet(Outbound.QUEUED, Outbound.SUPERSEDED)) {
-				// The newer message replaces it; the drain skips it (and releases it) when it reaches it.
+			if (previous != null && !previous.kept
+					&& previous.state.compareAndSet(Outbound.QUEUED, Outbound.SUPERSEDED)) {
+				// The newer message replaces it; the drain skips it (and releases it)
+				// when it reaches it.
 				this.queuedMessages.decrementAndGet();
 				this.queuedBytes.addAndGet(-previous.frame.readableBytes());
 				this.superseded.increment();
@@ -242,12 +259,16 @@ final class Lane {
 		scheduleDrain();
 	}
 
-	/** Whether the message of this key enqueued now is the one kept for the current monotonic window. */
+	/**
+	 * Whether the message of this key enqueued now is the one kept for the current
+	 * monotonic window.
+	 */
 	private boolean keepThisOne(String key) {
 		long now = System.nanoTime();
 		long window = this.settings.monotonicWindow().toNanos();
 		if (this.keptAt.size() > KEPT_KEYS_BEFORE_PRUNING) {
-			// A key whose window has passed keeps its next message anyway: forgetting it changes nothing.
+			// A key whose window has passed keeps its next message anyway: forgetting it
+			// changes nothing.
 			this.keptAt.values().removeIf((at) -> now - at >= window);
 		}
 		Long last = this.keptAt.get(key);
@@ -278,7 +299,8 @@ final class Lane {
 					break;
 				}
 				if (head.notBeforeNanos != 0 && head.notBeforeNanos - System.nanoTime() > 0) {
-					// An injected delay holds the head, and so everything behind it: the lane stays FIFO.
+					// An injected delay holds the head, and so everything behind it: the
+					// lane stays FIFO.
 					drainLater(ch, head.notBeforeNanos);
 					held = true;
 					break;
@@ -319,7 +341,8 @@ final class Lane {
 			}
 			this.drainScheduled.set(false);
 		}
-		// A held head is drained by the delayed task: draining again now would only find it held again.
+		// A held head is drained by the delayed task: draining again now would only find
+		// it held again.
 		if (!held && ch.isActive() && ch.isWritable() && !this.queue.isEmpty()) {
 			scheduleDrain();
 		}
@@ -369,8 +392,8 @@ final class Lane {
 
 	LaneStats stats(long receivedMessages, long receivedBytes) {
 		return new LaneStats(this.peer.id(), this.channel, this.index, isOpen(), this.queuedMessages.get(),
-				this.queuedBytes.get(), this.sentMessages.sum(), this.sentBytes.sum(), receivedMessages,
-				receivedBytes, this.dropped.sum(), this.superseded.sum());
+				this.queuedBytes.get(), this.sentMessages.sum(), this.sentBytes.sum(), receivedMessages, receivedBytes,
+				this.dropped.sum(), this.superseded.sum());
 	}
 
 	String describe() {

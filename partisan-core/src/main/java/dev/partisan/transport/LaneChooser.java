@@ -12,26 +12,35 @@ import dev.partisan.api.NodeId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a message goes within a transport: its channel (a channel this node does not configure falls back
- * to the default channel, said once per name), its lane (partition key, affinity, round robin, or
- * balanced placement) and, on monotonic channels, the key under which a newer message supersedes a queued
- * one. Every transport asks this one class, so the TCP and the broker transports cannot drift apart.
+ * Where a message goes within a transport: its channel (a channel this node does not
+ * configure falls back to the default channel, said once per name), its lane (partition
+ * key, affinity, round robin, or balanced placement) and, on monotonic channels, the key
+ * under which a newer message supersedes a queued one. Every transport asks this one
+ * class, so the TCP and the broker transports cannot drift apart.
  *
- * <p>Balanced placement keeps a table of active flows per peer and channel; the transport sweeps idle
- * flows from time to time ({@link #sweep}) and forgets a peer it drops ({@link #forget}).
+ * <p>
+ * Balanced placement keeps a table of active flows per peer and channel; the transport
+ * sweeps idle flows from time to time ({@link #sweep}) and forgets a peer it drops
+ * ({@link #forget}).
  */
 public final class LaneChooser {
 
 	/**
 	 * Where one message goes.
-	 * @param channel the channel it travels on (the default channel when its own is not configured)
+	 *
+	 * @param channel the channel it travels on (the default channel when its own is not
+	 * configured)
 	 * @param lane the lane index within that channel
-	 * @param supersedeKey on a monotonic channel, what identifies the messages a newer one replaces
+	 * @param supersedeKey on a monotonic channel, what identifies the messages a newer
+	 * one replaces
 	 */
 	public record Choice(ChannelSpec channel, int lane, @Nullable String supersedeKey) {
 	}
 
-	/** Whether a lane has nothing of a peer's queued: a flow idle on it may then be placed anew. */
+	/**
+	 * Whether a lane has nothing of a peer's queued: a flow idle on it may then be placed
+	 * anew.
+	 */
 	@FunctionalInterface
 	public interface LaneOccupancy {
 
@@ -65,7 +74,10 @@ public final class LaneChooser {
 		this.unconfigured = new UnconfiguredChannels(local);
 	}
 
-	/** The channel spec {@code channel} travels on. The internal control channel takes the default quietly. */
+	/**
+	 * The channel spec {@code channel} travels on. The internal control channel takes the
+	 * default quietly.
+	 */
 	public ChannelSpec channelOf(String channel) {
 		ChannelSpec spec = this.channels.get(channel);
 		if (spec != null) {
@@ -80,7 +92,8 @@ public final class LaneChooser {
 	/** The channel, lane and supersede key of {@code message}. */
 	public Choice choose(Outgoing message) {
 		ChannelSpec spec = channelOf(message.channel());
-		// Lanes of a broker are shared by every destination node, so the node is part of the key.
+		// Lanes of a broker are shared by every destination node, so the node is part of
+		// the key.
 		String supersedeKey = spec.monotonic()
 				? message.peer().name() + '\u0000' + message.destination() + '\u0000' + message.partitionKey() : null;
 		return new Choice(spec, lane(spec, message), supersedeKey);
@@ -93,15 +106,18 @@ public final class LaneChooser {
 		Object key = message.partitionKey();
 		if (spec.placement() == LanePlacement.BALANCED && (key != null || this.affinity)) {
 			Object flow = (key != null) ? key : message.senderIdentity() + '\u0000' + message.destination();
-			BalancedPlacement placement = this.placements.computeIfAbsent(
-					new FlowTable(message.peer(), spec.name()), (table) -> new BalancedPlacement(spec.parallelism()));
+			BalancedPlacement placement = this.placements.computeIfAbsent(new FlowTable(message.peer(), spec.name()),
+					(table) -> new BalancedPlacement(spec.parallelism()));
 			return placement.laneFor(flow, System.nanoTime());
 		}
 		return LaneSelector.select(spec.parallelism(), key, message.senderIdentity(), message.destination(),
 				this.affinity, this.roundRobin.getAndIncrement());
 	}
 
-	/** Forgets the balanced flows idle for {@link BalancedPlacement#STICKINESS} whose lane is empty. */
+	/**
+	 * Forgets the balanced flows idle for {@link BalancedPlacement#STICKINESS} whose lane
+	 * is empty.
+	 */
 	public void sweep(long nowNanos, LaneOccupancy occupancy) {
 		this.placements.forEach((table, placement) -> placement.sweep(nowNanos,
 				(lane) -> occupancy.isEmpty(table.peer(), table.channel(), lane)));
@@ -112,7 +128,10 @@ public final class LaneChooser {
 		this.placements.keySet().removeIf((table) -> table.peer().equals(peer));
 	}
 
-	/** Active balanced flows to {@code peer} on {@code channel}, for tests and diagnostics. */
+	/**
+	 * Active balanced flows to {@code peer} on {@code channel}, for tests and
+	 * diagnostics.
+	 */
 	int activeFlows(NodeId peer, String channel) {
 		BalancedPlacement placement = this.placements.get(new FlowTable(peer, channel));
 		return (placement != null) ? placement.activeFlows() : 0;

@@ -5,13 +5,16 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Picks the lane of a channel for a message. With a partition key: a mixed hash of the key, so every
- * message for one key takes one lane. Else, with affinity: a mixed hash of (sender identity, destination),
- * so one sender's messages to one handler stay FIFO on one lane while different senders spread out. Else
- * round robin, which spreads load but promises no order.
+ * Picks the lane of a channel for a message. With a partition key: a mixed hash of the
+ * key, so every message for one key takes one lane. Else, with affinity: a mixed hash of
+ * (sender identity, destination), so one sender's messages to one handler stay FIFO on
+ * one lane while different senders spread out. Else round robin, which spreads load but
+ * promises no order.
  *
- * <p>The hash is of the logical key only, never of a transport artefact, and is finished with a 64-bit
- * avalanche so keys that differ in a few bits (0, 1, 2, ...) still land on different lanes.
+ * <p>
+ * The hash is of the logical key only, never of a transport artefact, and is finished
+ * with a 64-bit avalanche so keys that differ in a few bits (0, 1, 2, ...) still land on
+ * different lanes.
  */
 public final class LaneSelector {
 
@@ -58,7 +61,9 @@ public final class LaneSelector {
 		return hash;
 	}
 
-	/** The finalizer of MurmurHash3 (fmix64): every input bit affects every output bit. */
+	/**
+	 * The finalizer of MurmurHash3 (fmix64): every input bit affects every output bit.
+	 */
 	static long mix(long value) {
 		long h = value;
 		h ^= h >>> 33;

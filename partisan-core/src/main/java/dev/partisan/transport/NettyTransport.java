@@ -37,11 +37,12 @@ import reactor.netty.tcp.TcpClient;
 import reactor.netty.tcp.TcpServer;
 
 /**
- * A node's network: its server, and the connection table to its peers. Peers are added and removed by
- * the overlay through the runtime; new connections are opened by a refresh task at most
- * {@code connectionsPerRefresh} per peer per {@code refreshInterval}, control lane first, so a node that
- * joins a large cluster is not flooded with N × C × P simultaneous connection attempts (the papers'
- * LISTEN-queue mitigation). The same task redials dropped lanes, with back-off after a failed attempt.
+ * A node's network: its server, and the connection table to its peers. Peers are added
+ * and removed by the overlay through the runtime; new connections are opened by a refresh
+ * task at most {@code connectionsPerRefresh} per peer per {@code refreshInterval},
+ * control lane first, so a node that joins a large cluster is not flooded with N × C × P
+ * simultaneous connection attempts (the papers' LISTEN-queue mitigation). The same task
+ * redials dropped lanes, with back-off after a failed attempt.
  */
 public final class NettyTransport implements Transport {
 
@@ -113,7 +114,10 @@ public final class NettyTransport implements Transport {
 		return Map.of("kind", "tcp", "listening", this.local.address());
 	}
 
-	/** Binds the server and starts the refresh task; returns this node with its bound port. */
+	/**
+	 * Binds the server and starts the refresh task; returns this node with its bound
+	 * port.
+	 */
 	@Override
 	public Node start() {
 		DisposableServer bound = ServerBinding.bindNow(TcpServer.create()
@@ -124,9 +128,12 @@ public final class NettyTransport implements Transport {
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.doOnConnection((conn) -> track(conn).addHandlerLast("partisan-frames", frameDecoder())
 				.addHandlerLast("partisan-inbound",
-						new InboundHandler(this.inbound, this.listener, this.secret, () -> helloFrame(ChannelSpec.IDENTIFY, 0))))
-			// Subscribing to the inbound turns reading on (Reactor Netty accepts with auto-read off) and ends
-			// the connection when the peer closes it; the frames themselves are taken by our handlers.
+						new InboundHandler(this.inbound, this.listener, this.secret,
+								() -> helloFrame(ChannelSpec.IDENTIFY, 0))))
+			// Subscribing to the inbound turns reading on (Reactor Netty accepts with
+			// auto-read off) and ends
+			// the connection when the peer closes it; the frames themselves are taken by
+			// our handlers.
 			.handle((in, out) -> in.receive().then()), this.local);
 		this.server = bound;
 		this.local = this.local.withPort(((InetSocketAddress) bound.address()).getPort());
@@ -140,8 +147,9 @@ public final class NettyTransport implements Transport {
 	}
 
 	/**
-	 * Splits the inbound stream into frames. Cumulating into a composite buffer keeps a large frame as the
-	 * socket reads it arrived in, instead of copying it into an ever larger buffer on every read.
+	 * Splits the inbound stream into frames. Cumulating into a composite buffer keeps a
+	 * large frame as the socket reads it arrived in, instead of copying it into an ever
+	 * larger buffer on every read.
 	 */
 	private LengthFieldBasedFrameDecoder frameDecoder() {
 		LengthFieldBasedFrameDecoder decoder = new LengthFieldBasedFrameDecoder(this.settings.maxFrameSize(), 0,
@@ -156,7 +164,10 @@ public final class NettyTransport implements Transport {
 		return conn;
 	}
 
-	/** Adds {@code peer} to the connection table (or updates its address) and starts dialling it. */
+	/**
+	 * Adds {@code peer} to the connection table (or updates its address) and starts
+	 * dialling it.
+	 */
 	@Override
 	public void connect(Node peer) {
 		if (peer.id().equals(this.local.id())) {
@@ -171,13 +182,18 @@ public final class NettyTransport implements Transport {
 			lanes.updateAddress(peer);
 		}
 		if (added[0]) {
-			// A new peer gets its first connection (the control lane) now rather than at the next refresh;
-			// asking again for a known peer must not, or repeated asks would bypass the pacing.
+			// A new peer gets its first connection (the control lane) now rather than at
+			// the next refresh;
+			// asking again for a known peer must not, or repeated asks would bypass the
+			// pacing.
 			this.timer.execute(() -> refresh(lanes, System.nanoTime()));
 		}
 	}
 
-	/** Removes {@code peer} from the connection table, closing its lanes and dropping what they queue. */
+	/**
+	 * Removes {@code peer} from the connection table, closing its lanes and dropping what
+	 * they queue.
+	 */
 	@Override
 	public void disconnect(NodeId peer) {
 		PeerLanes removed = this.peers.remove(peer);
@@ -214,15 +230,19 @@ public final class NettyTransport implements Transport {
 		return lanes != null && lanes.fullyConnected();
 	}
 
-	/** Nanoseconds since the last frame from {@code peer}, {@link Long#MAX_VALUE} if none ever came. */
+	/**
+	 * Nanoseconds since the last frame from {@code peer}, {@link Long#MAX_VALUE} if none
+	 * ever came.
+	 */
 	@Override
 	public long silenceNanos(NodeId peer) {
 		return this.inbound.silenceNanos(peer);
 	}
 
 	/**
-	 * Queues a frame on the lane that the chooser selects; a control frame on the control lane. An injected
-	 * egress delay ({@link Outgoing#notBeforeNanos()}) holds back the frames queued behind it on its lane.
+	 * Queues a frame on the lane that the chooser selects; a control frame on the control
+	 * lane. An injected egress delay ({@link Outgoing#notBeforeNanos()}) holds back the
+	 * frames queued behind it on its lane.
 	 * @throws UnknownNodeException when the peer is not in the connection table
 	 */
 	@Override
@@ -298,42 +318,38 @@ public final class NettyTransport implements Transport {
 	private void dial(Lane lane) {
 		Node target = lane.peer.node();
 		boolean control = lane.channel.equals(ChannelSpec.CONTROL);
-		this.client.host(target.host())
-			.port(target.port())
-			.doOnConnected((conn) -> {
-				// Read (nothing is expected) so that a peer closing the socket is noticed at once.
-				conn.channel().config().setAutoRead(true);
-				conn.addHandlerLast("partisan-lane", lane.new WritabilityHandler());
-			})
+		this.client.host(target.host()).port(target.port()).doOnConnected((conn) -> {
+			// Read (nothing is expected) so that a peer closing the socket is noticed at
+			// once.
+			conn.channel().config().setAutoRead(true);
+			conn.addHandlerLast("partisan-lane", lane.new WritabilityHandler());
+		})
 			.connect()
 			.subscribe((conn) -> onConnected(lane, conn, control), (error) -> onConnectFailed(lane, error, control));
 	}
 
 	private ByteBuf helloFrame(String channel, int laneIndex) {
 		Hello hello = new Hello(this.local, this.incarnation, channel, laneIndex, System.currentTimeMillis());
-		return FrameCodec.encode(this.alloc,
-				Frame.of(FrameKind.HELLO, 0, channel, this.local.name()).withPayload(hello.encode(this.alloc, this.secret)));
+		return FrameCodec.encode(this.alloc, Frame.of(FrameKind.HELLO, 0, channel, this.local.name())
+			.withPayload(hello.encode(this.alloc, this.secret)));
 	}
 
 	/**
-	 * Asks the node listening at {@code host:port} who it is: the way to join a seed known only by address
-	 * (DNS discovery). Completes with the node, or fails when it cannot be reached or does not answer.
+	 * Asks the node listening at {@code host:port} who it is: the way to join a seed
+	 * known only by address (DNS discovery). Completes with the node, or fails when it
+	 * cannot be reached or does not answer.
 	 */
 	@Override
 	public CompletableFuture<Node> identify(String host, int port) {
 		CompletableFuture<Node> result = new CompletableFuture<>();
-		this.client.host(host)
-			.port(port)
-			.doOnConnected((conn) -> {
-				conn.channel().config().setAutoRead(true);
-				conn.addHandlerLast("partisan-frames", frameDecoder())
-					.addHandlerLast("partisan-identify", new IdentifyHandler(result, this.secret));
-			})
-			.connect()
-			.subscribe((conn) -> {
-				conn.channel().writeAndFlush(helloFrame(ChannelSpec.IDENTIFY, 0));
-				result.whenComplete((node, error) -> conn.dispose());
-			}, result::completeExceptionally);
+		this.client.host(host).port(port).doOnConnected((conn) -> {
+			conn.channel().config().setAutoRead(true);
+			conn.addHandlerLast("partisan-frames", frameDecoder())
+				.addHandlerLast("partisan-identify", new IdentifyHandler(result, this.secret));
+		}).connect().subscribe((conn) -> {
+			conn.channel().writeAndFlush(helloFrame(ChannelSpec.IDENTIFY, 0));
+			result.whenComplete((node, error) -> conn.dispose());
+		}, result::completeExceptionally);
 		return result.orTimeout(this.settings.connectTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
 	}
 

@@ -59,7 +59,10 @@ final class PeerLanes {
 		return this.channels.get(channel);
 	}
 
-	/** Control first, then the channels in configuration order: the order new connections are opened. */
+	/**
+	 * Control first, then the channels in configuration order: the order new connections
+	 * are opened.
+	 */
 	List<Lane> dialOrder() {
 		return this.dialOrder;
 	}

@@ -13,11 +13,12 @@ import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpServer;
 
 /**
- * Binds a node's server and, when that fails, tells a taken port apart from other causes. The bind error
- * itself cannot tell: Reactor Netty wraps every failure alike, and the native transport reports errno text
- * whose wording and number depend on the platform. So the port is probed directly: if the host binds a
- * free port but not the configured one, the configured one is taken and a {@link PortInUseException} says
- * so; otherwise the original error stands.
+ * Binds a node's server and, when that fails, tells a taken port apart from other causes.
+ * The bind error itself cannot tell: Reactor Netty wraps every failure alike, and the
+ * native transport reports errno text whose wording and number depend on the platform. So
+ * the port is probed directly: if the host binds a free port but not the configured one,
+ * the configured one is taken and a {@link PortInUseException} says so; otherwise the
+ * original error stands.
  */
 final class ServerBinding {
 
@@ -40,8 +41,9 @@ final class ServerBinding {
 	}
 
 	/**
-	 * Whether {@code host} accepts a server on some port but not on {@code port}. A port below 1024 that the
-	 * process may not use also reads as taken, as the operating system answers both alike.
+	 * Whether {@code host} accepts a server on some port but not on {@code port}. A port
+	 * below 1024 that the process may not use also reads as taken, as the operating
+	 * system answers both alike.
 	 */
 	static boolean portTaken(String host, int port) {
 		InetAddress address;
@@ -67,7 +69,8 @@ final class ServerBinding {
 			return false;
 		}
 		catch (IOException ex) {
-			// Not a bind refusal: treat the address as usable so the original error is reported.
+			// Not a bind refusal: treat the address as usable so the original error is
+			// reported.
 			return port != 0;
 		}
 	}

@@ -8,15 +8,16 @@ import dev.partisan.config.TransportOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a transport is started with: the channels, the transport settings group and the one delivery
- * setting the lanes apply (the monotonic window). The accessors below read through to the group, so a
- * transport setting is declared once, in {@link TransportOptions}, and transports read it from here
- * without a copy of their own.
+ * What a transport is started with: the channels, the transport settings group and the
+ * one delivery setting the lanes apply (the monotonic window). The accessors below read
+ * through to the group, so a transport setting is declared once, in
+ * {@link TransportOptions}, and transports read it from here without a copy of their own.
  *
  * @param channels the application channels, the default channel included
- * @param options the transport settings; see {@code dev.partisan.runtime.PartisanConfig.Builder} for what
- * each value trades
- * @param monotonicWindow on monotonic channels, the period in which at least one message per key goes out
+ * @param options the transport settings; see
+ * {@code dev.partisan.runtime.PartisanConfig.Builder} for what each value trades
+ * @param monotonicWindow on monotonic channels, the period in which at least one message
+ * per key goes out
  */
 public record TransportSettings(List<ChannelSpec> channels, TransportOptions options, Duration monotonicWindow) {
 
@@ -27,7 +28,9 @@ public record TransportSettings(List<ChannelSpec> channels, TransportOptions opt
 		}
 	}
 
-	/** Whether lanes are chosen by sender and destination when no partition key is given. */
+	/**
+	 * Whether lanes are chosen by sender and destination when no partition key is given.
+	 */
 	public boolean affinity() {
 		return this.options.affinity();
 	}
@@ -82,7 +85,10 @@ public record TransportSettings(List<ChannelSpec> channels, TransportOptions opt
 		return this.options.listenBacklog();
 	}
 
-	/** The number of Netty event-loop threads to start (0 in the settings resolves to max(2, cores)). */
+	/**
+	 * The number of Netty event-loop threads to start (0 in the settings resolves to
+	 * max(2, cores)).
+	 */
 	public int eventLoopThreads() {
 		return this.options.eventLoopThreadCount();
 	}

@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Says once per channel name that a message used a channel this node does not configure and so travels
- * on the default channel: often intended (a profile that configures fewer channels), sometimes a typo.
+ * Says once per channel name that a message used a channel this node does not configure
+ * and so travels on the default channel: often intended (a profile that configures fewer
+ * channels), sometimes a typo.
  */
 public final class UnconfiguredChannels {
 

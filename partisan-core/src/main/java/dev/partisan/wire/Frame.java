@@ -23,8 +23,9 @@ public record Frame(FrameKind kind, int flags, long messageId, String channel, S
 		String destination, byte codecId, String payloadType, ByteBuf payload) {
 
 	/**
-	 * A frame of {@code kind} from {@code sender} with no flags, no destination and no payload (a hello's
-	 * envelope, a heartbeat, an acknowledgement); the {@code with} methods fill in the rest.
+	 * A frame of {@code kind} from {@code sender} with no flags, no destination and no
+	 * payload (a hello's envelope, a heartbeat, an acknowledgement); the {@code with}
+	 * methods fill in the rest.
 	 */
 	public static Frame of(FrameKind kind, long messageId, String channel, String sender) {
 		return new Frame(kind, 0, messageId, channel, sender, "", "", (byte) 0, "", Unpooled.EMPTY_BUFFER);
@@ -36,13 +37,17 @@ public record Frame(FrameKind kind, int flags, long messageId, String channel, S
 				this.destination, this.codecId, this.payloadType, payload);
 	}
 
-	/** This frame addressed to {@code destination} on behalf of {@code senderIdentity}. */
+	/**
+	 * This frame addressed to {@code destination} on behalf of {@code senderIdentity}.
+	 */
 	public Frame withAddress(String senderIdentity, String destination) {
 		return new Frame(this.kind, this.flags, this.messageId, this.channel, this.sender, senderIdentity, destination,
 				this.codecId, this.payloadType, this.payload);
 	}
 
-	/** This frame whose payload the codec {@code codecId} wrote as {@code payloadType}. */
+	/**
+	 * This frame whose payload the codec {@code codecId} wrote as {@code payloadType}.
+	 */
 	public Frame withCodec(byte codecId, String payloadType) {
 		return new Frame(this.kind, this.flags, this.messageId, this.channel, this.sender, this.senderIdentity,
 				this.destination, codecId, payloadType, this.payload);

@@ -6,7 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * Writes and reads frames. On the wire a frame is a 4-byte big-endian length (of what follows), then:
+ * Writes and reads frames. On the wire a frame is a 4-byte big-endian length (of what
+ * follows), then:
  *
  * <pre>
  * u8  version        (1)
@@ -51,10 +52,11 @@ public final class FrameCodec {
 	}
 
 	/**
-	 * Builds a complete frame, length prefix included, in one direct buffer: the payload is copied exactly
-	 * once, into the memory the socket writes from. (A composite of a header and a wrapped heap payload
-	 * looks cheaper but costs more: the native transport merges it into a new heap buffer and then copies
-	 * that again.) The frame's payload buffer is released.
+	 * Builds a complete frame, length prefix included, in one direct buffer: the payload
+	 * is copied exactly once, into the memory the socket writes from. (A composite of a
+	 * header and a wrapped heap payload looks cheaper but costs more: the native
+	 * transport merges it into a new heap buffer and then copies that again.) The frame's
+	 * payload buffer is released.
 	 */
 	public static ByteBuf encode(ByteBufAllocator alloc, Frame frame) {
 		ByteBuf payload = frame.payload();
@@ -74,8 +76,8 @@ public final class FrameCodec {
 			payload.release();
 			throw ex;
 		}
-		int headerSize = 1 + 1 + 2 + 8 + 1 + channelBytes.length + 1 + senderBytes.length + 2 + identityBytes.length
-				+ 2 + destinationBytes.length + 1 + 2 + typeBytes.length;
+		int headerSize = 1 + 1 + 2 + 8 + 1 + channelBytes.length + 1 + senderBytes.length + 2 + identityBytes.length + 2
+				+ destinationBytes.length + 1 + 2 + typeBytes.length;
 		int payloadSize = payload.readableBytes();
 		long frameLength = (long) headerSize + payloadSize;
 		if (frameLength > Integer.MAX_VALUE - LENGTH_FIELD_SIZE) {
@@ -100,16 +102,17 @@ public final class FrameCodec {
 	}
 
 	/**
-	 * Reads one frame whose length prefix has already been stripped. The returned frame holds a retained
-	 * slice of {@code body}; the caller still owns its own reference to {@code body}.
+	 * Reads one frame whose length prefix has already been stripped. The returned frame
+	 * holds a retained slice of {@code body}; the caller still owns its own reference to
+	 * {@code body}.
 	 * @throws MalformedFrameException when the bytes do not form a frame
 	 */
 	public static Frame decode(ByteBuf body) {
 		try {
 			int version = body.readUnsignedByte();
 			if (version != VERSION) {
-				throw new MalformedFrameException("unsupported protocol version " + version + " (expected "
-						+ VERSION + ")");
+				throw new MalformedFrameException(
+						"unsupported protocol version " + version + " (expected " + VERSION + ")");
 			}
 			FrameKind kind = FrameKind.fromCode(body.readUnsignedByte());
 			int flags = body.readUnsignedShort();

@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * The payload of a RELAY frame: a frame for a node the sender has no connection to, wrapped for a member
- * that can pass it on. On the wire:
+ * The payload of a RELAY frame: a frame for a node the sender has no connection to,
+ * wrapped for a member that can pass it on. On the wire:
  *
  * <pre>
  * u8  hops left      (the relay TTL; a relay with one hop left is not passed on)
@@ -15,7 +15,10 @@ import io.netty.buffer.ByteBufAllocator;
  */
 public final class RelayCodec {
 
-	/** How many hops a relayed message may take before it is dropped (the Erlang original's relay TTL). */
+	/**
+	 * How many hops a relayed message may take before it is dropped (the Erlang
+	 * original's relay TTL).
+	 */
 	public static final int TTL = 5;
 
 	/** The bytes before the inner frame. */
@@ -25,7 +28,8 @@ public final class RelayCodec {
 	}
 
 	/**
-	 * A relay payload around {@code frame} (a complete frame, length prefix included), which is released.
+	 * A relay payload around {@code frame} (a complete frame, length prefix included),
+	 * which is released.
 	 */
 	public static ByteBuf wrap(ByteBufAllocator alloc, long originIncarnation, ByteBuf frame) {
 		try {
@@ -50,15 +54,21 @@ public final class RelayCodec {
 		return payload.getLong(payload.readerIndex() + 1);
 	}
 
-	/** The inner frame, decoded; its payload is a retained slice the caller must release. */
+	/**
+	 * The inner frame, decoded; its payload is a retained slice the caller must release.
+	 */
 	public static Frame inner(ByteBuf payload) {
 		if (payload.readableBytes() < HEADER_SIZE) {
 			throw new MalformedFrameException("relay payload of " + payload.readableBytes() + " bytes has no header");
 		}
-		return FrameCodec.decode(payload.slice(payload.readerIndex() + HEADER_SIZE, payload.readableBytes() - HEADER_SIZE));
+		return FrameCodec
+			.decode(payload.slice(payload.readerIndex() + HEADER_SIZE, payload.readableBytes() - HEADER_SIZE));
 	}
 
-	/** A copy of {@code payload} for the next hop, with one hop fewer left; {@code payload} is not released. */
+	/**
+	 * A copy of {@code payload} for the next hop, with one hop fewer left;
+	 * {@code payload} is not released.
+	 */
 	public static ByteBuf nextHop(ByteBufAllocator alloc, ByteBuf payload) {
 		ByteBuf out = alloc.directBuffer(payload.readableBytes());
 		out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());

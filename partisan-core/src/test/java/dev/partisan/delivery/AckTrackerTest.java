@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The sender's side of acknowledgement: what is kept until acknowledged, what comes back for
- * retransmission, and the per-peer bound. The frames are plain heap buffers so their reference counts show
- * whether the tracker keeps and releases its own copy.
+ * The sender's side of acknowledgement: what is kept until acknowledged, what comes back
+ * for retransmission, and the per-peer bound. The frames are plain heap buffers so their
+ * reference counts show whether the tracker keeps and releases its own copy.
  */
 class AckTrackerTest {
 
@@ -61,7 +61,8 @@ class AckTrackerTest {
 
 	@Test
 	void aRepeatedAcknowledgementIsCountedOnce() {
-		// The receiver acknowledges every copy it gets, so a retransmitted message may be acknowledged twice.
+		// The receiver acknowledges every copy it gets, so a retransmitted message may be
+		// acknowledged twice.
 		track(1, A);
 
 		this.tracker.acknowledge(A, 1);
@@ -130,7 +131,8 @@ class AckTrackerTest {
 	void anOverdueMessageIsReturnedOnceAndThenCountsAsJustResent() {
 		track(1, A);
 		track(2, B);
-		// Every message is overdue against a zero interval; that also gives the test the entries.
+		// Every message is overdue against a zero interval; that also gives the test the
+		// entries.
 		List<AckTracker.Outstanding> all = this.tracker.overdue(0);
 		assertThat(all).extracting((entry) -> entry.id).containsExactlyInAnyOrder(1L, 2L);
 		AckTracker.Outstanding second = all.stream().filter((entry) -> entry.id == 2).findFirst().orElseThrow();

@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Causal delivery between three nodes, each with its own {@link CausalOrder}. The network is the test: it
- * carries the headers and decides in which order they arrive, so every reordering is chosen on purpose.
+ * Causal delivery between three nodes, each with its own {@link CausalOrder}. The network
+ * is the test: it carries the headers and decides in which order they arrive, so every
+ * reordering is chosen on purpose.
  */
 class CausalOrderTest {
 
@@ -61,7 +62,8 @@ class CausalOrderTest {
 
 	@Test
 	void aMessageCausedByAnotherNodesDeliveryWaitsForWhatCausedIt() {
-		// a tells c, then tells b; b, having heard, tells c. c must not hear b before a's first message.
+		// a tells c, then tells b; b, having heard, tells c. c must not hear b before a's
+		// first message.
 		CausalOrder.Header toC = send(this.a, "x", C);
 		CausalOrder.Header toB = send(this.a, "x", B);
 		offer(this.b, A, toB, "a->b");
@@ -78,7 +80,8 @@ class CausalOrderTest {
 
 	@Test
 	void aMessageTheSenderSentElsewhereIsNotWaitedFor() {
-		// The reason for matrix clocks: c never receives a's message to b, and must not wait for it.
+		// The reason for matrix clocks: c never receives a's message to b, and must not
+		// wait for it.
 		send(this.a, "x", B);
 		CausalOrder.Header toC = send(this.a, "x", C);
 
@@ -184,7 +187,8 @@ class CausalOrderTest {
 
 	@Test
 	void aStampWhoseEntriesAreNotEdgesBetweenNodesIsRefusedWhenRead() {
-		// Regression: such entries passed readHeader and then threw from offer (or spread to other nodes'
+		// Regression: such entries passed readHeader and then threw from offer (or spread
+		// to other nodes'
 		// stamps), past the node's handling of malformed headers.
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> read("x", "b", 1));
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> read("x", "a>", 1));
@@ -209,7 +213,10 @@ class CausalOrderTest {
 		}
 	}
 
-	/** Stamps a message from {@code from} to {@code to} and reads its header back, as the receiver will. */
+	/**
+	 * Stamps a message from {@code from} to {@code to} and reads its header back, as the
+	 * receiver will.
+	 */
 	private static CausalOrder.Header send(CausalOrder from, String label, NodeId to) {
 		ByteBuf out = Unpooled.buffer();
 		try {

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The receiver's side of acknowledgement: which copies of a message are the first, per sender incarnation. */
+/**
+ * The receiver's side of acknowledgement: which copies of a message are the first, per
+ * sender incarnation.
+ */
 class DeduplicatorTest {
 
 	private static final NodeId A = NodeId.of("a");
@@ -40,7 +43,8 @@ class DeduplicatorTest {
 
 	@Test
 	void aForgottenMessageIsAcceptedWhenItComesAgain() {
-		// The node recorded it but could not take it (a full buffer): the sender's retransmission must get in.
+		// The node recorded it but could not take it (a full buffer): the sender's
+		// retransmission must get in.
 		Deduplicator dedup = new Deduplicator(ONE_HOUR, 100);
 		dedup.firstTime(A, 1, 7);
 		dedup.firstTime(A, 1, 8);
@@ -90,7 +94,8 @@ class DeduplicatorTest {
 			assertThat(dedup.firstTime(A, 1, id)).isTrue();
 		}
 
-		// Duplicates are checked first: looking up 1 would record it again and push 2 out.
+		// Duplicates are checked first: looking up 1 would record it again and push 2
+		// out.
 		assertThat(dedup.firstTime(A, 1, 2)).isFalse();
 		assertThat(dedup.firstTime(A, 1, 3)).isFalse();
 		assertThat(dedup.firstTime(A, 1, 4)).isFalse();
@@ -112,11 +117,13 @@ class DeduplicatorTest {
 
 	@Test
 	void anIdOlderThanTheWindowIsForgottenWhenTheNextOneIsRecorded() {
-		// The class reads the clock itself: a one-nanosecond window expires as soon as the clock moves on.
+		// The class reads the clock itself: a one-nanosecond window expires as soon as
+		// the clock moves on.
 		Deduplicator dedup = new Deduplicator(1, 100);
 		dedup.firstTime(A, 1, 1);
 		long recorded = System.nanoTime();
-		await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
+		await().atMost(Duration.ofSeconds(1))
+			.pollInterval(Duration.ofMillis(1))
 			.until(() -> System.nanoTime() - recorded > 1);
 
 		assertThat(dedup.firstTime(A, 1, 2)).isTrue();

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Routing by handler name on a dispatcher with its own worker pool: handlers run on workers, so what they
- * see is awaited (within a bound), never slept for.
+ * Routing by handler name on a dispatcher with its own worker pool: handlers run on
+ * workers, so what they see is awaited (within a bound), never slept for.
  */
 class DispatcherTest {
 
@@ -36,7 +36,10 @@ class DispatcherTest {
 	private static final PayloadDecoder TEXT = (delivery, expected) -> delivery.payload()
 		.toString(StandardCharsets.UTF_8);
 
-	/** Replies as {@code id:value} or {@code id:error message}, in the order they were sent. */
+	/**
+	 * Replies as {@code id:value} or {@code id:error message}, in the order they were
+	 * sent.
+	 */
 	private final List<String> replies = Collections.synchronizedList(new ArrayList<>());
 
 	private final Replier replier = (call, value, error) -> this.replies
@@ -68,8 +71,8 @@ class DispatcherTest {
 	@Test
 	void aHandlerLearnsWhoSentTheMessageAndRunsUnderItsOwnName() {
 		List<String> seen = Collections.synchronizedList(new ArrayList<>());
-		this.dispatcher.register("echo", String.class,
-				(payload, meta) -> seen.add(meta.sender() + "/" + meta.messageId() + "/" + Dispatcher.currentHandler()));
+		this.dispatcher.register("echo", String.class, (payload, meta) -> seen
+			.add(meta.sender() + "/" + meta.messageId() + "/" + Dispatcher.currentHandler()));
 
 		this.dispatcher.dispatch(delivery(7, "echo", "hi", false));
 

@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One handler's mailbox. Most tests run its drain tasks by hand on the test thread, so when the handler
- * runs, how many tasks are scheduled and what back-pressure does at each step are all under the test's
- * control; one test uses a real pool to check one-at-a-time under contention.
+ * One handler's mailbox. Most tests run its drain tasks by hand on the test thread, so
+ * when the handler runs, how many tasks are scheduled and what back-pressure does at each
+ * step are all under the test's control; one test uses a real pool to check one-at-a-time
+ * under contention.
  */
 class MailboxTest {
 
@@ -68,7 +69,8 @@ class MailboxTest {
 
 	@Test
 	void aDrainTaskHandlesABoundedBatchAndSchedulesTheRestAsANewTask() {
-		// A busy handler must give its worker back now and then, so other mailboxes get a turn.
+		// A busy handler must give its worker back now and then, so other mailboxes get a
+		// turn.
 		Mailbox<String> mailbox = mailbox(1000, this::record);
 		for (int i = 0; i < 100; i++) {
 			mailbox.offer(delivery(i, "m" + i, false));
@@ -139,7 +141,8 @@ class MailboxTest {
 			assertThat(mailbox.offer(delivery(i, "m" + i, false), flow)).isTrue();
 		}
 
-		// The fourth reached capacity; the fifth, read before the pause took effect, is still taken.
+		// The fourth reached capacity; the fifth, read before the pause took effect, is
+		// still taken.
 		assertThat(flow.pauses).isEqualTo(2);
 		assertThat(flow.sizesAtResume).isEmpty();
 		assertThat(mailbox.pauses.sum()).isEqualTo(2);
@@ -148,8 +151,7 @@ class MailboxTest {
 		this.executor.runAll(10);
 
 		assertThat(this.handled).containsExactly("m0", "m1", "m2", "m3", "m4");
-		assertThat(flow.sizesAtResume).as("every pause lifted once the mailbox was down to half")
-			.containsExactly(2, 2);
+		assertThat(flow.sizesAtResume).as("every pause lifted once the mailbox was down to half").containsExactly(2, 2);
 	}
 
 	@Test
@@ -177,7 +179,9 @@ class MailboxTest {
 		this.executor.runAll(10);
 
 		assertThat(this.handled).containsExactly("good");
-		assertThat(this.replies).singleElement().asString().startsWith("1:error Handler 'h' failed")
+		assertThat(this.replies).singleElement()
+			.asString()
+			.startsWith("1:error Handler 'h' failed")
 			.contains("cannot handle bad");
 		assertThat(mailbox.failed.sum()).isEqualTo(1);
 		assertThat(mailbox.delivered.sum()).isEqualTo(1);
@@ -193,7 +197,9 @@ class MailboxTest {
 		this.executor.runAll(10);
 
 		assertThat(this.handled).containsExactly("fine");
-		assertThat(this.replies).singleElement().asString().startsWith("1:error Handler 'h' rejected the message")
+		assertThat(this.replies).singleElement()
+			.asString()
+			.startsWith("1:error Handler 'h' rejected the message")
 			.contains("not a greeting");
 		assertThat(poison.payload().refCnt()).isZero();
 		assertThat(mailbox.failed.sum()).isEqualTo(1);
@@ -261,7 +267,10 @@ class MailboxTest {
 				Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), call);
 	}
 
-	/** An executor whose tasks wait until the test runs them, one by one, on its own thread. */
+	/**
+	 * An executor whose tasks wait until the test runs them, one by one, on its own
+	 * thread.
+	 */
 	private static final class ManualExecutor implements Executor {
 
 		private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
@@ -279,7 +288,10 @@ class MailboxTest {
 			this.tasks.remove().run();
 		}
 
-		/** Runs tasks, those they schedule included, until none is left; fails past {@code atMost}. */
+		/**
+		 * Runs tasks, those they schedule included, until none is left; fails past
+		 * {@code atMost}.
+		 */
 		void runAll(int atMost) {
 			for (int run = 0; run < atMost && !this.tasks.isEmpty(); run++) {
 				runNext();

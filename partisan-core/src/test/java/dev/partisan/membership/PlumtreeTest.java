@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Plumtree on a hand-driven network: messages wait in one FIFO queue until the test delivers them (and may
- * lose some on purpose), and graft timers run only when the test runs them. So every step of eager push,
- * lazy announcement, prune and graft happens in an order the test chose, without an overlay underneath.
+ * Plumtree on a hand-driven network: messages wait in one FIFO queue until the test
+ * delivers them (and may lose some on purpose), and graft timers run only when the test
+ * runs them. So every step of eager push, lazy announcement, prune and graft happens in
+ * an order the test chose, without an overlay underneath.
  */
 class PlumtreeTest {
 
@@ -72,8 +73,8 @@ class PlumtreeTest {
 		a.broadcast("first");
 		this.network.deliverAll(PLENTY);
 
-		assertThat(List.of(a.delivered, b.delivered, c.delivered)).allSatisfy(
-				(delivered) -> assertThat(delivered).containsExactly("a:first"));
+		assertThat(List.of(a.delivered, b.delivered, c.delivered))
+			.allSatisfy((delivered) -> assertThat(delivered).containsExactly("a:first"));
 		assertThat(b.tree.eagerPeers()).containsExactly(NodeId.of("a"));
 		assertThat(b.tree.lazyPeers()).containsExactly(NodeId.of("c"));
 		assertThat(c.tree.eagerPeers()).containsExactly(NodeId.of("a"));
@@ -102,8 +103,8 @@ class PlumtreeTest {
 		assertThat(this.network.countSent("Gossip")).isEqualTo(members.size() - 1);
 		assertThat(this.network.countSent("Prune")).isZero();
 		assertThat(this.network.countSent("Graft")).isZero();
-		assertThat(members).allSatisfy((member) -> assertThat(member.delivered)
-			.containsExactly("n0:builds the tree", "n0:uses it"));
+		assertThat(members)
+			.allSatisfy((member) -> assertThat(member.delivered).containsExactly("n0:builds the tree", "n0:uses it"));
 	}
 
 	@Test
@@ -112,7 +113,8 @@ class PlumtreeTest {
 		Random random = new Random(42);
 		for (int i = 0; i < 12; i++) {
 			Member member = this.network.add("n" + i);
-			// A connected graph with some redundancy: a link to one earlier member, sometimes to a second.
+			// A connected graph with some redundancy: a link to one earlier member,
+			// sometimes to a second.
 			if (i > 0) {
 				this.network.link(member, members.get(random.nextInt(i)));
 				if (i > 2 && random.nextBoolean()) {
@@ -153,14 +155,15 @@ class PlumtreeTest {
 
 		c.runNextTimer();
 		this.network.deliverAll(PLENTY);
-		// The graft also set a retry, in case its answer were lost too; now it has nothing to do.
+		// The graft also set a retry, in case its answer were lost too; now it has
+		// nothing to do.
 		c.runTimers(PLENTY);
 		this.network.deliverAll(PLENTY);
 
 		assertThat(c.delivered).containsExactly("a:builds the tree", "a:lost on the way to c");
 		assertThat(this.network.countSent("Graft")).isEqualTo(1);
-		assertThat(this.network.describeSent()).containsSubsequence("b->c IHave [a/2] round 1", "c->b Graft a/2 round 1",
-				"b->c Gossip a/2 round 2");
+		assertThat(this.network.describeSent()).containsSubsequence("b->c IHave [a/2] round 1",
+				"c->b Graft a/2 round 1", "b->c Gossip a/2 round 2");
 		assertThat(c.tree.eagerPeers()).as("the repaired link is in the tree").contains(NodeId.of("b"));
 		assertThat(b.tree.eagerPeers()).contains(NodeId.of("c"));
 	}
@@ -341,7 +344,10 @@ class PlumtreeTest {
 			deliverAll(atMost, (message) -> false);
 		}
 
-		/** Delivers in sending order, losing what {@code lose} matches; fails past {@code atMost} messages. */
+		/**
+		 * Delivers in sending order, losing what {@code lose} matches; fails past
+		 * {@code atMost} messages.
+		 */
 		void deliverAll(int atMost, Predicate<Sent> lose) {
 			for (int i = 0; i < atMost && !this.inFlight.isEmpty(); i++) {
 				Sent next = this.inFlight.remove();
@@ -422,7 +428,10 @@ class PlumtreeTest {
 			this.timers.remove().run();
 		}
 
-		/** Runs the due timers, those they set included, as if their time had come; at most {@code atMost}. */
+		/**
+		 * Runs the due timers, those they set included, as if their time had come; at
+		 * most {@code atMost}.
+		 */
 		void runTimers(int atMost) {
 			for (int i = 0; i < atMost && !this.timers.isEmpty(); i++) {
 				this.timers.remove().run();

@@ -40,15 +40,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The pub-sub overlay against a real AMQP broker (RabbitMQ, or the embedded one where there is none):
- * membership through announcements, messaging through per-lane queues, and what happens when the broker
- * goes away.
+ * The pub-sub overlay against a real AMQP broker (RabbitMQ, or the embedded one where
+ * there is none): membership through announcements, messaging through per-lane queues,
+ * and what happens when the broker goes away.
  */
 class PubSubOverlayTest {
 
 	private final TestBroker broker = TestBroker.get();
 
-	/** A prefix of this test's own, so tests (and stale queues of earlier runs) never see each other. */
+	/**
+	 * A prefix of this test's own, so tests (and stale queues of earlier runs) never see
+	 * each other.
+	 */
 	private final String prefix = "partisan-test-" + UUID.randomUUID().toString().substring(0, 8);
 
 	private final TestNodes nodes = new TestNodes();
@@ -95,18 +98,23 @@ class PubSubOverlayTest {
 
 		a.forward(b.localNode().id(), "inbox", "one", ForwardOptions.defaults());
 		a.forward(b.localNode().id(), "inbox", "two", ForwardOptions.channel("vnode").partitionKey(7));
-		String reply = a.call(b.localNode().id(), "upper", "hello", String.class, ForwardOptions.defaults(),
-				Duration.ofSeconds(10)).join();
+		String reply = a
+			.call(b.localNode().id(), "upper", "hello", String.class, ForwardOptions.defaults(), Duration.ofSeconds(10))
+			.join();
 
 		assertThat(reply).isEqualTo("HELLO");
 		await().atMost(TestNodes.awaitLimit())
 			.untilAsserted(() -> assertThat(got).containsExactlyInAnyOrder("default:one", "vnode:two"));
-		List<LaneStats> toB = a.connectionTable().stream().filter((row) -> row.peer().equals(b.localNode().id())).toList();
+		List<LaneStats> toB = a.connectionTable()
+			.stream()
+			.filter((row) -> row.peer().equals(b.localNode().id()))
+			.toList();
 		assertThat(toB).extracting((row) -> row.channel() + "/" + row.lane())
 			.contains("_control/0", "default/0", "vnode/0", "vnode/1", "vnode/2", "vnode/3");
 		assertThat(toB.stream().filter((row) -> row.channel().equals("vnode")).mapToLong(LaneStats::sentMessages).sum())
 			.isEqualTo(1);
-		assertThat(b.connectionTable().stream()
+		assertThat(b.connectionTable()
+			.stream()
 			.filter((row) -> row.peer().equals(a.localNode().id()) && row.channel().equals("vnode"))
 			.mapToLong(LaneStats::receivedMessages)
 			.sum()).isEqualTo(1);
@@ -123,9 +131,9 @@ class PubSubOverlayTest {
 		awaitMembers(List.of(a, b, c));
 		Map<String, List<String>> got = new ConcurrentHashMap<>();
 		for (PartisanNode node : List.of(a, b, c)) {
-			node.register("news", String.class, (text, meta) -> got
-				.computeIfAbsent(node.localNode().name(), (k) -> new CopyOnWriteArrayList<>())
-				.add(text + " from " + meta.sender().name()));
+			node.register("news", String.class,
+					(text, meta) -> got.computeIfAbsent(node.localNode().name(), (k) -> new CopyOnWriteArrayList<>())
+						.add(text + " from " + meta.sender().name()));
 		}
 
 		a.broadcast("news", "hello");
@@ -154,7 +162,8 @@ class PubSubOverlayTest {
 			}
 		});
 
-		proxy.cut(); // c can no longer reach the broker: it neither announces nor says goodbye
+		proxy.cut(); // c can no longer reach the broker: it neither announces nor says
+						// goodbye
 
 		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> {
 			assertThat(names(a)).containsExactlyInAnyOrder("a", "b");
@@ -176,7 +185,10 @@ class PubSubOverlayTest {
 		streams.send(a, b.localNode().id(), "vnode", senders, perSender, keys);
 
 		streams.assertAllOnceInOrder(senders * perSender, Duration.ofSeconds(60));
-		List<LaneStats> vnodeLanes = a.connectionTable().stream().filter((row) -> row.channel().equals("vnode")).toList();
+		List<LaneStats> vnodeLanes = a.connectionTable()
+			.stream()
+			.filter((row) -> row.channel().equals("vnode"))
+			.toList();
 		assertThat(vnodeLanes).hasSize(4).allMatch((row) -> row.sentMessages() > 0, "every vnode lane carried traffic");
 	}
 
@@ -197,10 +209,11 @@ class PubSubOverlayTest {
 			total.incrementAndGet();
 		});
 
-		// Four senders that the hash placement would put on one lane: only balanced placement spreads them.
+		// Four senders that the hash placement would put on one lane: only balanced
+		// placement spreads them.
 		int[] senders = { 2, 4, 6, 8 };
-		assertThat(IntStream.of(senders).map((sender) -> LaneSelector.select(4, null, "sender-" + sender, "updates", true, 0)))
-			.containsOnly(2);
+		assertThat(IntStream.of(senders)
+			.map((sender) -> LaneSelector.select(4, null, "sender-" + sender, "updates", true, 0))).containsOnly(2);
 		int perSender = 200;
 		for (int seq = 0; seq < perSender; seq++) {
 			for (int sender : senders) {
@@ -211,7 +224,8 @@ class PubSubOverlayTest {
 
 		await().atMost(TestNodes.awaitLimit()).until(() -> total.get() == 4 * perSender);
 		assertThat(outOfOrder).hasValue(0);
-		assertThat(b.connectionTable()).filteredOn((row) -> row.channel().equals("vnode") && row.peer().equals(a.localNode().id()))
+		assertThat(b.connectionTable())
+			.filteredOn((row) -> row.channel().equals("vnode") && row.peer().equals(a.localNode().id()))
 			.as("placement balanced, not hashed: each sender has a lane of its own")
 			.extracting(LaneStats::sentMessages)
 			.containsExactlyInAnyOrder((long) perSender, (long) perSender, (long) perSender, (long) perSender);
@@ -225,9 +239,11 @@ class PubSubOverlayTest {
 		awaitMembers(List.of(a, b));
 		List<Integer> got = new CopyOnWriteArrayList<>();
 		b.register("state", Integer.class, (n, meta) -> got.add(n));
-		// Hold the lane for a moment, so that the versions sent meanwhile queue behind the first.
-		a.faults().delay("hold", dev.partisan.interpose.Direction.EGRESS,
-				(event) -> event.destination().equals("state"), Duration.ofMillis(300));
+		// Hold the lane for a moment, so that the versions sent meanwhile queue behind
+		// the first.
+		a.faults()
+			.delay("hold", dev.partisan.interpose.Direction.EGRESS, (event) -> event.destination().equals("state"),
+					Duration.ofMillis(300));
 
 		for (int version = 1; version <= 100; version++) {
 			a.forward(b.localNode().id(), "state", version, ForwardOptions.channel("gossip").partitionKey("ring"));
@@ -295,13 +311,15 @@ class PubSubOverlayTest {
 	void acknowledgedMessagesSurviveTheBrokerLosingTheQueuesTheyWereIn() throws Exception {
 		BrokerProxy receiverLink = proxy();
 		AckedOrders orders = sendAckedWhileTheReceiverIsCutOff(this.broker.port(), receiverLink, 200);
-		// A broker restart loses non-durable queues and what they hold: do exactly that to b's queues.
+		// A broker restart loses non-durable queues and what they hold: do exactly that
+		// to b's queues.
 		CachingConnectionFactory admin = this.broker.connectionFactory();
 		this.factories.add(admin);
 		{
 			Channel channel = admin.createConnection().createChannel(false);
 			for (String queue : new PubSubTopology(PubSubSettings.defaults().withExchangePrefix(this.prefix), "b",
-					List.of(new ChannelSpec("default", 1, false))).queues()) {
+					List.of(new ChannelSpec("default", 1, false)))
+				.queues()) {
 				channel.queueDelete(queue);
 			}
 			channel.close();
@@ -313,12 +331,14 @@ class PubSubOverlayTest {
 
 	@Test
 	void acknowledgedMessagesSurviveARealBrokerRestartAndTheClusterReassembles() throws Exception {
-		// A broker of this test's own, whatever TestBroker chose, so that it can really be stopped and started.
+		// A broker of this test's own, whatever TestBroker chose, so that it can really
+		// be stopped and started.
 		try (EmbeddedAmqpBroker own = EmbeddedAmqpBroker.start(0)) {
 			BrokerProxy receiverLink = new BrokerProxy(own.host(), own.port());
 			this.proxies.add(receiverLink);
 			AckedOrders orders = sendAckedWhileTheReceiverIsCutOff(own.port(), receiverLink, 100);
-			own.restart(); // the broker comes back empty: queues, bindings and the 100 messages are gone
+			own.restart(); // the broker comes back empty: queues, bindings and the 100
+							// messages are gone
 			receiverLink.restore();
 
 			orders.assertEachArrivedOnce();
@@ -360,9 +380,11 @@ class PubSubOverlayTest {
 			Channel channel = admin.createConnection().createChannel(false);
 			String routing = PubSubTopology.routingKey("a", "default", 0);
 			channel.basicPublish(this.prefix + ".direct", routing, null, new byte[] { 1, 2, 3 });
-			channel.basicPublish(this.prefix + ".direct", routing, new AMQP.BasicProperties.Builder()
-				.headers(Map.of(AmqpTransport.SENDER, "b", AmqpTransport.INCARNATION, 1L))
-				.build(), new byte[] { 9, 9, 9, 9 });
+			channel.basicPublish(this.prefix + ".direct", routing,
+					new AMQP.BasicProperties.Builder()
+						.headers(Map.of(AmqpTransport.SENDER, "b", AmqpTransport.INCARNATION, 1L))
+						.build(),
+					new byte[] { 9, 9, 9, 9 });
 			channel.close();
 		}
 		await().atMost(TestNodes.awaitLimit())
@@ -386,7 +408,8 @@ class PubSubOverlayTest {
 			}
 		});
 		b.leave().join();
-		// The failure timeout is 30 s: only the announcement can have removed b this fast.
+		// The failure timeout is 30 s: only the announcement can have removed b this
+		// fast.
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(names(a)).containsExactly("a"));
 		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(down).containsExactly("b LEFT"));
 		assertThat(names(b)).containsExactly("b");
@@ -408,13 +431,14 @@ class PubSubOverlayTest {
 	}
 
 	/**
-	 * Starts a (on {@code brokerPort}) and b (through {@code receiverLink}), cuts b off, and has a send
-	 * {@code count} acknowledged messages: they are certain to wait on the broker, and a is retransmitting.
+	 * Starts a (on {@code brokerPort}) and b (through {@code receiverLink}), cuts b off,
+	 * and has a send {@code count} acknowledged messages: they are certain to wait on the
+	 * broker, and a is retransmitting.
 	 */
 	private AckedOrders sendAckedWhileTheReceiverIsCutOff(int brokerPort, BrokerProxy receiverLink, int count)
 			throws Exception {
-		PartisanNode a = start("a", brokerPort, (b) -> b.retransmitInterval(Duration.ofMillis(300))
-			.failureTimeout(Duration.ofSeconds(5)));
+		PartisanNode a = start("a", brokerPort,
+				(b) -> b.retransmitInterval(Duration.ofMillis(300)).failureTimeout(Duration.ofSeconds(5)));
 		PartisanNode b = start("b", receiverLink.port(), (c) -> c.failureTimeout(Duration.ofSeconds(5)));
 		awaitMembers(List.of(a, b));
 		Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();

@@ -21,7 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Acknowledged messages survive a lossy network and are delivered exactly once while both nodes are up. */
+/**
+ * Acknowledged messages survive a lossy network and are delivered exactly once while both
+ * nodes are up.
+ */
 class AcknowledgementTest {
 
 	private final TestNodes nodes = new TestNodes();
@@ -33,15 +36,19 @@ class AcknowledgementTest {
 
 	@Test
 	void tenThousandAcknowledgedMessagesThroughTwentyPercentOmissionBothWaysArriveExactlyOnce() {
-		PartisanNode a = this.nodes.start("a", (b) -> b.retransmitInterval(Duration.ofMillis(100)).maxOutstandingAcks(20_000));
-		PartisanNode b = this.nodes.start("b", (c) -> c.retransmitInterval(Duration.ofMillis(100)).maxOutstandingAcks(20_000));
+		PartisanNode a = this.nodes.start("a",
+				(b) -> b.retransmitInterval(Duration.ofMillis(100)).maxOutstandingAcks(20_000));
+		PartisanNode b = this.nodes.start("b",
+				(c) -> c.retransmitInterval(Duration.ofMillis(100)).maxOutstandingAcks(20_000));
 		b.syncJoin(a.localNode()).join();
 		Map<Integer, AtomicInteger> deliveries = new ConcurrentHashMap<>();
-		a.register("counter", Integer.class, (n, meta) -> deliveries.computeIfAbsent(n, (k) -> new AtomicInteger()).incrementAndGet());
+		a.register("counter", Integer.class,
+				(n, meta) -> deliveries.computeIfAbsent(n, (k) -> new AtomicInteger()).incrementAndGet());
 
 		for (PartisanNode node : List.of(a, b)) {
-			node.faults().omit("lossy", null,
-					(MessageEvent e) -> e.kind().equals("DATA") || e.kind().equals("ACK"), 0.2, Long.MAX_VALUE);
+			node.faults()
+				.omit("lossy", null, (MessageEvent e) -> e.kind().equals("DATA") || e.kind().equals("ACK"), 0.2,
+						Long.MAX_VALUE);
 		}
 		for (int i = 0; i < 10_000; i++) {
 			b.forward(a.localNode().id(), "counter", i, ForwardOptions.defaults().ack(true));
@@ -77,7 +84,8 @@ class AcknowledgementTest {
 	@Test
 	void theOutstandingBufferIsBoundedPerPeer() {
 		PartisanNode a = this.nodes.start("a");
-		PartisanNode b = this.nodes.start("b", (c) -> c.maxOutstandingAcks(3).retransmitInterval(Duration.ofMinutes(10)));
+		PartisanNode b = this.nodes.start("b",
+				(c) -> c.maxOutstandingAcks(3).retransmitInterval(Duration.ofMinutes(10)));
 		b.syncJoin(a.localNode()).join();
 		b.faults().omit("black-hole", null, (MessageEvent e) -> e.kind().equals("DATA"), 1.0, Long.MAX_VALUE);
 		NodeId to = a.localNode().id();

@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A handler slower than its senders: its mailbox fills, the connections feeding it pause, and the
- * senders' messages wait in their own lane queues — nothing is dropped and order holds.
+ * A handler slower than its senders: its mailbox fills, the connections feeding it pause,
+ * and the senders' messages wait in their own lane queues — nothing is dropped and order
+ * holds.
  */
 class BackPressureTest {
 

@@ -29,7 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Bad input closes the one connection that carried it, says why, and loses nothing else. */
+/**
+ * Bad input closes the one connection that carried it, says why, and loses nothing else.
+ */
 class BadInputTest {
 
 	/** A type that is on the class path but on no allow-list. */
@@ -83,7 +85,8 @@ class BadInputTest {
 			socket.setSoTimeout(10_000);
 			OutputStream out = socket.getOutputStream();
 			out.write(helloFrom("intruder"));
-			out.write(new byte[] { 0x00, 0x20, 0x00, 0x00 }); // a 2 MiB frame announced, limit 1 MiB
+			out.write(new byte[] { 0x00, 0x20, 0x00, 0x00 }); // a 2 MiB frame announced,
+																// limit 1 MiB
 			out.write(new byte[4096]);
 			assertThat(readUntilClosed(socket.getInputStream())).isEqualTo(-1);
 		}
@@ -130,10 +133,10 @@ class BadInputTest {
 
 	@Test
 	void aPeerWithoutTheClusterSecretIsTurnedAway() {
-		PartisanNode guarded = this.nodes.start("guarded", (c) -> c.clusterSecret("right").joinTimeout(
-				java.time.Duration.ofSeconds(2)));
-		PartisanNode wrong = this.nodes.start("wrong", (c) -> c.clusterSecret("wrong").joinTimeout(
-				java.time.Duration.ofSeconds(2)));
+		PartisanNode guarded = this.nodes.start("guarded",
+				(c) -> c.clusterSecret("right").joinTimeout(java.time.Duration.ofSeconds(2)));
+		PartisanNode wrong = this.nodes.start("wrong",
+				(c) -> c.clusterSecret("wrong").joinTimeout(java.time.Duration.ofSeconds(2)));
 		assertThatThrownBy(() -> wrong.join(guarded.localNode()).join()).hasCauseInstanceOf(JoinException.class);
 		assertThat(this.inboundLog.messages()).anyMatch((m) -> m.contains("does not have the cluster secret"));
 		assertThat(guarded.members()).extracting(Node::name).containsExactly("guarded");
@@ -151,22 +154,23 @@ class BadInputTest {
 	private static byte[] helloFrom(String name) {
 		ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 		Hello hello = new Hello(Node.of(name, "127.0.0.1", 9), 1, "default", 0, System.currentTimeMillis());
-		ByteBuf frame = FrameCodec.encode(alloc, new Frame(FrameKind.HELLO, 0, 0, "default", name, "", "", (byte) 0, "",
-				hello.encode(alloc, null)));
+		ByteBuf frame = FrameCodec.encode(alloc,
+				new Frame(FrameKind.HELLO, 0, 0, "default", name, "", "", (byte) 0, "", hello.encode(alloc, null)));
 		byte[] bytes = ByteBufUtil.getBytes(frame);
 		frame.release();
 		return bytes;
 	}
 
 	/**
-	 * Reads until the server closes the socket and returns -1; a reset (the server closed with our bytes
-	 * unread) is a close too. Bounded by the socket timeout.
+	 * Reads until the server closes the socket and returns -1; a reset (the server closed
+	 * with our bytes unread) is a close too. Bounded by the socket timeout.
 	 */
 	private static int readUntilClosed(InputStream in) throws IOException {
 		byte[] buffer = new byte[1024];
 		try {
 			while (in.read(buffer) >= 0) {
-				// the server sends nothing on accepted connections; keep reading until it closes
+				// the server sends nothing on accepted connections; keep reading until it
+				// closes
 			}
 		}
 		catch (java.net.SocketException ex) {

@@ -51,22 +51,25 @@ class CallTest {
 
 	@Test
 	void aCallReturnsTheHandlersValue() {
-		Answer answer = this.client.call(serverId(), "echo", new Question("hi"), Answer.class,
-				ForwardOptions.channel("rpc"), LONG).join();
+		Answer answer = this.client
+			.call(serverId(), "echo", new Question("hi"), Answer.class, ForwardOptions.channel("rpc"), LONG)
+			.join();
 		assertThat(answer).isEqualTo(new Answer("hi from client", 2));
 	}
 
 	@Test
 	void theMonoVariantCallsOnSubscription() {
-		Answer answer = this.client.callMono(serverId(), "echo", new Question("mono"), Answer.class,
-				ForwardOptions.defaults(), LONG).block(LONG);
+		Answer answer = this.client
+			.callMono(serverId(), "echo", new Question("mono"), Answer.class, ForwardOptions.defaults(), LONG)
+			.block(LONG);
 		assertThat(answer.length()).isEqualTo(4);
 	}
 
 	@Test
 	void aNodeCanCallItself() {
-		Answer answer = this.server.call(serverId(), "echo", new Question("me"), Answer.class, ForwardOptions.defaults(),
-				LONG).join();
+		Answer answer = this.server
+			.call(serverId(), "echo", new Question("me"), Answer.class, ForwardOptions.defaults(), LONG)
+			.join();
 		assertThat(answer.text()).isEqualTo("me from server");
 	}
 
@@ -74,7 +77,8 @@ class CallTest {
 	void aHandlerThatReturnsNothingCompletesTheCallWithNull() {
 		this.server.register("sink", String.class, (text, meta) -> {
 		});
-		assertThat(this.client.call(serverId(), "sink", "x", Object.class, ForwardOptions.defaults(), LONG).join()).isNull();
+		assertThat(this.client.call(serverId(), "sink", "x", Object.class, ForwardOptions.defaults(), LONG).join())
+			.isNull();
 	}
 
 	@Test
@@ -82,16 +86,17 @@ class CallTest {
 		this.server.registerRequestHandler("broken", String.class, (text, meta) -> {
 			throw new IllegalArgumentException("no " + text);
 		});
-		assertThatThrownBy(() -> this.client.call(serverId(), "broken", "way", String.class, ForwardOptions.defaults(),
-				LONG).join())
+		assertThatThrownBy(
+				() -> this.client.call(serverId(), "broken", "way", String.class, ForwardOptions.defaults(), LONG)
+					.join())
 			.hasCauseInstanceOf(RemoteHandlerException.class)
 			.hasMessageContaining("no way");
 	}
 
 	@Test
 	void aCallToAMissingHandlerFailsAtOnce() {
-		assertThatThrownBy(() -> this.client.call(serverId(), "nobody", "x", String.class, ForwardOptions.defaults(),
-				LONG).join())
+		assertThatThrownBy(
+				() -> this.client.call(serverId(), "nobody", "x", String.class, ForwardOptions.defaults(), LONG).join())
 			.hasCauseInstanceOf(RemoteHandlerException.class)
 			.hasMessageContaining("No handler named 'nobody'");
 	}
@@ -104,10 +109,9 @@ class CallTest {
 			return text;
 		});
 		try {
-			assertThatThrownBy(() -> this.client.call(serverId(), "slow", "x", String.class, ForwardOptions.defaults(),
-					Duration.ofMillis(200)).join())
-				.hasCauseInstanceOf(CallTimeoutException.class)
-				.hasMessageContaining("no reply within PT0.2S");
+			assertThatThrownBy(() -> this.client
+				.call(serverId(), "slow", "x", String.class, ForwardOptions.defaults(), Duration.ofMillis(200))
+				.join()).hasCauseInstanceOf(CallTimeoutException.class).hasMessageContaining("no reply within PT0.2S");
 		}
 		finally {
 			release.countDown();

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The papers' causal scenario: A sends m1 to C, then m2 to B; B, on m2, sends m3 to C. Whatever the
- * network does to A→C, C delivers m1 before m3.
+ * The papers' causal scenario: A sends m1 to C, then m2 to B; B, on m2, sends m3 to C.
+ * Whatever the network does to A→C, C delivers m1 before m3.
  */
 class CausalDeliveryTest {
 
@@ -60,8 +60,9 @@ class CausalDeliveryTest {
 
 	@Test
 	void m1IsDeliveredBeforeM3WhenTheDirectLinkIsDelayed() {
-		c.faults().delay("slow-a", Direction.INGRESS, (MessageEvent e) -> e.peer().equals(NodeId.of("a")) && e.isApplication(),
-				Duration.ofMillis(300));
+		c.faults()
+			.delay("slow-a", Direction.INGRESS,
+					(MessageEvent e) -> e.peer().equals(NodeId.of("a")) && e.isApplication(), Duration.ofMillis(300));
 		try {
 			runScenario("delayed");
 			assertThat(c.deliveryStats().causallyHeld()).isZero();
@@ -81,8 +82,10 @@ class CausalDeliveryTest {
 				int delayMillis = random.nextInt(40);
 				double loss = random.nextDouble() * 0.3;
 				node.faults().delay("delay", Direction.INGRESS, FaultInjector.all(), Duration.ofMillis(delayMillis));
-				node.faults().omit("loss", Direction.INGRESS, (MessageEvent e) -> e.kind().equals("DATA") || e.kind().equals("ACK"),
-						loss, Long.MAX_VALUE);
+				node.faults()
+					.omit("loss", Direction.INGRESS,
+							(MessageEvent e) -> e.kind().equals("DATA") || e.kind().equals("ACK"), loss,
+							Long.MAX_VALUE);
 			}
 			try {
 				runScenario(run);

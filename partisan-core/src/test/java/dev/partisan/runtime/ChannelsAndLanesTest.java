@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Named channels with parallel lanes: the connection table, exactly-once, per-key FIFO. */
+/**
+ * Named channels with parallel lanes: the connection table, exactly-once, per-key FIFO.
+ */
 class ChannelsAndLanesTest {
 
 	private final TestNodes nodes = new TestNodes();
@@ -34,7 +36,10 @@ class ChannelsAndLanesTest {
 		PartisanNode b = this.nodes.start("b", (c) -> c.channel("vnode", 4));
 		b.syncJoin(a.localNode()).join();
 
-		List<LaneStats> toA = b.connectionTable().stream().filter((row) -> row.peer().equals(a.localNode().id())).toList();
+		List<LaneStats> toA = b.connectionTable()
+			.stream()
+			.filter((row) -> row.peer().equals(a.localNode().id()))
+			.toList();
 		assertThat(toA).extracting((row) -> row.channel() + "/" + row.lane())
 			.containsExactlyInAnyOrder("_control/0", "default/0", "vnode/0", "vnode/1", "vnode/2", "vnode/3");
 		assertThat(toA).allMatch(LaneStats::connected);
@@ -54,10 +59,14 @@ class ChannelsAndLanesTest {
 		streams.send(b, a.localNode().id(), "vnode", senders, perSender, keys);
 
 		streams.assertAllOnceInOrder(senders * perSender, TestNodes.awaitLimit());
-		List<LaneStats> vnodeLanes = b.connectionTable().stream().filter((row) -> row.channel().equals("vnode")).toList();
+		List<LaneStats> vnodeLanes = b.connectionTable()
+			.stream()
+			.filter((row) -> row.channel().equals("vnode"))
+			.toList();
 		assertThat(vnodeLanes).hasSize(4).allMatch((row) -> row.sentMessages() > 0, "every vnode lane carried traffic");
 		assertThat(vnodeLanes.stream().mapToLong(LaneStats::sentMessages).sum()).isEqualTo(senders * perSender);
-		long receivedOnVnode = a.connectionTable().stream()
+		long receivedOnVnode = a.connectionTable()
+			.stream()
 			.filter((row) -> row.channel().equals("vnode"))
 			.mapToLong(LaneStats::receivedMessages)
 			.sum();
@@ -104,7 +113,8 @@ class ChannelsAndLanesTest {
 		List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
 		a.register("inbox", String.class, (text, meta) -> got.add(meta.channel() + ":" + text));
 		b.forward(a.localNode().id(), "inbox", "hello", ForwardOptions.channel("unconfigured"));
-		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(got).containsExactly("unconfigured:hello"));
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(got).containsExactly("unconfigured:hello"));
 		assertThat(b.connectionTable()).filteredOn((row) -> row.channel().equals("default"))
 			.allMatch((row) -> row.sentMessages() == 1);
 	}

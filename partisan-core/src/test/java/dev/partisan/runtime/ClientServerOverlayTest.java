@@ -19,7 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Client-server: clients connect only to servers, reach each other through one, and survive losing one. */
+/**
+ * Client-server: clients connect only to servers, reach each other through one, and
+ * survive losing one.
+ */
 class ClientServerOverlayTest {
 
 	private final TestNodes nodes = new TestNodes();
@@ -44,7 +47,8 @@ class ClientServerOverlayTest {
 		}
 		for (PartisanNode client : clients) {
 			await().atMost(TestNodes.awaitLimit())
-				.untilAsserted(() -> assertThat(names(client)).containsExactlyInAnyOrder(client.localNode().name(), "s1", "s2"));
+				.untilAsserted(() -> assertThat(names(client)).containsExactlyInAnyOrder(client.localNode().name(),
+						"s1", "s2"));
 		}
 		for (PartisanNode server : List.of(s1, s2)) {
 			await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(server.members()).hasSize(10));
@@ -57,17 +61,22 @@ class ClientServerOverlayTest {
 
 		PartisanNode c1 = clients.get(0);
 		c1.forward(NodeId.of("c8"), "inbox", "hello from c1", ForwardOptions.defaults());
-		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(this.inboxes.get("c8")).contains("hello from c1"));
-		String echoed = c1.call(NodeId.of("c7"), "echo", "ping", String.class, ForwardOptions.defaults(),
-				Duration.ofSeconds(10)).join();
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(this.inboxes.get("c8")).contains("hello from c1"));
+		String echoed = c1
+			.call(NodeId.of("c7"), "echo", "ping", String.class, ForwardOptions.defaults(), Duration.ofSeconds(10))
+			.join();
 		assertThat(echoed).isEqualTo("c7 got ping from c1");
 
 		s1.close();
 		PartisanNode c3 = clients.get(2);
-		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(names(c3)).containsExactlyInAnyOrder("c3", "s2"));
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(names(c3)).containsExactlyInAnyOrder("c3", "s2"));
 		c3.forward(NodeId.of("c6"), "inbox", "still here", ForwardOptions.defaults().ack(true));
-		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(this.inboxes.get("c6")).contains("still here"));
-		assertThat(c3.connectionTable()).extracting((LaneStats row) -> row.peer().name()).allMatch((peer) -> peer.startsWith("s"));
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(this.inboxes.get("c6")).contains("still here"));
+		assertThat(c3.connectionTable()).extracting((LaneStats row) -> row.peer().name())
+			.allMatch((peer) -> peer.startsWith("s"));
 	}
 
 	@Test
@@ -81,7 +90,8 @@ class ClientServerOverlayTest {
 		List<String> inbox = new CopyOnWriteArrayList<>();
 		this.inboxes.put(name, inbox);
 		node.register("inbox", String.class, (text, meta) -> inbox.add(text));
-		node.registerRequestHandler("echo", String.class, (text, meta) -> name + " got " + text + " from " + meta.sender());
+		node.registerRequestHandler("echo", String.class,
+				(text, meta) -> name + " got " + text + " from " + meta.sender());
 		return node;
 	}
 

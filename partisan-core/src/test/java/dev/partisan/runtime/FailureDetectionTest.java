@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A member whose heartbeats stop is down even while its connections stay open, and up when they resume. */
+/**
+ * A member whose heartbeats stop is down even while its connections stay open, and up
+ * when they resume.
+ */
 class FailureDetectionTest {
 
 	private final TestNodes nodes = new TestNodes();
@@ -43,7 +46,8 @@ class FailureDetectionTest {
 			}
 		});
 
-		// Freeze the node's control thread (which sends its heartbeats) inside one of its own listeners,
+		// Freeze the node's control thread (which sends its heartbeats) inside one of its
+		// own listeners,
 		// set off by a third node joining it. Its sockets stay open throughout.
 		CountDownLatch thaw = new CountDownLatch(1);
 		CountDownLatch frozenNow = new CountDownLatch(1);

@@ -18,7 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Full-mesh membership: join through any member, converge, leave, detect a crash, come back. */
+/**
+ * Full-mesh membership: join through any member, converge, leave, detect a crash, come
+ * back.
+ */
 class FullMeshClusterTest {
 
 	private final TestNodes nodes = new TestNodes();
@@ -82,13 +85,13 @@ class FullMeshClusterTest {
 			await().atMost(TestNodes.awaitLimit())
 				.untilAsserted(() -> assertThat(names(node)).containsExactlyInAnyOrder("n1", "n2", "n3", "n4"));
 		}
-		await().atMost(TestNodes.awaitLimit()).untilAsserted(
-				() -> assertThat(downs).as("a crash is told apart from a leave").containsExactly("n5 UNREACHABLE"));
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(
+					() -> assertThat(downs).as("a crash is told apart from a leave").containsExactly("n5 UNREACHABLE"));
 
 		PartisanNode restarted = this.nodes.start("n5", (b) -> b.port(port));
 		for (PartisanNode node : cluster.subList(0, 4)) {
-			await().atMost(TestNodes.awaitLimit())
-				.untilAsserted(() -> assertThat(names(node)).contains("n5"));
+			await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(names(node)).contains("n5"));
 		}
 		await().atMost(TestNodes.awaitLimit())
 			.untilAsserted(() -> assertThat(names(restarted)).containsExactlyInAnyOrder("n1", "n2", "n3", "n4", "n5"));
@@ -103,7 +106,8 @@ class FullMeshClusterTest {
 			await().atMost(TestNodes.awaitLimit())
 				.untilAsserted(() -> assertThat(names(node)).containsExactlyInAnyOrder("n1", "n2", "n3", "n5"));
 		}
-		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(names(cluster.get(3))).containsExactly("n4"));
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(names(cluster.get(3))).containsExactly("n4"));
 	}
 
 	@Test

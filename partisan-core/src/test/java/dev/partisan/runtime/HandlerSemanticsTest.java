@@ -18,7 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Handlers behave as actors: one message at a time, in order, off the network threads, and resilient. */
+/**
+ * Handlers behave as actors: one message at a time, in order, off the network threads,
+ * and resilient.
+ */
 class HandlerSemanticsTest {
 
 	private final TestNodes nodes = new TestNodes();

@@ -16,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Large messages on one channel do not hold back small ones on another: the papers' head-of-line
- * argument for named channels. The large messages cross a slow link (an injected egress delay), and the
- * test asserts arrival order at one mailbox, never time.
+ * Large messages on one channel do not hold back small ones on another: the papers'
+ * head-of-line argument for named channels. The large messages cross a slow link (an
+ * injected egress delay), and the test asserts arrival order at one mailbox, never time.
  */
 class HeadOfLineTest {
 
@@ -51,14 +51,19 @@ class HeadOfLineTest {
 		PartisanNode sender = this.nodes.start("sender", (b) -> b.channel("bulk", 1));
 		sender.syncJoin(receiver.localNode()).join();
 		List<String> arrivals = new CopyOnWriteArrayList<>();
-		// One handler (one mailbox) for both kinds, so its order is the order frames came off the sockets.
-		receiver.register("sink", Object.class, (payload, meta) -> arrivals.add((payload instanceof byte[]) ? "large" : "small"));
+		// One handler (one mailbox) for both kinds, so its order is the order frames came
+		// off the sockets.
+		receiver.register("sink", Object.class,
+				(payload, meta) -> arrivals.add((payload instanceof byte[]) ? "large" : "small"));
 
-		// A slow link for large messages, deterministically: each waits on its lane for a second (far longer
-		// than encoding them all takes), as it would behind a congested window. Whatever shares that lane
+		// A slow link for large messages, deterministically: each waits on its lane for a
+		// second (far longer
+		// than encoding them all takes), as it would behind a congested window. Whatever
+		// shares that lane
 		// waits too; other lanes do not.
-		sender.faults().delay("slow-large", Direction.EGRESS, (MessageEvent e) -> e.payloadSize() > 1_000_000,
-				Duration.ofSeconds(1));
+		sender.faults()
+			.delay("slow-large", Direction.EGRESS, (MessageEvent e) -> e.payloadSize() > 1_000_000,
+					Duration.ofSeconds(1));
 		NodeId to = receiver.localNode().id();
 		byte[] eightMiB = new byte[8 * 1024 * 1024];
 		for (int i = 0; i < LARGE; i++) {

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Interposition functions see, drop, delay and rewrite messages, and take effect from the next one. */
+/**
+ * Interposition functions see, drop, delay and rewrite messages, and take effect from the
+ * next one.
+ */
 class InterpositionTest {
 
 	private final TestNodes nodes = new TestNodes();
@@ -47,8 +50,9 @@ class InterpositionTest {
 		send("first");
 		await().atMost(TestNodes.awaitLimit()).until(() -> this.inbox.contains("first"));
 
-		this.b.interposition().interpose("drop-inbox", Direction.EGRESS,
-				(event, payload) -> event.destination().equals("inbox") ? Verdict.DROP : Verdict.PASS);
+		this.b.interposition()
+			.interpose("drop-inbox", Direction.EGRESS,
+					(event, payload) -> event.destination().equals("inbox") ? Verdict.DROP : Verdict.PASS);
 		send("dropped");
 		this.b.interposition().remove("drop-inbox");
 		send("after");
@@ -100,8 +104,9 @@ class InterpositionTest {
 
 	@Test
 	void anEgressDelayHoldsTheLaneButKeepsItsOrder() {
-		this.b.faults().delay("slow", Direction.EGRESS, FaultInjector.applicationWith(this.a.localNode().id()),
-				Duration.ofMillis(200));
+		this.b.faults()
+			.delay("slow", Direction.EGRESS, FaultInjector.applicationWith(this.a.localNode().id()),
+					Duration.ofMillis(200));
 		for (int i = 0; i < 20; i++) {
 			send("m" + i);
 		}

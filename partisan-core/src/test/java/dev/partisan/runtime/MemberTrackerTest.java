@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which members are up, as the tracker decides from the overlay's membership and a reachability test, and
- * what listeners hear. The membership and reachability are plain values: no node, no sockets.
+ * Which members are up, as the tracker decides from the overlay's membership and a
+ * reachability test, and what listeners hear. The membership and reachability are plain
+ * values: no node, no sockets.
  */
 class MemberTrackerTest {
 

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** On a monotonic channel newer values supersede queued ones, yet the last value and one per window get through. */
+/**
+ * On a monotonic channel newer values supersede queued ones, yet the last value and one
+ * per window get through.
+ */
 class MonotonicChannelTest {
 
 	private final TestNodes nodes = new TestNodes();
@@ -46,8 +49,13 @@ class MonotonicChannelTest {
 		}
 		long sendingMillis = (System.nanoTime() - started) / 1_000_000;
 
-		await().atMost(TestNodes.awaitLimit()).until(() -> !received.isEmpty() && received.get(received.size() - 1) == 9_999);
-		LaneStats lane = b.connectionTable().stream().filter((row) -> row.channel().equals("gossip")).findFirst().orElseThrow();
+		await().atMost(TestNodes.awaitLimit())
+			.until(() -> !received.isEmpty() && received.get(received.size() - 1) == 9_999);
+		LaneStats lane = b.connectionTable()
+			.stream()
+			.filter((row) -> row.channel().equals("gossip"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(lane.sentMessages()).isEqualTo(received.size());
 		assertThat(received.size()).as("transmitted").isLessThan(1_000);
 		assertThat(lane.supersededMessages()).isEqualTo(10_000 - received.size());

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Start and stop behaviour that front ends ask the overlay about instead of knowing it by name. */
+/**
+ * Start and stop behaviour that front ends ask the overlay about instead of knowing it by
+ * name.
+ */
 class OverlayAnswersTest {
 
 	private final TestNodes nodes = new TestNodes();
@@ -28,8 +31,7 @@ class OverlayAnswersTest {
 		assertThat(this.nodes.start("f", (b) -> b.overlay("full-mesh")).leavesOnShutdown()).isTrue();
 		assertThat(this.nodes.start("s", (b) -> b.overlay("static")).leavesOnShutdown()).isFalse();
 		assertThat(this.nodes.start("p", (b) -> b.overlay("peer-to-peer")).leavesOnShutdown()).isFalse();
-		assertThat(this.nodes.start("c", (b) -> b.overlay("client-server").tag("server")).leavesOnShutdown())
-			.isFalse();
+		assertThat(this.nodes.start("c", (b) -> b.overlay("client-server").tag("server")).leavesOnShutdown()).isFalse();
 	}
 
 }

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The configuration model: one default and one check per setting, and errors that name the setting. */
+/**
+ * The configuration model: one default and one check per setting, and errors that name
+ * the setting.
+ */
 class PartisanConfigTest {
 
 	@Test

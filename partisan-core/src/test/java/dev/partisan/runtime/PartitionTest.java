@@ -11,7 +11,10 @@ import static dev.partisan.runtime.FullMeshClusterTest.names;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A network partition on full-mesh: each side sees the other down, and after healing all converge. */
+/**
+ * A network partition on full-mesh: each side sees the other down, and after healing all
+ * converge.
+ */
 class PartitionTest {
 
 	private final TestNodes nodes = new TestNodes();

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** HyParView on real nodes: bounded active views whose union is connected, and that heals after crashes. */
+/**
+ * HyParView on real nodes: bounded active views whose union is connected, and that heals
+ * after crashes.
+ */
 class PeerToPeerOverlayTest {
 
 	private static final HyParViewOverlay.Settings SETTINGS = new HyParViewOverlay.Settings(5, 15, 5, 2,
@@ -58,24 +61,31 @@ class PeerToPeerOverlayTest {
 		}
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertOverlay(cluster));
 		for (PartisanNode node : cluster) {
-			// members() is the active view as far as it is up (connected and heard from), and this node.
-			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(node.members())
-				.containsExactlyInAnyOrderElementsOf(withSelf(node, node.views().get("active"))));
+			// members() is the active view as far as it is up (connected and heard from),
+			// and this node.
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(node.members())
+					.containsExactlyInAnyOrderElementsOf(withSelf(node, node.views().get("active"))));
 		}
 
 		assertBroadcastReachesEveryoneOnce(cluster, "first");
 
 		PartisanNode from = cluster.get(0);
 		PartisanNode to = cluster.stream()
-			.filter((n) -> n != from && from.views().get("active").stream().noneMatch((a) -> a.id().equals(n.localNode().id())))
+			.filter((n) -> n != from
+					&& from.views().get("active").stream().noneMatch((a) -> a.id().equals(n.localNode().id())))
 			.findFirst()
 			.orElseThrow();
-		// Until the first route announcement from the target has reached us there is no route: a clear error.
-		await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(UnknownNodeException.class).untilAsserted(() -> {
-			from.forward(to.localNode().id(), "inbox", "transitive hello", ForwardOptions.defaults());
-			assertThat(this.inboxes.get(to.localNode().name())).contains("transitive hello");
-		});
-		assertThat(from.connectionTable()).noneMatch((row) -> row.peer().equals(to.localNode().id()) && row.connected());
+		// Until the first route announcement from the target has reached us there is no
+		// route: a clear error.
+		await().atMost(Duration.ofSeconds(30))
+			.ignoreExceptionsInstanceOf(UnknownNodeException.class)
+			.untilAsserted(() -> {
+				from.forward(to.localNode().id(), "inbox", "transitive hello", ForwardOptions.defaults());
+				assertThat(this.inboxes.get(to.localNode().name())).contains("transitive hello");
+			});
+		assertThat(from.connectionTable())
+			.noneMatch((row) -> row.peer().equals(to.localNode().id()) && row.connected());
 
 		List<PartisanNode> survivors = new ArrayList<>(cluster);
 		for (int i = 0; i < 9; i++) {
@@ -102,7 +112,10 @@ class PeerToPeerOverlayTest {
 		}
 	}
 
-	/** Every live node's active view is within bounds, holds only live nodes, and the union graph is connected. */
+	/**
+	 * Every live node's active view is within bounds, holds only live nodes, and the
+	 * union graph is connected.
+	 */
 	private static void assertOverlay(List<PartisanNode> live) {
 		Set<String> names = new HashSet<>();
 		live.forEach((n) -> names.add(n.localNode().name()));
@@ -111,7 +124,8 @@ class PeerToPeerOverlayTest {
 			List<Node> active = node.views().getOrDefault("active", List.of());
 			assertThat(active).as("active view of %s", node.localNode().name()).hasSizeBetween(1, SETTINGS.activeMax());
 			for (Node peer : active) {
-				assertThat(names).as("%s's active view holds only live nodes", node.localNode().name()).contains(peer.name());
+				assertThat(names).as("%s's active view holds only live nodes", node.localNode().name())
+					.contains(peer.name());
 				graph.computeIfAbsent(node.localNode().name(), (k) -> new HashSet<>()).add(peer.name());
 				graph.computeIfAbsent(peer.name(), (k) -> new HashSet<>()).add(node.localNode().name());
 			}

@@ -17,7 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The static overlay: members fixed by configuration, all pairs connected, no join or leave. */
+/**
+ * The static overlay: members fixed by configuration, all pairs connected, no join or
+ * leave.
+ */
 class StaticOverlayTest {
 
 	private final TestNodes nodes = new TestNodes();

@@ -39,7 +39,8 @@ class TransportBehaviourTest {
 		b.forward(a.localNode().id(), "blob", compressible, ForwardOptions.channel("zip"));
 		await().atMost(TestNodes.awaitLimit()).until(() -> got.size() == 1);
 		assertThat(got.get(0)).isEqualTo(compressible);
-		long sentOnZip = b.connectionTable().stream()
+		long sentOnZip = b.connectionTable()
+			.stream()
 			.filter((row) -> row.channel().equals("zip"))
 			.mapToLong(LaneStats::sentBytes)
 			.sum();
@@ -48,19 +49,25 @@ class TransportBehaviourTest {
 
 	@Test
 	void newConnectionsToAPeerOpenAtMostOnePerRefresh() {
-		// With one connection per (very long) refresh, only the control lane is dialled at once.
+		// With one connection per (very long) refresh, only the control lane is dialled
+		// at once.
 		PartisanNode a = this.nodes.start("a", (b) -> b.channel("vnode", 4).connectionRefresh(Duration.ofHours(1), 1));
 		PartisanNode b = this.nodes.start("b", (c) -> c.channel("vnode", 4).connectionRefresh(Duration.ofHours(1), 1));
 		b.join(a.localNode()).join();
-		List<LaneStats> toA = b.connectionTable().stream().filter((row) -> row.peer().equals(a.localNode().id())).toList();
+		List<LaneStats> toA = b.connectionTable()
+			.stream()
+			.filter((row) -> row.peer().equals(a.localNode().id()))
+			.toList();
 		assertThat(toA).filteredOn(LaneStats::connected).extracting(LaneStats::channel).containsExactly("_control");
 		assertThat(toA).hasSize(6);
 	}
 
 	@Test
 	void withSeveralConnectionsPerRefreshEveryLaneOpens() {
-		PartisanNode a = this.nodes.start("a", (b) -> b.channel("vnode", 4).connectionRefresh(Duration.ofMillis(50), 6));
-		PartisanNode b = this.nodes.start("b", (c) -> c.channel("vnode", 4).connectionRefresh(Duration.ofMillis(50), 6));
+		PartisanNode a = this.nodes.start("a",
+				(b) -> b.channel("vnode", 4).connectionRefresh(Duration.ofMillis(50), 6));
+		PartisanNode b = this.nodes.start("b",
+				(c) -> c.channel("vnode", 4).connectionRefresh(Duration.ofMillis(50), 6));
 		b.syncJoin(a.localNode()).join();
 		assertThat(b.connectionTable()).hasSize(6).allMatch(LaneStats::connected);
 	}
@@ -76,7 +83,11 @@ class TransportBehaviourTest {
 		assertThatThrownBy(() -> a.forward(unreachable.id(), "inbox", "one too many"))
 			.isInstanceOf(QueueFullException.class)
 			.hasMessageContaining("unreachable/default/0 is full (10 messages");
-		LaneStats lane = a.connectionTable().stream().filter((row) -> row.channel().equals("default")).findFirst().orElseThrow();
+		LaneStats lane = a.connectionTable()
+			.stream()
+			.filter((row) -> row.channel().equals("default"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(lane.queuedMessages()).isEqualTo(10);
 		assertThat(lane.droppedMessages()).isEqualTo(1);
 		assertThat(lane.connected()).isFalse();

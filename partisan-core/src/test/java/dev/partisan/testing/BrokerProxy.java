@@ -11,10 +11,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP relay between nodes and the AMQP broker, so a test can take the broker away from them
- * and give it back: {@link #cut()} closes every relayed connection and refuses new ones (what a broker
- * restart or {@code rabbitmqctl close_all_connections} looks like from a client), {@link #restore()}
- * accepts again on the same port. Works the same in front of RabbitMQ and the embedded broker.
+ * A loopback TCP relay between nodes and the AMQP broker, so a test can take the broker
+ * away from them and give it back: {@link #cut()} closes every relayed connection and
+ * refuses new ones (what a broker restart or {@code rabbitmqctl close_all_connections}
+ * looks like from a client), {@link #restore()} accepts again on the same port. Works the
+ * same in front of RabbitMQ and the embedded broker.
  */
 public final class BrokerProxy implements AutoCloseable {
 
@@ -40,7 +41,10 @@ public final class BrokerProxy implements AutoCloseable {
 		return this.port;
 	}
 
-	/** Closes every relayed connection and stops accepting: the broker is gone, for the nodes. */
+	/**
+	 * Closes every relayed connection and stops accepting: the broker is gone, for the
+	 * nodes.
+	 */
 	public synchronized void cut() throws IOException {
 		this.server.close();
 		for (Socket socket : this.sockets) {
@@ -74,7 +78,8 @@ public final class BrokerProxy implements AutoCloseable {
 						upstream = new Socket(this.targetHost, this.targetPort);
 					}
 					catch (IOException ex) {
-						// The broker itself is down: the client sees its connection close at once.
+						// The broker itself is down: the client sees its connection close
+						// at once.
 						closeQuietly(client);
 						continue;
 					}
@@ -90,7 +95,8 @@ public final class BrokerProxy implements AutoCloseable {
 					pipe(upstream, client);
 				}
 				catch (IOException ex) {
-					// closed by cut(), or the broker refused: the client sees its connection drop
+					// closed by cut(), or the broker refused: the client sees its
+					// connection drop
 				}
 			}
 		}, "broker-proxy-accept-" + this.port);

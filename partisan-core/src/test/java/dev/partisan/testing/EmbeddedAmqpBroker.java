@@ -19,15 +19,17 @@ import org.apache.qpid.server.model.State;
 import org.apache.qpid.server.model.SystemConfig;
 
 /**
- * An in-process Apache Qpid Broker-J that speaks AMQP 0-9-1, for tests that need a real broker
- * without Docker or an installed RabbitMQ.
+ * An in-process Apache Qpid Broker-J that speaks AMQP 0-9-1, for tests that need a real
+ * broker without Docker or an installed RabbitMQ.
  *
- * <p>Everything is in memory: the broker configuration, the virtual host and its messages. The
- * only file written is the initial configuration, into a private temporary directory that
- * {@link #stop()} deletes. Qpid logs through SLF4J and is given no broker loggers of its own, so
- * the test's logging setup (logback) stays in charge.
+ * <p>
+ * Everything is in memory: the broker configuration, the virtual host and its messages.
+ * The only file written is the initial configuration, into a private temporary directory
+ * that {@link #stop()} deletes. Qpid logs through SLF4J and is given no broker loggers of
+ * its own, so the test's logging setup (logback) stays in charge.
  *
- * <p>A broker restart is simulated with {@link #restart()}, or {@link #stop()} followed by
+ * <p>
+ * A broker restart is simulated with {@link #restart()}, or {@link #stop()} followed by
  * {@link #start()}: the new broker listens on the same port but has none of the previous
  * exchanges, queues or messages, just like a RabbitMQ node with nothing durable on it.
  *
@@ -38,8 +40,9 @@ import org.apache.qpid.server.model.SystemConfig;
  * }
  * }</pre>
  *
- * <p>Instances are thread safe; they are not meant to be shared between JVMs or to run two on
- * the same port.
+ * <p>
+ * Instances are thread safe; they are not meant to be shared between JVMs or to run two
+ * on the same port.
  */
 public final class EmbeddedAmqpBroker implements AutoCloseable {
 
@@ -49,7 +52,10 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 	/** Password of {@link #USERNAME}. */
 	public static final String PASSWORD = "guest";
 
-	/** Name of the single virtual host; clients asking for {@code "/"} are routed to it too. */
+	/**
+	 * Name of the single virtual host; clients asking for {@code "/"} are routed to it
+	 * too.
+	 */
 	public static final String VIRTUAL_HOST = "default";
 
 	private static final String LOOPBACK = "127.0.0.1";
@@ -57,8 +63,11 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 	private final int requestedPort;
 
 	private int boundPort = -1;
+
 	private long startupMillis;
+
 	private SystemLauncher launcher;
+
 	private Path workDir;
 
 	private EmbeddedAmqpBroker(int port) {
@@ -70,12 +79,12 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 
 	/**
 	 * Starts a broker on {@code 127.0.0.1}.
-	 *
-	 * @param port the TCP port to listen on, or {@code 0} to let the operating system pick a free
-	 *     one (see {@link #port()}); later restarts keep whichever port was bound first
+	 * @param port the TCP port to listen on, or {@code 0} to let the operating system
+	 * pick a free one (see {@link #port()}); later restarts keep whichever port was bound
+	 * first
 	 * @return the running broker
-	 * @throws IllegalStateException if the broker fails to start, for example because the port is
-	 *     taken
+	 * @throws IllegalStateException if the broker fails to start, for example because the
+	 * port is taken
 	 */
 	public static EmbeddedAmqpBroker start(int port) {
 		EmbeddedAmqpBroker broker = new EmbeddedAmqpBroker(port);
@@ -84,8 +93,8 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 	}
 
 	/**
-	 * Starts this broker again after {@link #stop()}, with empty state, on the port it had before.
-	 * Does nothing if it is already running.
+	 * Starts this broker again after {@link #stop()}, with empty state, on the port it
+	 * had before. Does nothing if it is already running.
 	 */
 	public synchronized void start() {
 		if (launcher != null) {
@@ -109,7 +118,8 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 
 				@Override
 				public void errorOnStartup(RuntimeException e) {
-					// SystemLauncher only reports startup failures here; it does not rethrow them.
+					// SystemLauncher only reports startup failures here; it does not
+					// rethrow them.
 					failure.set(e);
 				}
 			});
@@ -120,9 +130,11 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 			launcher = candidate;
 			boundPort = amqpPortOf(systemConfig.get());
 			started = true;
-		} catch (Exception e) {
+		}
+		catch (Exception e) {
 			throw new IllegalStateException("Embedded AMQP broker failed to start on port " + port, e);
-		} finally {
+		}
+		finally {
 			if (!started) {
 				// Also on Errors such as NoClassDefFoundError from a missing dependency.
 				stop();
@@ -131,7 +143,10 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 		startupMillis = (System.nanoTime() - began) / 1_000_000;
 	}
 
-	/** Stops the broker, dropping all its connections, and deletes its temporary directory. */
+	/**
+	 * Stops the broker, dropping all its connections, and deletes its temporary
+	 * directory.
+	 */
 	public synchronized void stop() {
 		if (launcher == null && workDir == null) {
 			return;
@@ -140,13 +155,17 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 			if (launcher != null) {
 				launcher.shutdown();
 			}
-		} finally {
+		}
+		finally {
 			launcher = null;
 			deleteWorkDir();
 		}
 	}
 
-	/** Stops the broker and starts a fresh one on the same port: a simulated broker restart. */
+	/**
+	 * Stops the broker and starts a fresh one on the same port: a simulated broker
+	 * restart.
+	 */
 	public synchronized void restart() {
 		stop();
 		start();
@@ -158,22 +177,30 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 		stop();
 	}
 
-	/** @return the port clients should connect to; valid once the broker has started */
+	/**
+	 * @return the port clients should connect to; valid once the broker has started
+	 */
 	public synchronized int port() {
 		return boundPort;
 	}
 
-	/** @return the loopback address the broker listens on */
+	/**
+	 * @return the loopback address the broker listens on
+	 */
 	public String host() {
 		return LOOPBACK;
 	}
 
-	/** @return whether the broker is currently running */
+	/**
+	 * @return whether the broker is currently running
+	 */
 	public synchronized boolean isRunning() {
 		return launcher != null;
 	}
 
-	/** @return how long the most recent start took, in milliseconds */
+	/**
+	 * @return how long the most recent start took, in milliseconds
+	 */
 	public synchronized long lastStartupMillis() {
 		return startupMillis;
 	}
@@ -182,13 +209,15 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 	 * Attributes of Qpid's root "system config" object.
 	 *
 	 * <ul>
-	 *   <li>{@code type=Memory}: the broker's own configuration lives in memory and is seeded from
-	 *       the initial configuration on every start, so nothing is persisted between runs. This
-	 *       type also defaults to a no-op preference store, so no {@code preferences.json}.
-	 *   <li>{@code startupLoggedToSystemOut=false}: keeps Qpid's startup banner off stdout; its
-	 *       operational messages still go to SLF4J loggers named {@code qpid.message.*}.
-	 *   <li>{@code qpid.work_dir}: otherwise defaults to {@code ${user.dir}/work}, that is, into the
-	 *       project directory. Pointing it at the temporary directory keeps any stray file there.
+	 * <li>{@code type=Memory}: the broker's own configuration lives in memory and is
+	 * seeded from the initial configuration on every start, so nothing is persisted
+	 * between runs. This type also defaults to a no-op preference store, so no
+	 * {@code preferences.json}.
+	 * <li>{@code startupLoggedToSystemOut=false}: keeps Qpid's startup banner off stdout;
+	 * its operational messages still go to SLF4J loggers named {@code qpid.message.*}.
+	 * <li>{@code qpid.work_dir}: otherwise defaults to {@code ${user.dir}/work}, that is,
+	 * into the project directory. Pointing it at the temporary directory keeps any stray
+	 * file there.
 	 * </ul>
 	 */
 	private Map<String, Object> systemAttributes(Path config) {
@@ -204,56 +233,62 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 	 * The broker's initial configuration.
 	 *
 	 * <ul>
-	 *   <li>No {@code brokerloggers}: Qpid then installs no logback appenders or turbo filters and
-	 *       simply logs through SLF4J, leaving the application's logging configuration alone.
-	 *   <li>{@code queue.behaviourOnUnknownDeclareArgument=LOG}: Qpid rejects queue arguments it does
-	 *       not know (RabbitMQ's {@code x-expires}, {@code x-message-ttl}, ...) by closing the
-	 *       channel. With {@code LOG} it declares the queue, ignores the argument and logs a warning.
-	 *   <li>A {@code Plain} authentication provider holding guest/guest, with
-	 *       {@code secureOnlyMechanisms} empty: by default Qpid offers PLAIN only over TLS, and the
-	 *       RabbitMQ Java client authenticates with PLAIN.
-	 *   <li>An AMQP port bound to loopback only. Its {@code defaultAlias} sends clients that ask for
-	 *       virtual host {@code "/"} (the RabbitMQ default; Qpid strips the slash, leaving an empty
-	 *       name) to the default virtual host node, and {@code nameAlias} accepts {@code "default"}.
-	 *       The aliases are listed because a port restored from configuration does not add them.
-	 *   <li>One {@code Memory} virtual host node whose virtual host is also {@code Memory}: no
-	 *       message store on disk.
+	 * <li>No {@code brokerloggers}: Qpid then installs no logback appenders or turbo
+	 * filters and simply logs through SLF4J, leaving the application's logging
+	 * configuration alone.
+	 * <li>{@code queue.behaviourOnUnknownDeclareArgument=LOG}: Qpid rejects queue
+	 * arguments it does not know (RabbitMQ's {@code x-expires}, {@code x-message-ttl},
+	 * ...) by closing the channel. With {@code LOG} it declares the queue, ignores the
+	 * argument and logs a warning.
+	 * <li>A {@code Plain} authentication provider holding guest/guest, with
+	 * {@code secureOnlyMechanisms} empty: by default Qpid offers PLAIN only over TLS, and
+	 * the RabbitMQ Java client authenticates with PLAIN.
+	 * <li>An AMQP port bound to loopback only. Its {@code defaultAlias} sends clients
+	 * that ask for virtual host {@code "/"} (the RabbitMQ default; Qpid strips the slash,
+	 * leaving an empty name) to the default virtual host node, and {@code nameAlias}
+	 * accepts {@code "default"}. The aliases are listed because a port restored from
+	 * configuration does not add them.
+	 * <li>One {@code Memory} virtual host node whose virtual host is also {@code Memory}:
+	 * no message store on disk.
 	 * </ul>
 	 */
 	private static String initialConfiguration(int port) {
 		return """
-			{
-			  "name": "embedded-amqp-broker",
-			  "modelVersion": "9.1",
-			  "context": { "queue.behaviourOnUnknownDeclareArgument": "LOG" },
-			  "authenticationproviders": [ {
-				"name": "plain",
-				"type": "Plain",
-				"secureOnlyMechanisms": [],
-				"users": [ { "name": "%s", "type": "managed", "password": "%s" } ]
-			  } ],
-			  "ports": [ {
-				"name": "AMQP",
-				"type": "AMQP",
-				"port": %d,
-				"bindingAddress": "%s",
-				"authenticationProvider": "plain",
-				"virtualhostaliases": [
-				  { "name": "nameAlias", "type": "nameAlias" },
-				  { "name": "defaultAlias", "type": "defaultAlias" }
-				]
-			  } ],
-			  "virtualhostnodes": [ {
-				"name": "%s",
-				"type": "Memory",
-				"defaultVirtualHostNode": "true",
-				"virtualHostInitialConfiguration": "{ \\"type\\": \\"Memory\\" }"
-			  } ]
-			}
-			""".formatted(USERNAME, PASSWORD, port, LOOPBACK, VIRTUAL_HOST);
+				{
+				  "name": "embedded-amqp-broker",
+				  "modelVersion": "9.1",
+				  "context": { "queue.behaviourOnUnknownDeclareArgument": "LOG" },
+				  "authenticationproviders": [ {
+					"name": "plain",
+					"type": "Plain",
+					"secureOnlyMechanisms": [],
+					"users": [ { "name": "%s", "type": "managed", "password": "%s" } ]
+				  } ],
+				  "ports": [ {
+					"name": "AMQP",
+					"type": "AMQP",
+					"port": %d,
+					"bindingAddress": "%s",
+					"authenticationProvider": "plain",
+					"virtualhostaliases": [
+					  { "name": "nameAlias", "type": "nameAlias" },
+					  { "name": "defaultAlias", "type": "defaultAlias" }
+					]
+				  } ],
+				  "virtualhostnodes": [ {
+					"name": "%s",
+					"type": "Memory",
+					"defaultVirtualHostNode": "true",
+					"virtualHostInitialConfiguration": "{ \\"type\\": \\"Memory\\" }"
+				  } ]
+				}
+				""".formatted(USERNAME, PASSWORD, port, LOOPBACK, VIRTUAL_HOST);
 	}
 
-	/** Finds the AMQP port and checks it really listens: a bind failure does not fail startup. */
+	/**
+	 * Finds the AMQP port and checks it really listens: a bind failure does not fail
+	 * startup.
+	 */
 	private static int amqpPortOf(SystemConfig<?> systemConfig) {
 		if (systemConfig == null || !(systemConfig.getContainer() instanceof Broker<?> broker)) {
 			throw new IllegalStateException("Qpid started without a broker");
@@ -279,12 +314,15 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 			paths.sorted(Comparator.reverseOrder()).forEach(path -> {
 				try {
 					Files.deleteIfExists(path);
-				} catch (IOException e) {
+				}
+				catch (IOException e) {
 					throw new UncheckedIOException(e);
 				}
 			});
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}
 	}
+
 }

@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Loopback ports that were free a moment ago, for tests that must know peers' ports in advance. */
+/**
+ * Loopback ports that were free a moment ago, for tests that must know peers' ports in
+ * advance.
+ */
 public final class FreePorts {
 
 	private FreePorts() {

@@ -20,13 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Many senders, each sending numbered updates over a few partition keys at once, and a receiver that
- * checks what the papers promise per channel and key: every update exactly once, in order per sender and
- * key. Shared by the transports' tests, so each proves the same property the same way.
+ * Many senders, each sending numbered updates over a few partition keys at once, and a
+ * receiver that checks what the papers promise per channel and key: every update exactly
+ * once, in order per sender and key. Shared by the transports' tests, so each proves the
+ * same property the same way.
  */
 public final class KeyedStreams {
 
-	/** One update: from {@code sender}, for {@code key}, the {@code seq}-th of that sender. */
+	/**
+	 * One update: from {@code sender}, for {@code key}, the {@code seq}-th of that
+	 * sender.
+	 */
 	public record Update(int sender, int key, int seq) {
 	}
 
@@ -56,8 +60,9 @@ public final class KeyedStreams {
 	}
 
 	/**
-	 * Starts {@code senders} threads on {@code from} together; each sends {@code perSender} updates to
-	 * {@code to} on {@code channel}, cycling over {@code keys} partition keys of its own.
+	 * Starts {@code senders} threads on {@code from} together; each sends
+	 * {@code perSender} updates to {@code to} on {@code channel}, cycling over
+	 * {@code keys} partition keys of its own.
 	 */
 	public void send(PartisanNode from, NodeId to, String channel, int senders, int perSender, int keys)
 			throws Exception {
@@ -87,7 +92,10 @@ public final class KeyedStreams {
 		}
 	}
 
-	/** Waits for {@code expected} updates, then asserts each arrived once and in order per sender and key. */
+	/**
+	 * Waits for {@code expected} updates, then asserts each arrived once and in order per
+	 * sender and key.
+	 */
 	public void assertAllOnceInOrder(int expected, Duration limit) {
 		await().atMost(limit).until(() -> this.total.get() >= expected);
 		assertThat(this.seen).hasSize(expected);

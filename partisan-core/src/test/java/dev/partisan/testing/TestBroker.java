@@ -7,11 +7,12 @@ import java.net.Socket;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
- * The AMQP broker the pub-sub tests run against, chosen once per JVM: RabbitMQ at 127.0.0.1:5672 when
- * it answers (the project's machines and CI), else an embedded Qpid Broker-J started here, so the test
- * command still passes on a machine without RabbitMQ. Never a mock. {@code PARTISAN_TEST_BROKER=embedded}
- * forces the embedded broker; {@code =rabbitmq} forbids it (the run fails if RabbitMQ is absent). The
- * choice is printed.
+ * The AMQP broker the pub-sub tests run against, chosen once per JVM: RabbitMQ at
+ * 127.0.0.1:5672 when it answers (the project's machines and CI), else an embedded Qpid
+ * Broker-J started here, so the test command still passes on a machine without RabbitMQ.
+ * Never a mock. {@code PARTISAN_TEST_BROKER=embedded} forces the embedded broker;
+ * {@code =rabbitmq} forbids it (the run fails if RabbitMQ is absent). The choice is
+ * printed.
  */
 public final class TestBroker {
 
@@ -49,14 +50,14 @@ public final class TestBroker {
 			return new TestBroker("RabbitMQ at " + RABBIT_HOST + ":" + RABBIT_PORT, RABBIT_PORT, null);
 		}
 		if ("rabbitmq".equals(wanted)) {
-			throw new IllegalStateException("PARTISAN_TEST_BROKER=rabbitmq but nothing answers at " + RABBIT_HOST
-					+ ":" + RABBIT_PORT);
+			throw new IllegalStateException(
+					"PARTISAN_TEST_BROKER=rabbitmq but nothing answers at " + RABBIT_HOST + ":" + RABBIT_PORT);
 		}
 		EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(FreePorts.next());
 		Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
 		return new TestBroker("an embedded Qpid Broker-J (AMQP 0-9-1) on 127.0.0.1:" + broker.port()
-				+ (answers(RABBIT_HOST, RABBIT_PORT) ? " (forced by PARTISAN_TEST_BROKER)" : " (no RabbitMQ at "
-						+ RABBIT_HOST + ":" + RABBIT_PORT + ")"),
+				+ (answers(RABBIT_HOST, RABBIT_PORT) ? " (forced by PARTISAN_TEST_BROKER)"
+						: " (no RabbitMQ at " + RABBIT_HOST + ":" + RABBIT_PORT + ")"),
 				broker.port(), broker);
 	}
 
@@ -86,7 +87,10 @@ public final class TestBroker {
 		return this.description;
 	}
 
-	/** A connection factory for the broker itself (guest/guest), or for a proxy in front of it. */
+	/**
+	 * A connection factory for the broker itself (guest/guest), or for a proxy in front
+	 * of it.
+	 */
 	public CachingConnectionFactory connectionFactory(int port) {
 		CachingConnectionFactory factory = new CachingConnectionFactory(RABBIT_HOST, port);
 		factory.setUsername("guest");

@@ -9,8 +9,8 @@ import dev.partisan.runtime.PartisanConfig;
 import dev.partisan.runtime.PartisanNode;
 
 /**
- * Nodes for multi-node tests in one JVM: loopback, ephemeral ports, and timings short enough that a test
- * of failure detection finishes in seconds. Closes every node it made.
+ * Nodes for multi-node tests in one JVM: loopback, ephemeral ports, and timings short
+ * enough that a test of failure detection finishes in seconds. Closes every node it made.
  */
 public final class TestNodes implements AutoCloseable {
 

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Balanced lane placement: a lane per flow while there are lanes, sticky while active, forgotten when idle. */
+/**
+ * Balanced lane placement: a lane per flow while there are lanes, sticky while active,
+ * forgotten when idle.
+ */
 class BalancedPlacementTest {
 
 	private static final long NOW = 1_000_000_000L;

@@ -19,7 +19,8 @@ class LaneSelectorTest {
 
 	@Test
 	void smallSequentialKeysSpreadOverAllLanes() {
-		// Pekko once hashed an always-zero id and put every message on lane 0: sequential keys must not.
+		// Pekko once hashed an always-zero id and put every message on lane 0: sequential
+		// keys must not.
 		Set<Integer> lanes = new HashSet<>();
 		for (long key = 0; key < 16; key++) {
 			lanes.add(LaneSelector.select(4, key, "s", "d", true, 0));

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.partisan.api.ForwardOptions;
+import dev.partisan.config.TransportOptions;
 import dev.partisan.api.LaneStats;
 import dev.partisan.api.Node;
 import dev.partisan.api.QueueFullException;
@@ -23,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One lane's queue and connection, on Netty's embedded channel: no socket, and the event loop runs its
- * tasks only when the test calls {@link EmbeddedChannel#runPendingTasks()}, so what was written before and
- * after each step is exact.
+ * One lane's queue and connection, on Netty's embedded channel: no socket, and the event
+ * loop runs its tasks only when the test calls {@link EmbeddedChannel#runPendingTasks()},
+ * so what was written before and after each step is exact.
  */
 class LaneTest {
 
@@ -33,11 +34,27 @@ class LaneTest {
 
 	private static final long ONE_HOUR = TimeUnit.HOURS.toNanos(1);
 
-	/** At most three messages or 100 bytes queued; a back-off of hours, so no test can outwait it by chance. */
+	/**
+	 * At most three messages or 100 bytes queued; a back-off of hours, so no test can
+	 * outwait it by chance.
+	 */
 	private static final TransportSettings SETTINGS = new TransportSettings(
-			List.of(new ChannelSpec(ForwardOptions.DEFAULT_CHANNEL, 1, false)), true, 1 << 20, 1 << 20,
-			Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofHours(4), Duration.ofSeconds(1), 1, 3, 100, 16, 1,
-			null, Duration.ofHours(1));
+			List.of(new ChannelSpec(ForwardOptions.DEFAULT_CHANNEL, 1, false)),
+			TransportOptions.builder()
+				.affinity(true)
+				.maxFrameSize(1 << 20)
+				.compressionThreshold(1 << 20)
+				.connectTimeout(Duration.ofSeconds(1))
+				.reconnectMin(Duration.ofHours(1))
+				.reconnectMax(Duration.ofHours(4))
+				.connectionRefreshInterval(Duration.ofSeconds(1))
+				.connectionsPerRefresh(1)
+				.maxQueuedMessages(3)
+				.maxQueuedBytes(100)
+				.listenBacklog(16)
+				.eventLoopThreads(1)
+				.build(),
+			Duration.ofHours(1));
 
 	private final PeerLanes peer = new PeerLanes(PEER, SETTINGS);
 
@@ -45,7 +62,9 @@ class LaneTest {
 
 	private final EmbeddedChannel channel = new EmbeddedChannel(this.lane.new WritabilityHandler());
 
-	/** Every frame the test made, to check that the lane released those it did not write. */
+	/**
+	 * Every frame the test made, to check that the lane released those it did not write.
+	 */
 	private final List<ByteBuf> frames = new ArrayList<>();
 
 	@AfterEach
@@ -69,7 +88,8 @@ class LaneTest {
 
 	@Test
 	void nothingIsWrittenOutsideTheEventLoop() {
-		// Senders enqueue from any thread; only the drain task, on the channel's loop, writes.
+		// Senders enqueue from any thread; only the drain task, on the channel's loop,
+		// writes.
 		connect();
 		written();
 
@@ -105,8 +125,7 @@ class LaneTest {
 		}
 		ByteBuf fourth = frame("f3");
 
-		assertThatExceptionOfType(QueueFullException.class)
-			.isThrownBy(() -> this.lane.enqueue(fourth, null, 0, null))
+		assertThatExceptionOfType(QueueFullException.class).isThrownBy(() -> this.lane.enqueue(fourth, null, 0, null))
 			.withMessageContaining("peer/default/0")
 			.withMessageContaining("3 messages");
 
@@ -121,7 +140,8 @@ class LaneTest {
 
 	@Test
 	void theQueueIsBoundedInBytesYetAlwaysTakesOneFrameWhenEmpty() {
-		// A frame larger than the byte bound must still be sendable, or it could never go out at all.
+		// A frame larger than the byte bound must still be sendable, or it could never go
+		// out at all.
 		ByteBuf large = Unpooled.wrappedBuffer(new byte[150]);
 		this.frames.add(large);
 		this.lane.enqueue(large, null, 0, null);
@@ -159,7 +179,8 @@ class LaneTest {
 		connect();
 		List<String> seen = new ArrayList<>();
 
-		// The delayed drain is a task the embedded loop runs once it is due: run the loop until it has.
+		// The delayed drain is a task the embedded loop runs once it is due: run the loop
+		// until it has.
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
 			this.channel.runScheduledPendingTasks();
 			this.channel.runPendingTasks();
@@ -172,8 +193,10 @@ class LaneTest {
 
 	@Test
 	void aDelayedFrameDoesNotKeepTheEventLoopBusyWhileItWaits() {
-		// Regression: the drain that found its head delayed scheduled itself again at once, so the event
-		// loop ran it over and over until the delay passed. The guard channel ends such a spin and counts it.
+		// Regression: the drain that found its head delayed scheduled itself again at
+		// once, so the event
+		// loop ran it over and over until the delay passed. The guard channel ends such a
+		// spin and counts it.
 		SpinGuardChannel guarded = new SpinGuardChannel(this.lane);
 		this.lane.enqueue(frame("delayed"), null, System.nanoTime() + ONE_HOUR, null);
 
@@ -212,7 +235,8 @@ class LaneTest {
 			LaneStats stats = monotonic.stats(0, 0);
 			assertThat(stats.supersededMessages()).isEqualTo(1);
 			assertThat(stats.queuedMessages()).isEqualTo(2);
-			// The superseded message no longer takes room: a third key still fits under the bound of three.
+			// The superseded message no longer takes room: a third key still fits under
+			// the bound of three.
 			monotonic.enqueue(frame("other=1"), null, 0, "other");
 			monotonic.connected(Connection.from(ch), frame("hello"));
 			ch.runPendingTasks();
@@ -426,8 +450,8 @@ class LaneTest {
 	}
 
 	/**
-	 * Reports itself unwritable after {@value #LIMIT} writability checks, which stops any drain loop; the
-	 * count tells how often the lane's drain ran.
+	 * Reports itself unwritable after {@value #LIMIT} writability checks, which stops any
+	 * drain loop; the count tells how often the lane's drain ran.
 	 */
 	private static final class SpinGuardChannel extends EmbeddedChannel {
 

@@ -16,8 +16,9 @@ class FrameCodecTest {
 
 	@Test
 	void aFrameReadsBackAsWritten() {
-		ByteBuf wire = FrameCodec.encode(this.alloc, new Frame(FrameKind.DATA, FrameCodec.FLAG_COMPRESSED, 42L, "vnode",
-				"n1", "worker-7", "kv", StringPayloadCodec.ID, "", Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8)));
+		ByteBuf wire = FrameCodec.encode(this.alloc,
+				new Frame(FrameKind.DATA, FrameCodec.FLAG_COMPRESSED, 42L, "vnode", "n1", "worker-7", "kv",
+						StringPayloadCodec.ID, "", Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8)));
 		int length = wire.readInt();
 		assertThat(length).isEqualTo(wire.readableBytes());
 		Frame frame = FrameCodec.decode(wire);

@@ -33,8 +33,8 @@ public abstract class PartisanMembershipEvent extends ApplicationEvent {
 	}
 
 	/**
-	 * {@link #getNode()} stopped being reachable: it left ({@link DownReason#LEFT}), or crashed, fell silent
-	 * or is partitioned away ({@link DownReason#UNREACHABLE}).
+	 * {@link #getNode()} stopped being reachable: it left ({@link DownReason#LEFT}), or
+	 * crashed, fell silent or is partitioned away ({@link DownReason#UNREACHABLE}).
 	 */
 	public static final class MemberDown extends PartisanMembershipEvent {
 

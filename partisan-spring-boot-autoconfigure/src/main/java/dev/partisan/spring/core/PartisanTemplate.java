@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends to handlers on other nodes with sensible defaults, in the style of {@code RabbitTemplate}: a
- * handler declared here with {@code @PartisanChannel} is sent to on its channel; calls wait the
- * configured {@code partisan.call-timeout}.
+ * Sends to handlers on other nodes with sensible defaults, in the style of
+ * {@code RabbitTemplate}: a handler declared here with {@code @PartisanChannel} is sent
+ * to on its channel; calls wait the configured {@code partisan.call-timeout}.
  */
 public class PartisanTemplate {
 
@@ -34,7 +34,9 @@ public class PartisanTemplate {
 		this.callTimeout = callTimeout;
 	}
 
-	/** Sends {@code payload} to {@code handler} on {@code node}, on the handler's channel. */
+	/**
+	 * Sends {@code payload} to {@code handler} on {@code node}, on the handler's channel.
+	 */
 	public void send(String node, String handler, Object payload) {
 		this.partisan.forward(NodeId.of(node), handler, payload, optionsFor(handler));
 	}
@@ -60,8 +62,8 @@ public class PartisanTemplate {
 	}
 
 	/**
-	 * Calls and waits for the reply (at most the call timeout). For code that is blocking anyway; never
-	 * from a handler of the same node's event loop.
+	 * Calls and waits for the reply (at most the call timeout). For code that is blocking
+	 * anyway; never from a handler of the same node's event loop.
 	 * @throws CallTimeoutException when no reply comes in time
 	 * @throws PartisanException for the other failures of {@link #call}
 	 */
@@ -71,7 +73,7 @@ public class PartisanTemplate {
 			return reply.get(this.callTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 			throw (cause instanceof PartisanException partisanException) ? partisanException
 					: new PartisanException("Call to '" + handler + "' on '" + node + "' failed", cause);
 		}
@@ -84,7 +86,10 @@ public class PartisanTemplate {
 		}
 	}
 
-	/** The options a send to {@code handler} uses by default: its declared channel, else the default one. */
+	/**
+	 * The options a send to {@code handler} uses by default: its declared channel, else
+	 * the default one.
+	 */
 	public ForwardOptions optionsFor(String handler) {
 		String channel = this.handlers.channelOf(handler);
 		return (channel != null) ? ForwardOptions.channel(channel) : ForwardOptions.defaults();

@@ -1,4 +1,7 @@
-/** What a Spring application uses to talk to the cluster: the template and membership events. */
+/**
+ * What a Spring application uses to talk to the cluster: the template and membership
+ * events.
+ */
 @NullMarked
 package dev.partisan.spring.core;
 

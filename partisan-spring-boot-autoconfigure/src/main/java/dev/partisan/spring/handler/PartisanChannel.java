@@ -9,10 +9,11 @@ import java.lang.annotation.Target;
 import org.springframework.core.annotation.AliasFor;
 
 /**
- * Makes a bean method a Partisan handler: an actor registered under {@link #name()} that receives one
- * message at a time, in arrival order. The first parameter is the payload (its type is decoded and
- * allow-listed); an optional {@link dev.partisan.api.PartisanMessage} parameter gives the sender and
- * channel; a return value answers a {@code call}.
+ * Makes a bean method a Partisan handler: an actor registered under {@link #name()} that
+ * receives one message at a time, in arrival order. The first parameter is the payload
+ * (its type is decoded and allow-listed); an optional
+ * {@link dev.partisan.api.PartisanMessage} parameter gives the sender and channel; a
+ * return value answers a {@code call}.
  *
  * <pre class="code">
  * &#64;PartisanChannel(channel = "vnode", name = "kv")
@@ -29,8 +30,8 @@ public @interface PartisanChannel {
 	String value() default "default";
 
 	/**
-	 * The channel this handler's traffic travels on: the template sends to it on this channel. It must be
-	 * {@code default} or configured under {@code partisan.channels}.
+	 * The channel this handler's traffic travels on: the template sends to it on this
+	 * channel. It must be {@code default} or configured under {@code partisan.channels}.
 	 */
 	@AliasFor("value")
 	String channel() default "default";

@@ -26,8 +26,9 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Finds {@code @PartisanChannel} methods on beans as they are created, checks each declaration, and
- * registers them with the node once every singleton exists. Mis-declared handlers fail start-up.
+ * Finds {@code @PartisanChannel} methods on beans as they are created, checks each
+ * declaration, and registers them with the node once every singleton exists. Mis-declared
+ * handlers fail start-up.
  */
 public class PartisanHandlerRegistrar implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
 
@@ -53,8 +54,9 @@ public class PartisanHandlerRegistrar implements BeanPostProcessor, SmartInitial
 	}
 
 	/**
-	 * @param strictChannels whether a handler on a channel that is not configured fails start-up; when
-	 * false it is accepted with a warning, and its traffic travels on the default channel
+	 * @param strictChannels whether a handler on a channel that is not configured fails
+	 * start-up; when false it is accepted with a warning, and its traffic travels on the
+	 * default channel
 	 */
 	public PartisanHandlerRegistrar(boolean strictChannels) {
 		this.strictChannels = strictChannels;
@@ -103,8 +105,8 @@ public class PartisanHandlerRegistrar implements BeanPostProcessor, SmartInitial
 				parameters[payloadIndex], payloadIndex, metaIndex);
 		Definition clash = this.definitions.putIfAbsent(name, definition);
 		if (clash != null) {
-			throw new InvalidPartisanHandlerException("two handlers are named '" + name + "': " + clash.where()
-					+ " and " + definition.where());
+			throw new InvalidPartisanHandlerException(
+					"two handlers are named '" + name + "': " + clash.where() + " and " + definition.where());
 		}
 		ReflectionUtils.makeAccessible(method);
 	}

@@ -14,7 +14,10 @@ public class PartisanHandlerRegistry {
 		this.channels.put(handler, channel);
 	}
 
-	/** The channel of the handler named {@code handler}, or {@code null} if it is not one of ours. */
+	/**
+	 * The channel of the handler named {@code handler}, or {@code null} if it is not one
+	 * of ours.
+	 */
 	public @Nullable String channelOf(String handler) {
 		return this.channels.get(handler);
 	}

@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Actuator endpoints and health for the Partisan node, each present only when its library is on the
- * class path and the node exists.
+ * Actuator endpoints and health for the Partisan node, each present only when its library
+ * is on the class path and the node exists.
  */
 @AutoConfiguration(after = PartisanAutoConfiguration.class)
 @ConditionalOnBean(Partisan.class)

@@ -16,9 +16,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * {@code /actuator/partisanchannels}: the connection table, per peer, channel and lane: connected or
- * not, outbound queue depth in messages and bytes, messages and bytes sent and received, drops.
- * {@code /actuator/partisanchannels/{peer}} narrows it to one peer.
+ * {@code /actuator/partisanchannels}: the connection table, per peer, channel and lane:
+ * connected or not, outbound queue depth in messages and bytes, messages and bytes sent
+ * and received, drops. {@code /actuator/partisanchannels/{peer}} narrows it to one peer.
  */
 @Endpoint(id = "partisanchannels")
 public class PartisanChannelsEndpoint {
@@ -41,7 +41,8 @@ public class PartisanChannelsEndpoint {
 
 	private Map<String, Map<String, List<LaneDescriptor>>> table(@Nullable String onlyPeer) {
 		List<LaneStats> rows = new ArrayList<>(this.partisan.connectionTable());
-		rows.sort(Comparator.comparing((LaneStats r) -> r.peer().name()).thenComparing(LaneStats::channel)
+		rows.sort(Comparator.comparing((LaneStats r) -> r.peer().name())
+			.thenComparing(LaneStats::channel)
 			.thenComparingInt(LaneStats::lane));
 		Map<String, Map<String, List<LaneDescriptor>>> peers = new TreeMap<>();
 		for (LaneStats row : rows) {
@@ -58,9 +59,8 @@ public class PartisanChannelsEndpoint {
 	}
 
 	/** One lane of a channel to a peer; see {@link LaneStats} for each figure. */
-	public record LaneDescriptor(int lane, boolean connected, long queuedMessages, long queuedBytes,
-			long sentMessages, long sentBytes, long receivedMessages, long receivedBytes, long droppedMessages,
-			long supersededMessages) {
+	public record LaneDescriptor(int lane, boolean connected, long queuedMessages, long queuedBytes, long sentMessages,
+			long sentBytes, long receivedMessages, long receivedBytes, long droppedMessages, long supersededMessages) {
 	}
 
 }

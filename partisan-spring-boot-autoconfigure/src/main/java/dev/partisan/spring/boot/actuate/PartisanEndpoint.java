@@ -16,8 +16,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * {@code /actuator/partisan}: this node, its overlay and the members it knows, each {@code up} or
- * {@code down} (known and connected to, but not currently reachable).
+ * {@code /actuator/partisan}: this node, its overlay and the members it knows, each
+ * {@code up} or {@code down} (known and connected to, but not currently reachable).
  */
 @Endpoint(id = "partisan")
 public class PartisanEndpoint {
@@ -36,7 +36,8 @@ public class PartisanEndpoint {
 		List<MemberDescriptor> members = new ArrayList<>();
 		for (Node node : up) {
 			upIds.add(node.id());
-			members.add(new MemberDescriptor(node.name(), node.address(), node.tag(), "up", node.id().equals(self.id())));
+			members
+				.add(new MemberDescriptor(node.name(), node.address(), node.tag(), "up", node.id().equals(self.id())));
 		}
 		Set<NodeId> known = new TreeSet<>();
 		for (LaneStats row : this.partisan.connectionTable()) {
@@ -48,8 +49,7 @@ public class PartisanEndpoint {
 		}
 		members.sort((a, b) -> a.name().compareTo(b.name()));
 		Map<String, List<String>> views = new TreeMap<>();
-		this.partisan.views()
-			.forEach((name, view) -> views.put(name, view.stream().map(Node::name).sorted().toList()));
+		this.partisan.views().forEach((name, view) -> views.put(name, view.stream().map(Node::name).sorted().toList()));
 		Map<String, Object> transport = this.partisan.transportDetails();
 		return new ClusterDescriptor(new MemberDescriptor(self.name(), self.address(), self.tag(), "up", true),
 				this.partisan.overlayName(), members, views, transport);
@@ -59,9 +59,11 @@ public class PartisanEndpoint {
 	 * @param node this node
 	 * @param overlay the overlay in use
 	 * @param members every member this node knows, itself included
-	 * @param views the overlay's named views (peer-to-peer: {@code active} and {@code passive})
-	 * @param transport how the node reaches the others: {@code kind} {@code tcp} with the listening address,
-	 * or {@code amqp} with the broker, whether it is connected, and messages rejected from it
+	 * @param views the overlay's named views (peer-to-peer: {@code active} and
+	 * {@code passive})
+	 * @param transport how the node reaches the others: {@code kind} {@code tcp} with the
+	 * listening address, or {@code amqp} with the broker, whether it is connected, and
+	 * messages rejected from it
 	 */
 	public record ClusterDescriptor(MemberDescriptor node, String overlay, List<MemberDescriptor> members,
 			Map<String, List<String>> views, Map<String, Object> transport) {

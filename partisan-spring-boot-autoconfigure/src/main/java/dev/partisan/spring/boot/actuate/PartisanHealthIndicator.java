@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
-/** {@code partisan} health: UP while the node runs, with its overlay and members as details. */
+/**
+ * {@code partisan} health: UP while the node runs, with its overlay and members as
+ * details.
+ */
 public class PartisanHealthIndicator extends AbstractHealthIndicator {
 
 	private final Partisan partisan;
@@ -19,7 +22,8 @@ public class PartisanHealthIndicator extends AbstractHealthIndicator {
 
 	/**
 	 * @param partisan the node
-	 * @param lifecycle the lifecycle that runs it, or {@code null} when the application runs it itself
+	 * @param lifecycle the lifecycle that runs it, or {@code null} when the application
+	 * runs it itself
 	 */
 	public PartisanHealthIndicator(Partisan partisan, @Nullable PartisanLifecycle lifecycle) {
 		super("Partisan health check failed");
@@ -35,7 +39,8 @@ public class PartisanHealthIndicator extends AbstractHealthIndicator {
 		}
 		Map<String, Object> transport = this.partisan.transportDetails();
 		if (Boolean.FALSE.equals(transport.get("brokerConnected"))) {
-			// Without its broker a pub-sub node reaches nobody, as Spring Boot's own RabbitMQ health says.
+			// Without its broker a pub-sub node reaches nobody, as Spring Boot's own
+			// RabbitMQ health says.
 			builder.down()
 				.withDetail("node", this.partisan.localNode().name())
 				.withDetail("reason", "the AMQP broker " + transport.get("broker") + " is unreachable");

@@ -19,18 +19,19 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Partisan's meters, all declared here. Per lane, tagged {@code peer}, {@code channel}, {@code lane}:
+ * Partisan's meters, all declared here. Per lane, tagged {@code peer}, {@code channel},
+ * {@code lane}:
  * <ul>
  * <li>{@code partisan.lane.connected} (gauge, 1 or 0)</li>
- * <li>{@code partisan.lane.queue.messages}, {@code partisan.lane.queue.bytes} (gauges: outbound queue
- * depth)</li>
+ * <li>{@code partisan.lane.queue.messages}, {@code partisan.lane.queue.bytes} (gauges:
+ * outbound queue depth)</li>
  * <li>{@code partisan.lane.sent.messages}, {@code partisan.lane.sent.bytes},
  * {@code partisan.lane.received.messages}, {@code partisan.lane.received.bytes},
  * {@code partisan.lane.dropped}, {@code partisan.lane.superseded} (counters)</li>
  * </ul>
- * and {@code partisan.members} (gauge: up members, this node included). Lanes appear as peers are
- * connected; meters of a peer that is gone read 0. Values come from one connection-table snapshot taken
- * at most every 500 ms.
+ * and {@code partisan.members} (gauge: up members, this node included). Lanes appear as
+ * peers are connected; meters of a peer that is gone read 0. Values come from one
+ * connection-table snapshot taken at most every 500 ms.
  */
 public class PartisanMeters implements MeterBinder {
 
@@ -87,7 +88,8 @@ public class PartisanMeters implements MeterBinder {
 				LaneStats::queuedMessages);
 		gauge(target, "partisan.lane.queue.bytes", "Bytes waiting in the lane's outbound queue", tags, key,
 				LaneStats::queuedBytes);
-		counter(target, "partisan.lane.sent.messages", "Messages written to the lane", tags, key, LaneStats::sentMessages);
+		counter(target, "partisan.lane.sent.messages", "Messages written to the lane", tags, key,
+				LaneStats::sentMessages);
 		counter(target, "partisan.lane.sent.bytes", "Bytes written to the lane", tags, key, LaneStats::sentBytes);
 		counter(target, "partisan.lane.received.messages", "Messages received on the lane", tags, key,
 				LaneStats::receivedMessages);
@@ -101,7 +103,10 @@ public class PartisanMeters implements MeterBinder {
 
 	private void gauge(MeterRegistry target, String name, String description, Tags tags, String key,
 			ToDoubleFunction<LaneStats> value) {
-		Gauge.builder(name, this, (meters) -> meters.read(key, value)).description(description).tags(tags).register(target);
+		Gauge.builder(name, this, (meters) -> meters.read(key, value))
+			.description(description)
+			.tags(tags)
+			.register(target);
 	}
 
 	private void counter(MeterRegistry target, String name, String description, Tags tags, String key,

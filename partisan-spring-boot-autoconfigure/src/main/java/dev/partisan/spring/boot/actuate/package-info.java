@@ -1,6 +1,7 @@
 /**
- * Actuator support: the {@code partisan} and {@code partisanchannels} endpoints, the {@code partisan}
- * health indicator and the {@code partisan.*} meters, each only when actuator (or Micrometer) is present.
+ * Actuator support: the {@code partisan} and {@code partisanchannels} endpoints, the
+ * {@code partisan} health indicator and the {@code partisan.*} meters, each only when
+ * actuator (or Micrometer) is present.
  */
 @NullMarked
 package dev.partisan.spring.boot.actuate;

@@ -4,7 +4,10 @@ import dev.partisan.api.InvalidSettingException;
 import dev.partisan.api.PartisanException;
 import org.jspecify.annotations.Nullable;
 
-/** A {@code partisan.*} property has a value that cannot work; the failure analyzer explains it. */
+/**
+ * A {@code partisan.*} property has a value that cannot work; the failure analyzer
+ * explains it.
+ */
 public class InvalidPartisanPropertyException extends PartisanException {
 
 	private static final long serialVersionUID = 1L;
@@ -22,8 +25,7 @@ public class InvalidPartisanPropertyException extends PartisanException {
 		this(property, String.valueOf(value), allowed, null);
 	}
 
-	private InvalidPartisanPropertyException(String property, String value, String allowed,
-			@Nullable Throwable cause) {
+	private InvalidPartisanPropertyException(String property, String value, String allowed, @Nullable Throwable cause) {
 		super("Invalid value '" + value + "' for property " + property + ": " + allowed);
 		if (cause != null) {
 			initCause(cause);
@@ -34,8 +36,9 @@ public class InvalidPartisanPropertyException extends PartisanException {
 	}
 
 	/**
-	 * Core's check failure as the property it came from: core names settings by the property's own
-	 * kebab-case name below {@code partisan.}, so the name, value and rule carry over field by field.
+	 * Core's check failure as the property it came from: core names settings by the
+	 * property's own kebab-case name below {@code partisan.}, so the name, value and rule
+	 * carry over field by field.
 	 */
 	public static InvalidPartisanPropertyException of(InvalidSettingException ex) {
 		return new InvalidPartisanPropertyException(PREFIX + ex.property(), ex.value(), ex.allowed(), ex);

@@ -23,8 +23,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * A Partisan node from {@code partisan.*}: its configuration, the runtime, its lifecycle, handler
- * discovery and the template. Every bean backs off when the application defines its own.
+ * A Partisan node from {@code partisan.*}: its configuration, the runtime, its lifecycle,
+ * handler discovery and the template. Every bean backs off when the application defines
+ * its own.
  */
 @AutoConfiguration
 @ConditionalOnClass(Partisan.class)
@@ -34,7 +35,8 @@ public final class PartisanAutoConfiguration {
 
 	@Bean
 	static PartisanHandlerRegistrar partisanHandlerRegistrar(Environment environment) {
-		// Read from the environment: a static post-processor is created before properties are bound.
+		// Read from the environment: a static post-processor is created before properties
+		// are bound.
 		return new PartisanHandlerRegistrar(environment.getProperty("partisan.strict-channels", Boolean.class, true));
 	}
 

@@ -19,15 +19,19 @@ import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Turns {@link PartisanProperties} into a {@link PartisanConfig}. The values are checked by core, once:
- * a bad one raises an {@link InvalidSettingException} naming the setting by the same kebab-case name as
- * the property, so it is reported as {@code partisan.<name>} without reading its message. Only what core
- * cannot know is checked here: the node name's fallback, seed syntax, overlay beans, and sizes too large
+ * Turns {@link PartisanProperties} into a {@link PartisanConfig}. The values are checked
+ * by core, once: a bad one raises an {@link InvalidSettingException} naming the setting
+ * by the same kebab-case name as the property, so it is reported as
+ * {@code partisan.<name>} without reading its message. Only what core cannot know is
+ * checked here: the node name's fallback, seed syntax, overlay beans, and sizes too large
  * for an int.
  */
 final class PartisanConfigMapper {
 
-	/** The pub-sub overlay's name; its factory is a bean of {@link PartisanPubSubAutoConfiguration}. */
+	/**
+	 * The pub-sub overlay's name; its factory is a bean of
+	 * {@link PartisanPubSubAutoConfiguration}.
+	 */
 	static final String PUBSUB = "pubsub";
 
 	private PartisanConfigMapper() {
@@ -88,7 +92,10 @@ final class PartisanConfigMapper {
 		p.getAllowedPackages().forEach(b::allowPackage);
 	}
 
-	/** Builds, reporting core's checks (durations, bounds, cross-field rules) as partisan.* properties. */
+	/**
+	 * Builds, reporting core's checks (durations, bounds, cross-field rules) as
+	 * partisan.* properties.
+	 */
 	static PartisanConfig build(PartisanConfig.Builder builder) {
 		try {
 			return builder.build();

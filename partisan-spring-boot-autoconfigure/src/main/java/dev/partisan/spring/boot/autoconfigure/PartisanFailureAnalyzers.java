@@ -13,8 +13,8 @@ final class PartisanFailureAnalyzers {
 	}
 
 	/**
-	 * A bad {@code partisan.*} value, from this module's own checks or from core's, whose structured
-	 * exception carries the property, the value and what is allowed.
+	 * A bad {@code partisan.*} value, from this module's own checks or from core's, whose
+	 * structured exception carries the property, the value and what is allowed.
 	 */
 	static final class InvalidProperty extends AbstractFailureAnalyzer<InvalidPartisanPropertyException> {
 
@@ -24,13 +24,17 @@ final class PartisanFailureAnalyzers {
 					+ ":\n\n    Property: " + cause.getProperty() + "\n    Value: \"" + cause.getValue()
 					+ "\"\n    Reason: it must be " + cause.getAllowed();
 			String action = "Update your application's configuration: set " + cause.getProperty()
-					+ " to a valid value (" + cause.getAllowed() + "), or change the PartisanConfigCustomizer that sets it.";
+					+ " to a valid value (" + cause.getAllowed()
+					+ "), or change the PartisanConfigCustomizer that sets it.";
 			return new FailureAnalysis(description, action, cause);
 		}
 
 	}
 
-	/** The node's port is taken: core found the port itself refusing a bind, not a message to match. */
+	/**
+	 * The node's port is taken: core found the port itself refusing a bind, not a message
+	 * to match.
+	 */
 	static final class PortInUse extends AbstractFailureAnalyzer<PortInUseException> {
 
 		@Override

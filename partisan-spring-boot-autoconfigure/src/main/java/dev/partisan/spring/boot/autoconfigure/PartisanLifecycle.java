@@ -20,11 +20,12 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the node with the application context, joins the seeds in the background (retrying, so an
- * unreachable seed never fails start-up), publishes member up/down events, and leaves gracefully on
- * shutdown. Whether to join seeds and whether to leave are the overlay's answers
- * ({@link Partisan#joinsSeeds()}, {@link Partisan#leavesOnShutdown()}), so a new overlay needs no change
- * here. Starts before, and stops after, the web server.
+ * Starts the node with the application context, joins the seeds in the background
+ * (retrying, so an unreachable seed never fails start-up), publishes member up/down
+ * events, and leaves gracefully on shutdown. Whether to join seeds and whether to leave
+ * are the overlay's answers ({@link Partisan#joinsSeeds()},
+ * {@link Partisan#leavesOnShutdown()}), so a new overlay needs no change here. Starts
+ * before, and stops after, the web server.
  */
 public class PartisanLifecycle implements SmartLifecycle {
 
@@ -57,16 +58,18 @@ public class PartisanLifecycle implements SmartLifecycle {
 		this.listener = this.partisan.addMembershipListener(new dev.partisan.api.MembershipListener() {
 			@Override
 			public void memberUp(Node node) {
-				PartisanLifecycle.this.events.publishEvent(new PartisanMembershipEvent.MemberUp(PartisanLifecycle.this.partisan, node));
+				PartisanLifecycle.this.events
+					.publishEvent(new PartisanMembershipEvent.MemberUp(PartisanLifecycle.this.partisan, node));
 			}
 
 			@Override
 			public void memberDown(Node node, DownReason reason) {
-				PartisanLifecycle.this.events
-					.publishEvent(new PartisanMembershipEvent.MemberDown(PartisanLifecycle.this.partisan, node, reason));
+				PartisanLifecycle.this.events.publishEvent(
+						new PartisanMembershipEvent.MemberDown(PartisanLifecycle.this.partisan, node, reason));
 			}
 		});
-		// A taken port fails here with core's PortInUseException, which the failure analyzer explains.
+		// A taken port fails here with core's PortInUseException, which the failure
+		// analyzer explains.
 		this.partisan.start();
 		this.running = true;
 		if (this.partisan.joinsSeeds()) {

@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration of the Partisan node, under {@code partisan.*}. The defaults run a single full-mesh node
- * on 127.0.0.1:10100 with no external service.
+ * Configuration of the Partisan node, under {@code partisan.*}. The defaults run a single
+ * full-mesh node on 127.0.0.1:10100 with no external service.
  */
 @ConfigurationProperties("partisan")
 public class PartisanProperties {
@@ -28,17 +28,19 @@ public class PartisanProperties {
 	private final NodeSettings node = new NodeSettings();
 
 	/**
-	 * Overlay: 'static', 'full-mesh', 'client-server' (needs partisan.node.tag client or server),
-	 * 'peer-to-peer' (HyParView, see partisan.hyparview.*), 'pubsub' (through the RabbitMQ broker of
-	 * spring.rabbitmq.*, see partisan.pubsub.*), or the name of an OverlayFactory bean.
+	 * Overlay: 'static', 'full-mesh', 'client-server' (needs partisan.node.tag client or
+	 * server), 'peer-to-peer' (HyParView, see partisan.hyparview.*), 'pubsub' (through
+	 * the RabbitMQ broker of spring.rabbitmq.*, see partisan.pubsub.*), or the name of an
+	 * OverlayFactory bean.
 	 */
 	@SpringOnly("core takes an OverlayFactory; the name selects a built-in one or a bean")
 	private String overlay = "full-mesh";
 
 	/**
-	 * Whether a @PartisanChannel handler on a channel that is not configured fails start-up. False accepts
-	 * it with a warning and its traffic travels on the default channel: for profiles that deliberately
-	 * configure fewer channels, such as a one-connection baseline.
+	 * Whether a @PartisanChannel handler on a channel that is not configured fails
+	 * start-up. False accepts it with a warning and its traffic travels on the default
+	 * channel: for profiles that deliberately configure fewer channels, such as a
+	 * one-connection baseline.
 	 */
 	@SpringOnly("read by the @PartisanChannel handler registrar")
 	private boolean strictChannels = true;
@@ -52,25 +54,29 @@ public class PartisanProperties {
 	}
 
 	/**
-	 * Nodes to join through (full-mesh), or the fixed members (static), as name@host:port.
+	 * Nodes to join through (full-mesh), or the fixed members (static), as
+	 * name@host:port.
 	 */
 	@SpringOnly("an input with nothing to default: core starts with no seeds")
 	private List<String> seeds = new ArrayList<>();
 
 	/**
-	 * Lanes (parallel connections) per peer of the default channel and of channels without their own
-	 * setting. More lanes move more bytes at once on a long, fat link; order holds only within a lane.
+	 * Lanes (parallel connections) per peer of the default channel and of channels
+	 * without their own setting. More lanes move more bytes at once on a long, fat link;
+	 * order holds only within a lane.
 	 */
 	private int parallelism = 1;
 
 	/**
-	 * Without a partition key, pick the lane by (sender, destination) so each sender's messages stay in
-	 * order and fast senders don't queue behind slow ones; false uses the lanes round robin.
+	 * Without a partition key, pick the lane by (sender, destination) so each sender's
+	 * messages stay in order and fast senders don't queue behind slow ones; false uses
+	 * the lanes round robin.
 	 */
 	private boolean affinity = true;
 
 	/**
-	 * Named channels: separate connections per kind of traffic, e.g. vnode, gossip, metadata.
+	 * Named channels: separate connections per kind of traffic, e.g. vnode, gossip,
+	 * metadata.
 	 */
 	@SpringOnly("an input with nothing to default; each becomes a core ChannelSpec")
 	private Map<String, Channel> channels = new LinkedHashMap<>();
@@ -81,13 +87,14 @@ public class PartisanProperties {
 	private Duration heartbeatInterval = Duration.ofSeconds(1);
 
 	/**
-	 * Silence after which a member is down. Shorter detects crashes sooner and risks calling a busy node
-	 * down; at least twice the heartbeat interval.
+	 * Silence after which a member is down. Shorter detects crashes sooner and risks
+	 * calling a busy node down; at least twice the heartbeat interval.
 	 */
 	private Duration failureTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * How often full-mesh members push their membership to each other (changes are pushed at once).
+	 * How often full-mesh members push their membership to each other (changes are pushed
+	 * at once).
 	 */
 	private Duration gossipInterval = Duration.ofSeconds(10);
 
@@ -97,22 +104,22 @@ public class PartisanProperties {
 	private Duration joinTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * Pause between background attempts to join a seed that could not be reached. An unreachable seed
-	 * never fails start-up.
+	 * Pause between background attempts to join a seed that could not be reached. An
+	 * unreachable seed never fails start-up.
 	 */
 	@SpringOnly("read by PartisanLifecycle, which retries joins in the background")
 	private Duration joinRetryInterval = Duration.ofSeconds(5);
 
 	/**
-	 * Whether to leave the cluster gracefully when the application stops; if false, peers see the node
-	 * go down instead.
+	 * Whether to leave the cluster gracefully when the application stops; if false, peers
+	 * see the node go down instead.
 	 */
 	@SpringOnly("read by PartisanLifecycle on stop")
 	private boolean leaveOnShutdown = true;
 
 	/**
-	 * Largest frame sent or accepted. A larger send fails at once; a larger incoming frame closes its
-	 * connection. Bounds what one connection can make the node buffer.
+	 * Largest frame sent or accepted. A larger send fails at once; a larger incoming
+	 * frame closes its connection. Bounds what one connection can make the node buffer.
 	 */
 	private DataSize maxFrameSize = DataSize.ofMegabytes(64);
 
@@ -127,7 +134,8 @@ public class PartisanProperties {
 	private Duration connectTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * First back-off after a failed connection attempt; it doubles up to reconnect-max, with jitter.
+	 * First back-off after a failed connection attempt; it doubles up to reconnect-max,
+	 * with jitter.
 	 */
 	private Duration reconnectMin = Duration.ofMillis(200);
 
@@ -137,8 +145,9 @@ public class PartisanProperties {
 	private Duration reconnectMax = Duration.ofSeconds(5);
 
 	/**
-	 * Pace of new connections: at most connections-per-refresh new connections to one peer per interval,
-	 * so a node joining a large cluster does not overflow its LISTEN queue.
+	 * Pace of new connections: at most connections-per-refresh new connections to one
+	 * peer per interval, so a node joining a large cluster does not overflow its LISTEN
+	 * queue.
 	 */
 	private Duration connectionRefreshInterval = Duration.ofMillis(100);
 
@@ -148,7 +157,8 @@ public class PartisanProperties {
 	private int connectionsPerRefresh = 1;
 
 	/**
-	 * Bound of each lane's outbound queue in messages; past it sends fail and count as dropped.
+	 * Bound of each lane's outbound queue in messages; past it sends fail and count as
+	 * dropped.
 	 */
 	private int maxQueuedMessages = 100_000;
 
@@ -158,14 +168,15 @@ public class PartisanProperties {
 	private DataSize maxQueuedBytes = DataSize.ofMegabytes(256);
 
 	/**
-	 * Accept backlog of the node's server: connection attempts the OS queues before they are accepted.
+	 * Accept backlog of the node's server: connection attempts the OS queues before they
+	 * are accepted.
 	 */
 	private int listenBacklog = 1024;
 
 	/**
-	 * Messages a handler's mailbox holds. At the bound, the connection (or broker queue) a message came
-	 * from stops being read until the mailbox drains to half (back-pressure on the sender); messages from
-	 * other sources are dropped and counted.
+	 * Messages a handler's mailbox holds. At the bound, the connection (or broker queue)
+	 * a message came from stops being read until the mailbox drains to half
+	 * (back-pressure on the sender); messages from other sources are dropped and counted.
 	 */
 	private int mailboxCapacity = 100_000;
 
@@ -175,20 +186,22 @@ public class PartisanProperties {
 	private int eventLoopThreads = 0;
 
 	/**
-	 * Threads that run handlers (each handler runs on one at a time); 0 means max(2, cores).
+	 * Threads that run handlers (each handler runs on one at a time); 0 means max(2,
+	 * cores).
 	 */
 	private int handlerThreads = 0;
 
 	/**
-	 * Packages whose classes may be decoded from the wire besides handler parameter types. Keep it to
-	 * your message packages: every allowed class is a deserialization target.
+	 * Packages whose classes may be decoded from the wire besides handler parameter
+	 * types. Keep it to your message packages: every allowed class is a deserialization
+	 * target.
 	 */
 	@SpringOnly("an input with nothing to default: core allows no package until told")
 	private List<String> allowedPackages = new ArrayList<>();
 
 	/**
-	 * Shared secret every connection must prove (HMAC-SHA256 in its hello); peers without it are refused.
-	 * Authenticates peers; does not encrypt traffic.
+	 * Shared secret every connection must prove (HMAC-SHA256 in its hello); peers without
+	 * it are refused. Authenticates peers; does not encrypt traffic.
 	 */
 	private @Nullable String clusterSecret;
 
@@ -199,22 +212,26 @@ public class PartisanProperties {
 	private Duration callTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * How long an acknowledged message waits for its acknowledgement before it is sent again.
+	 * How long an acknowledged message waits for its acknowledgement before it is sent
+	 * again.
 	 */
 	private Duration retransmitInterval = Duration.ofSeconds(1);
 
 	/**
-	 * Acknowledged messages to one peer that may await acknowledgement at once; past it sends fail.
+	 * Acknowledged messages to one peer that may await acknowledgement at once; past it
+	 * sends fail.
 	 */
 	private int maxOutstandingAcks = 10_000;
 
 	/**
-	 * How long a receiver remembers accepted acknowledged messages to drop their duplicates.
+	 * How long a receiver remembers accepted acknowledged messages to drop their
+	 * duplicates.
 	 */
 	private Duration dedupWindow = Duration.ofMinutes(10);
 
 	/**
-	 * On monotonic channels, at least one message per destination and key goes out per window.
+	 * On monotonic channels, at least one message per destination and key goes out per
+	 * window.
 	 */
 	private Duration monotonicWindow = Duration.ofSeconds(1);
 
@@ -501,7 +518,8 @@ public class PartisanProperties {
 	public static class NodeSettings {
 
 		/**
-		 * Node name, unique in the cluster. Defaults to spring.application.name, else the host name.
+		 * Node name, unique in the cluster. Defaults to spring.application.name, else the
+		 * host name.
 		 */
 		@SpringOnly("core requires a name; this one falls back to spring.application.name or the host name")
 		private @Nullable String name;
@@ -564,25 +582,28 @@ public class PartisanProperties {
 		private @Nullable Integer parallelism;
 
 		/**
-		 * Whether payloads from the compression threshold up are deflated: bandwidth for CPU.
+		 * Whether payloads from the compression threshold up are deflated: bandwidth for
+		 * CPU.
 		 */
 		private boolean compression;
 
 		/**
-		 * Whether every message on this channel is acknowledged and retransmitted until it is.
+		 * Whether every message on this channel is acknowledged and retransmitted until
+		 * it is.
 		 */
 		private boolean ack;
 
 		/**
-		 * Whether a newer message for the same destination and key replaces an older one still queued
-		 * (for state of which only the latest value matters).
+		 * Whether a newer message for the same destination and key replaces an older one
+		 * still queued (for state of which only the latest value matters).
 		 */
 		private boolean monotonic;
 
 		/**
-		 * How flows (partition keys, or sender and destination) are placed on the lanes: 'hash' (the
-		 * papers' rule; stateless, but flows collide) or 'balanced' (a new flow takes the least-loaded
-		 * lane and keeps it while active, so k flows on k lanes get one each).
+		 * How flows (partition keys, or sender and destination) are placed on the lanes:
+		 * 'hash' (the papers' rule; stateless, but flows collide) or 'balanced' (a new
+		 * flow takes the least-loaded lane and keeps it while active, so k flows on k
+		 * lanes get one each).
 		 */
 		private LanePlacement placement = LanePlacement.HASH;
 
@@ -628,12 +649,14 @@ public class PartisanProperties {
 
 	}
 
-	/** HyParView parameters of the peer-to-peer overlay (the Erlang original's defaults). */
+	/**
+	 * HyParView parameters of the peer-to-peer overlay (the Erlang original's defaults).
+	 */
 	public static class HyParView {
 
 		/**
-		 * Active view size: the peers each node stays connected to. Larger tolerates more simultaneous
-		 * failures at the cost of connections and broadcast traffic.
+		 * Active view size: the peers each node stays connected to. Larger tolerates more
+		 * simultaneous failures at the cost of connections and broadcast traffic.
 		 */
 		private int activeMax = 6;
 
@@ -643,12 +666,14 @@ public class PartisanProperties {
 		private int passiveMax = 30;
 
 		/**
-		 * Active random walk length (ARWL): hops a join travels; longer spreads newcomers further.
+		 * Active random walk length (ARWL): hops a join travels; longer spreads newcomers
+		 * further.
 		 */
 		private int arwl = 6;
 
 		/**
-		 * Passive random walk length (PRWL): at which remaining hop a join also lands in a passive view.
+		 * Passive random walk length (PRWL): at which remaining hop a join also lands in
+		 * a passive view.
 		 */
 		private int prwl = 3;
 
@@ -668,9 +693,9 @@ public class PartisanProperties {
 		private int shufflePassive = 4;
 
 		/**
-		 * How often each node announces itself over the broadcast trees so that others learn a route to it
-		 * (forward to nodes outside the active view); 0 turns it off. Its traffic grows with the square of
-		 * the cluster size.
+		 * How often each node announces itself over the broadcast trees so that others
+		 * learn a route to it (forward to nodes outside the active view); 0 turns it off.
+		 * Its traffic grows with the square of the cluster size.
 		 */
 		private Duration routeInterval = Duration.ofSeconds(30);
 
@@ -741,37 +766,42 @@ public class PartisanProperties {
 	}
 
 	/**
-	 * The pub-sub overlay's use of the broker (the connection itself is spring.rabbitmq.*).
+	 * The pub-sub overlay's use of the broker (the connection itself is
+	 * spring.rabbitmq.*).
 	 */
 	public static class PubSub {
 
 		/**
-		 * Prefix of the overlay's exchanges and queues: <prefix>.membership (fanout), <prefix>.direct, and
-		 * <prefix>.<node>.<channel>.<lane> queues. Give each cluster sharing a broker its own.
+		 * Prefix of the overlay's exchanges and queues: <prefix>.membership (fanout),
+		 * <prefix>.direct, and <prefix>.<node>.<channel>.<lane> queues. Give each cluster
+		 * sharing a broker its own.
 		 */
 		private String exchange = "partisan";
 
 		/**
 		 * How often each node announces itself on the membership exchange; defaults to
-		 * partisan.heartbeat-interval. Members are the nodes heard within partisan.failure-timeout.
+		 * partisan.heartbeat-interval. Members are the nodes heard within
+		 * partisan.failure-timeout.
 		 */
 		private @Nullable Duration announceInterval;
 
 		/**
-		 * How long a node's queues outlive their consumer. A node restarted within it receives what was sent
-		 * to it meanwhile; one that never returns leaves nothing behind after it.
+		 * How long a node's queues outlive their consumer. A node restarted within it
+		 * receives what was sent to it meanwhile; one that never returns leaves nothing
+		 * behind after it.
 		 */
 		private Duration queueExpiry = Duration.ofMinutes(5);
 
 		/**
-		 * Messages one of a node's queues holds while nobody consumes it; beyond it the broker drops the
-		 * oldest, so a dead node cannot fill the broker.
+		 * Messages one of a node's queues holds while nobody consumes it; beyond it the
+		 * broker drops the oldest, so a dead node cannot fill the broker.
 		 */
 		private int maxQueueLength = 100_000;
 
 		/**
-		 * Deliveries the broker pushes to each lane's consumer ahead of processing. Larger hides broker
-		 * round trips; smaller bounds what a slow node holds in memory.
+		 * Deliveries the broker pushes to each lane's consumer ahead of processing.
+		 * Larger hides broker round trips; smaller bounds what a slow node holds in
+		 * memory.
 		 */
 		private int prefetch = 250;
 
@@ -829,12 +859,14 @@ public class PartisanProperties {
 	}
 
 	/**
-	 * Seeds found by resolving a DNS name (e.g. a Kubernetes headless service) to its A records.
+	 * Seeds found by resolving a DNS name (e.g. a Kubernetes headless service) to its A
+	 * records.
 	 */
 	public static class Dns {
 
 		/**
-		 * DNS name whose addresses are the seeds, e.g. partisan.my-namespace.svc.cluster.local.
+		 * DNS name whose addresses are the seeds, e.g.
+		 * partisan.my-namespace.svc.cluster.local.
 		 */
 		private @Nullable String name;
 

@@ -16,10 +16,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * The pub-sub overlay ({@code partisan.overlay: pubsub}) on the RabbitMQ {@link ConnectionFactory} that
- * Spring Boot configures from {@code spring.rabbitmq.*}. The factory is a bean named {@code pubsub}, which
- * {@link PartisanAutoConfiguration} picks up by the overlay's name; define a bean of that name to replace
- * it. The connection factory is looked up when the node starts, so this needs no ordering against
+ * The pub-sub overlay ({@code partisan.overlay: pubsub}) on the RabbitMQ
+ * {@link ConnectionFactory} that Spring Boot configures from {@code spring.rabbitmq.*}.
+ * The factory is a bean named {@code pubsub}, which {@link PartisanAutoConfiguration}
+ * picks up by the overlay's name; define a bean of that name to replace it. The
+ * connection factory is looked up when the node starts, so this needs no ordering against
  * Spring Boot's AMQP auto-configuration.
  */
 @AutoConfiguration(before = PartisanAutoConfiguration.class)

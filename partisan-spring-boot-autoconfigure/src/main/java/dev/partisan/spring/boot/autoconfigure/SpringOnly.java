@@ -7,10 +7,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a {@link PartisanProperties} property that has no setting in core: one that only this module
- * reads (the lifecycle, the template, seed discovery), or an input with no default to share (the seeds).
- * Every other property mirrors a core setting of the same name, and a test checks that its default is
- * core's; this marker is how a property opts out, next to its declaration rather than in a list.
+ * Marks a {@link PartisanProperties} property that has no setting in core: one that only
+ * this module reads (the lifecycle, the template, seed discovery), or an input with no
+ * default to share (the seeds). Every other property mirrors a core setting of the same
+ * name, and a test checks that its default is core's; this marker is how a property opts
+ * out, next to its declaration rather than in a list.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,7 +1,7 @@
 /**
- * Auto-configuration of a Partisan node from {@code partisan.*} properties: the runtime bean and its
- * lifecycle, {@code @PartisanChannel} handlers, the template, membership events, DNS seed discovery and
- * failure analysis of bad configuration.
+ * Auto-configuration of a Partisan node from {@code partisan.*} properties: the runtime
+ * bean and its lifecycle, {@code @PartisanChannel} handlers, the template, membership
+ * events, DNS seed discovery and failure analysis of bad configuration.
  */
 @NullMarked
 package dev.partisan.spring.boot.autoconfigure;

@@ -11,7 +11,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 
-/** A small application as a user would write it: a handler bean and a listener of membership events. */
+/**
+ * A small application as a user would write it: a handler bean and a listener of
+ * membership events.
+ */
 @SpringBootApplication(proxyBeanMethods = false)
 public class ClusterTestApplication {
 

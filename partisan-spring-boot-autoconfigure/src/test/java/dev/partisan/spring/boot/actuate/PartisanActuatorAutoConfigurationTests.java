@@ -14,7 +14,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Endpoints, health and meters: present with actuator, absent without it or without a node. */
+/**
+ * Endpoints, health and meters: present with actuator, absent without it or without a
+ * node.
+ */
 class PartisanActuatorAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -31,10 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three Spring Boot applications on {@code partisan.overlay: pubsub}, configured only through
- * {@code spring.rabbitmq.*} and {@code partisan.*}, against a real broker: they find each other with no
- * seeds, the template's send and call work, actuator shows the broker and per-channel counts, and a node
- * that loses the broker without leaving is announced as a member-down event.
+ * Three Spring Boot applications on {@code partisan.overlay: pubsub}, configured only
+ * through {@code spring.rabbitmq.*} and {@code partisan.*}, against a real broker: they
+ * find each other with no seeds, the template's send and call work, actuator shows the
+ * broker and per-channel counts, and a node that loses the broker without leaving is
+ * announced as a member-down event.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PubSubClusterTests {
@@ -122,15 +123,19 @@ class PubSubClusterTests {
 	@Test
 	@Order(2)
 	void aNodeThatLosesTheBrokerIsAMemberDownEventOnTheOthers() throws Exception {
-		n3Link.cut(); // p3 vanishes from the broker without a word: only the failure timeout can tell
+		n3Link.cut(); // p3 vanishes from the broker without a word: only the failure
+						// timeout can tell
 		for (ConfigurableApplicationContext survivor : List.of(nodes.get(0), nodes.get(1))) {
-			ClusterTestApplication.MembershipEvents events = survivor.getBean(ClusterTestApplication.MembershipEvents.class);
+			ClusterTestApplication.MembershipEvents events = survivor
+				.getBean(ClusterTestApplication.MembershipEvents.class);
 			await().atMost(LIMIT).untilAsserted(() -> assertThat(events.events).contains("down p3 UNREACHABLE"));
 			assertThat(survivor.getBean(Partisan.class).members()).hasSize(2);
 		}
-		await().atMost(LIMIT).untilAsserted(() -> assertThat(
-				get(nodes.get(2), "/actuator/health", 503).get("components").get("partisan").get("status").asString())
-			.isEqualTo("DOWN"));
+		await().atMost(LIMIT)
+			.untilAsserted(() -> assertThat(get(nodes.get(2), "/actuator/health", 503).get("components")
+				.get("partisan")
+				.get("status")
+				.asString()).isEqualTo("DOWN"));
 	}
 
 	private JsonNode get(ConfigurableApplicationContext context, String path) throws Exception {
@@ -139,9 +144,10 @@ class PubSubClusterTests {
 
 	private JsonNode get(ConfigurableApplicationContext context, String path, int status) throws Exception {
 		String port = context.getEnvironment().getProperty("local.management.port");
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(status);
 		return JsonMapper.builder().build().readTree(response.body());
 	}

@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three Spring Boot applications in one JVM, seeded at the first: messages and calls through the
- * template reach an annotated handler, actuator shows the cluster over HTTP, and a stopped node is
- * announced as a member-down event.
+ * Three Spring Boot applications in one JVM, seeded at the first: messages and calls
+ * through the template reach an annotated handler, actuator shows the cluster over HTTP,
+ * and a stopped node is announced as a member-down event.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ThreeNodeClusterTests {
@@ -54,15 +54,16 @@ class ThreeNodeClusterTests {
 	}
 
 	private static ConfigurableApplicationContext start(String name, String seed) {
-		List<String> args = new ArrayList<>(List.of("--spring.main.banner-mode=off", "--server.port=0",
-				"--management.server.port=0",
-				"--management.endpoints.web.exposure.include=health,metrics,partisan,partisanchannels",
-				"--management.endpoint.health.show-details=always", "--partisan.node.name=" + name,
-				"--partisan.node.port=0", "--partisan.channels.vnode.parallelism=2",
-				"--partisan.heartbeat-interval=100ms", "--partisan.failure-timeout=1s",
-				"--partisan.connection-refresh-interval=20ms", "--partisan.join-retry-interval=200ms",
-				// RabbitMQ is on the class path for the pub-sub tests; this cluster does not use it.
-				"--management.health.rabbit.enabled=false"));
+		List<String> args = new ArrayList<>(
+				List.of("--spring.main.banner-mode=off", "--server.port=0", "--management.server.port=0",
+						"--management.endpoints.web.exposure.include=health,metrics,partisan,partisanchannels",
+						"--management.endpoint.health.show-details=always", "--partisan.node.name=" + name,
+						"--partisan.node.port=0", "--partisan.channels.vnode.parallelism=2",
+						"--partisan.heartbeat-interval=100ms", "--partisan.failure-timeout=1s",
+						"--partisan.connection-refresh-interval=20ms", "--partisan.join-retry-interval=200ms",
+						// RabbitMQ is on the class path for the pub-sub tests; this
+						// cluster does not use it.
+						"--management.health.rabbit.enabled=false"));
 		if (seed != null) {
 			args.add("--partisan.seeds=" + seed);
 		}
@@ -85,7 +86,8 @@ class ThreeNodeClusterTests {
 		Stored stored = template.call("n1", "store", new Put("k2", "v2"), Stored.class).get();
 		assertThat(stored).isEqualTo(new Stored("k2", "n3"));
 		ClusterTestApplication.Store store = nodes.get(0).getBean(ClusterTestApplication.Store.class);
-		await().atMost(LIMIT).untilAsserted(() -> assertThat(store.received).contains(new Put("k1", "v1"), new Put("k2", "v2")));
+		await().atMost(LIMIT)
+			.untilAsserted(() -> assertThat(store.received).contains(new Put("k1", "v1"), new Put("k2", "v2")));
 
 		JsonNode cluster = get(nodes.get(0), "/actuator/partisan");
 		assertThat(cluster.get("overlay").asString()).isEqualTo("full-mesh");
@@ -116,7 +118,8 @@ class ThreeNodeClusterTests {
 			.isNotEmpty();
 		assertThat(meters.find("partisan.lane.queue.bytes").tags("peer", "n1", "channel", "vnode", "lane", "0").gauge())
 			.isNotNull();
-		JsonNode metric = get(nodes.get(2), "/actuator/metrics/partisan.lane.sent.messages?tag=peer:n1&tag=channel:vnode");
+		JsonNode metric = get(nodes.get(2),
+				"/actuator/metrics/partisan.lane.sent.messages?tag=peer:n1&tag=channel:vnode");
 		assertThat(metric.get("measurements").get(0).get("value").asDouble()).isGreaterThanOrEqualTo(2);
 
 		JsonNode health = get(nodes.get(0), "/actuator/health");
@@ -131,7 +134,8 @@ class ThreeNodeClusterTests {
 		ConfigurableApplicationContext n2 = nodes.get(1);
 		n2.close();
 		for (ConfigurableApplicationContext survivor : List.of(nodes.get(0), nodes.get(2))) {
-			ClusterTestApplication.MembershipEvents events = survivor.getBean(ClusterTestApplication.MembershipEvents.class);
+			ClusterTestApplication.MembershipEvents events = survivor
+				.getBean(ClusterTestApplication.MembershipEvents.class);
 			await().atMost(LIMIT).untilAsserted(() -> assertThat(events.events).contains("down n2 LEFT"));
 			assertThat(survivor.getBean(Partisan.class).members()).hasSize(2);
 		}
@@ -139,9 +143,10 @@ class ThreeNodeClusterTests {
 
 	private JsonNode get(ConfigurableApplicationContext context, String path) throws Exception {
 		String port = context.getEnvironment().getProperty("local.management.port");
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
 		return JsonMapper.builder().build().readTree(response.body());
 	}

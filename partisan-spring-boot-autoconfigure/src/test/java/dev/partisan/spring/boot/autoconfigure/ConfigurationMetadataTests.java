@@ -38,8 +38,11 @@ class ConfigurationMetadataTests {
 		Path readme = Path.of("..", "README.md");
 		if (Files.exists(readme)) {
 			String text = Files.readString(readme);
-			descriptions.keySet().stream().filter((name) -> name.startsWith("partisan.")).forEach((name) ->
-					assertThat(text).as("README documents %s (scripts/property-table.py)", name).contains("`" + name + "`"));
+			descriptions.keySet()
+				.stream()
+				.filter((name) -> name.startsWith("partisan."))
+				.forEach((name) -> assertThat(text).as("README documents %s (scripts/property-table.py)", name)
+					.contains("`" + name + "`"));
 		}
 	}
 

@@ -9,7 +9,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Core's checks reach the failure analysis as the property that was set, field by field. */
+/**
+ * Core's checks reach the failure analysis as the property that was set, field by field.
+ */
 class CoreSettingFailureAnalysisTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -32,7 +34,8 @@ class CoreSettingFailureAnalysisTests {
 	@Test
 	void aDurationIsShownAsItWasWritten() {
 		this.runner.withPropertyValues("partisan.dedup-window=0s").run((context) -> {
-			FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty()
+				.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("Property: partisan.dedup-window")
 				.contains("Value: \"0s\"")
 				.contains("a positive duration");
@@ -42,7 +45,8 @@ class CoreSettingFailureAnalysisTests {
 	@Test
 	void aNegativeThreadCountIsRejectedRatherThanIgnored() {
 		this.runner.withPropertyValues("partisan.handler-threads=-1").run((context) -> {
-			FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty()
+				.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("Property: partisan.handler-threads")
 				.contains("0 for max(2, cores)");
 		});

@@ -29,7 +29,10 @@ import org.springframework.core.NestedExceptionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The auto-configuration: present, absent, overridden, filtered, and every bad value explained. */
+/**
+ * The auto-configuration: present, absent, overridden, filtered, and every bad value
+ * explained.
+ */
 class PartisanAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -55,9 +58,9 @@ class PartisanAutoConfigurationTests {
 	void propertiesReachTheNodesConfiguration() {
 		this.runner
 			.withPropertyValues("partisan.parallelism=2", "partisan.channels.vnode.parallelism=4",
-					"partisan.channels.vnode.placement=balanced",
-					"partisan.channels.gossip.compression=true", "partisan.heartbeat-interval=200ms",
-					"partisan.failure-timeout=2s", "partisan.max-frame-size=8MB", "partisan.seeds=n2@127.0.0.1:1")
+					"partisan.channels.vnode.placement=balanced", "partisan.channels.gossip.compression=true",
+					"partisan.heartbeat-interval=200ms", "partisan.failure-timeout=2s", "partisan.max-frame-size=8MB",
+					"partisan.seeds=n2@127.0.0.1:1")
 			.run((context) -> {
 				PartisanConfig config = context.getBean(PartisanConfig.class);
 				assertThat(config.channels()).containsOnlyKeys("default", "vnode", "gossip");
@@ -108,9 +111,9 @@ class PartisanAutoConfigurationTests {
 						"partisan.discovery.dns.port=" + seed.localNode().port(),
 						"partisan.discovery.dns.refresh-interval=200ms")
 				.run((context) -> await().atMost(Duration.ofSeconds(20))
-					.untilAsserted(() -> assertThat(context.getBean(Partisan.class).members())
-						.extracting((n) -> n.name())
-						.contains("seed")));
+					.untilAsserted(
+							() -> assertThat(context.getBean(Partisan.class).members()).extracting((n) -> n.name())
+								.contains("seed")));
 		}
 	}
 
@@ -147,7 +150,8 @@ class PartisanAutoConfigurationTests {
 	@Test
 	void disabledByProperty() {
 		this.runner.withPropertyValues("partisan.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(Partisan.class).doesNotHaveBean(PartisanTemplate.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(Partisan.class)
+				.doesNotHaveBean(PartisanTemplate.class));
 	}
 
 	@Test
@@ -158,7 +162,8 @@ class PartisanAutoConfigurationTests {
 
 	@Test
 	void anUnknownOverlayIsExplained() {
-		assertFailure("partisan.overlay=mesh", "partisan.overlay", "mesh", "[static, full-mesh, client-server, peer-to-peer]");
+		assertFailure("partisan.overlay=mesh", "partisan.overlay", "mesh",
+				"[static, full-mesh, client-server, peer-to-peer]");
 	}
 
 	@Test
@@ -182,7 +187,8 @@ class PartisanAutoConfigurationTests {
 		this.runner.withPropertyValues("partisan.failure-timeout=1s", "partisan.heartbeat-interval=1s")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty()
+					.analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("Property: partisan.failure-timeout")
 					.contains("at least twice heartbeat-interval");
 			});
@@ -193,7 +199,8 @@ class PartisanAutoConfigurationTests {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
 			this.runner.withPropertyValues("partisan.node.port=" + taken.getLocalPort()).run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new PartisanFailureAnalyzers.PortInUse().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new PartisanFailureAnalyzers.PortInUse()
+					.analyze(context.getStartupFailure());
 				assertThat(analysis).isNotNull();
 				assertThat(analysis.getDescription()).contains("127.0.0.1:" + taken.getLocalPort())
 					.contains("already in use")
@@ -209,8 +216,10 @@ class PartisanAutoConfigurationTests {
 			.withPropertyValues("partisan.channels.vnode.parallelism=2")
 			.run((context) -> {
 				Partisan partisan = context.getBean(Partisan.class);
-				String reply = partisan.call(partisan.localNode().id(), "greet", "ada", String.class,
-						ForwardOptions.channel("vnode"), Duration.ofSeconds(10)).join();
+				String reply = partisan
+					.call(partisan.localNode().id(), "greet", "ada", String.class, ForwardOptions.channel("vnode"),
+							Duration.ofSeconds(10))
+					.join();
 				assertThat(reply).isEqualTo("hello ada from test on vnode");
 				assertThat(context.getBean(PartisanHandlerRegistry.class).channelOf("greet")).isEqualTo("vnode");
 				assertThat(context.getBean(PartisanTemplate.class).optionsFor("greet").channel()).isEqualTo("vnode");
@@ -264,7 +273,8 @@ class PartisanAutoConfigurationTests {
 	private void assertFailure(String property, String name, String value, String allowed) {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty()
+				.analyze(context.getStartupFailure());
 			assertThat(analysis).as("failure analysis of %s", property).isNotNull();
 			assertThat(analysis.getDescription()).contains("Property: " + name)
 				.contains("Value: \"" + value + "\"")

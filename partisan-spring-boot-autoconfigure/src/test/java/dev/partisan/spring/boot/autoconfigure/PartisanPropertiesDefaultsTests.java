@@ -19,10 +19,11 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The properties keep their own fields (the metadata processor needs them), so their defaults are written
- * a second time; this pins every one of them to core's. Both sides are found by reflection: every field of
- * {@link PartisanProperties} and its nested groups, and every component of every core
- * {@link SettingGroup}'s {@code DEFAULTS}, so a property or setting added on one side only fails here.
+ * The properties keep their own fields (the metadata processor needs them), so their
+ * defaults are written a second time; this pins every one of them to core's. Both sides
+ * are found by reflection: every field of {@link PartisanProperties} and its nested
+ * groups, and every component of every core {@link SettingGroup}'s {@code DEFAULTS}, so a
+ * property or setting added on one side only fails here.
  */
 class PartisanPropertiesDefaultsTests {
 
@@ -31,8 +32,10 @@ class PartisanPropertiesDefaultsTests {
 		Map<String, @Nullable Object> spring = new TreeMap<>();
 		collectProperties("", new PartisanProperties(), spring);
 		Map<String, @Nullable Object> core = coreDefaults();
-		assertThat(spring.keySet()).as("properties (left) and core settings (right); mark a property that has "
-				+ "no core setting @SpringOnly").containsExactlyInAnyOrderElementsOf(core.keySet());
+		assertThat(spring.keySet())
+			.as("properties (left) and core settings (right); mark a property that has "
+					+ "no core setting @SpringOnly")
+			.containsExactlyInAnyOrderElementsOf(core.keySet());
 		spring.forEach((name, value) -> assertThat(value).as("default of partisan.%s", name).isEqualTo(core.get(name)));
 	}
 
@@ -83,7 +86,10 @@ class PartisanPropertiesDefaultsTests {
 		return defaults;
 	}
 
-	/** Sizes in bytes and whole numbers as longs, so an int setting compares with a DataSize property. */
+	/**
+	 * Sizes in bytes and whole numbers as longs, so an int setting compares with a
+	 * DataSize property.
+	 */
 	private static @Nullable Object normalized(@Nullable Object value) {
 		if (value instanceof DataSize size) {
 			return size.toBytes();

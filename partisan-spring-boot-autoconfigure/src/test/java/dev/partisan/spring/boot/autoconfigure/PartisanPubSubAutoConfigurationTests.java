@@ -21,7 +21,10 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The pub-sub overlay's auto-configuration: present, absent, overridden, filtered, misconfigured. */
+/**
+ * The pub-sub overlay's auto-configuration: present, absent, overridden, filtered,
+ * misconfigured.
+ */
 class PartisanPubSubAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -69,7 +72,8 @@ class PartisanPubSubAutoConfigurationTests {
 			.withPropertyValues("partisan.overlay=pubsub")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty()
+					.analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("Property: partisan.overlay")
 					.contains("Value: \"pubsub\"")
 					.contains("spring-boot-starter-amqp");
@@ -80,7 +84,8 @@ class PartisanPubSubAutoConfigurationTests {
 	void withoutAConnectionFactoryPubsubIsExplained() {
 		this.runner.withPropertyValues("partisan.overlay=pubsub").run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty()
+				.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("Property: partisan.overlay")
 				.contains("RabbitMQ ConnectionFactory");
 		});
@@ -92,7 +97,8 @@ class PartisanPubSubAutoConfigurationTests {
 			.withPropertyValues("partisan.overlay=pubsub", "partisan.pubsub.prefetch=0")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty()
+					.analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("Property: partisan.pubsub")
 					.contains("prefetch=0")
 					.contains("between 1 and 65535");
