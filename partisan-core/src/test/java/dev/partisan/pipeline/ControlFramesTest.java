@@ -84,7 +84,8 @@ class ControlFramesTest {
 		assertThat(frame.messageId()).isEqualTo(101);
 		assertThat(frame.destination()).isEqualTo("ping");
 		assertThat(frame.payloadType()).isEqualTo("ping");
-		assertThat(control.payloadSize()).as("what egress interposition sees").isEqualTo(frame.payload().readableBytes());
+		assertThat(control.payloadSize()).as("what egress interposition sees")
+			.isEqualTo(frame.payload().readableBytes());
 		assertThat(this.codec.decode(frame.destination(), frame.payload()))
 			.isEqualTo(new PipelineFixture.Ping("hello"));
 	}

@@ -63,7 +63,7 @@ class InboundPathTest {
 	void aDataFrameReachesItsHandlerWithWhatTheFrameSays() {
 		List<PipelineFixture.Got> got = this.paths.recordingHandler("inbox");
 
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 12, "inbox", "hello", 0)));
+		receive(B, this.paths.data(B, 12, "inbox", "hello", 0));
 
 		assertThat(awaitPayloads(got, 1)).containsExactly("hello");
 		assertThat(got.get(0).meta()).isEqualTo(new PartisanMessage(B, ForwardOptions.DEFAULT_CHANNEL, "inbox", 12));
@@ -74,9 +74,9 @@ class InboundPathTest {
 	void anAcknowledgedMessageThatArrivesTwiceIsHandledOnceAndAcknowledgedEachTime() {
 		List<PipelineFixture.Got> got = this.paths.recordingHandler("inbox");
 
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 3, "inbox", "once", FrameCodec.FLAG_ACK)));
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 3, "inbox", "once", FrameCodec.FLAG_ACK)));
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 4, "inbox", "next", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.data(B, 3, "inbox", "once", FrameCodec.FLAG_ACK));
+		receive(B, this.paths.data(B, 3, "inbox", "once", FrameCodec.FLAG_ACK));
+		receive(B, this.paths.data(B, 4, "inbox", "next", FrameCodec.FLAG_ACK));
 
 		// The next message is handled after the first, so the copy would have been handled by then.
 		assertThat(awaitPayloads(got, 2)).containsExactly("once", "next");
@@ -112,18 +112,18 @@ class InboundPathTest {
 			started.countDown();
 			release.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
 		});
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 1, "slow", "busy", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.data(B, 1, "slow", "busy", FrameCodec.FLAG_ACK));
 		assertThat(started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		// The handler is busy with the first message; the second fills its mailbox of one.
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 2, "slow", "queued", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.data(B, 2, "slow", "queued", FrameCodec.FLAG_ACK));
 
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 3, "slow", "refused", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.data(B, 3, "slow", "refused", FrameCodec.FLAG_ACK));
 
 		assertThat(this.paths.sent(FrameKind.ACK)).extracting((ack) -> ack.frame().messageId()).containsExactly(1L, 2L);
 		release.countDown();
 		await().atMost(PATIENCE).until(() -> handled.size() == 2);
 
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 3, "slow", "refused", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.data(B, 3, "slow", "refused", FrameCodec.FLAG_ACK));
 
 		await().atMost(PATIENCE).until(() -> handled.size() == 3);
 		assertThat(handled).containsExactly("busy", "queued", "refused");
@@ -140,10 +140,10 @@ class InboundPathTest {
 		Frame second = causal(atB, 2, "second");
 		Frame third = causal(atB, 3, "third");
 
-		this.paths.inbound.receive(this.paths.arriving(B, third));
-		this.paths.inbound.receive(this.paths.arriving(B, second));
+		receive(B, third);
+		receive(B, second);
 		assertThat(this.paths.causal.held()).isEqualTo(2);
-		this.paths.inbound.receive(this.paths.arriving(B, first));
+		receive(B, first);
 
 		assertThat(awaitPayloads(got, 3)).containsExactly("first", "second", "third");
 		assertThat(this.paths.causal.held()).isZero();
@@ -159,7 +159,7 @@ class InboundPathTest {
 			.track(true));
 		assertThat(this.paths.acks.outstanding()).isEqualTo(1);
 
-		this.paths.inbound.receive(this.paths.arriving(B, Frame.of(FrameKind.ACK, 8, ChannelSpec.CONTROL, "b")));
+		receive(B, Frame.of(FrameKind.ACK, 8, ChannelSpec.CONTROL, "b"));
 
 		assertThat(this.paths.acks.outstanding()).isZero();
 		assertThat(this.paths.acks.acknowledged()).isEqualTo(1);
@@ -169,9 +169,9 @@ class InboundPathTest {
 	void aReplyCompletesTheMatchingCallOnlyWhenItComesFromTheCalledNode() throws Exception {
 		CompletableFuture<Object> call = this.paths.calls.expect(50, B, "echo", String.class);
 
-		this.paths.inbound.receive(this.paths.arriving(C, reply(C, 50, "from c")));
-		this.paths.inbound.receive(this.paths.arriving(B, reply(B, 51, "another call")));
-		this.paths.inbound.receive(this.paths.arriving(B, reply(B, 50, "from b")));
+		receive(C, reply(C, 50, "from c"));
+		receive(B, reply(B, 51, "another call"));
+		receive(B, reply(B, 50, "from b"));
 
 		// One worker decodes replies in order, so a wrong completion would have come first.
 		assertThat(call.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("from b");
@@ -181,7 +181,7 @@ class InboundPathTest {
 	void anErrorReplyFailsTheCallWithTheRemoteMessage() {
 		CompletableFuture<Object> call = this.paths.calls.expect(50, B, "echo", String.class);
 
-		this.paths.inbound.receive(this.paths.arriving(B, reply(B, 50, "boom").withFlags(FrameCodec.FLAG_ERROR)));
+		receive(B, reply(B, 50, "boom").withFlags(FrameCodec.FLAG_ERROR));
 
 		assertThat(call).failsWithin(PATIENCE)
 			.withThrowableOfType(ExecutionException.class)
@@ -196,8 +196,7 @@ class InboundPathTest {
 		List<PipelineFixture.Got> got = this.paths.recordingHandler("inbox");
 		this.paths.relays.put(C, B);
 
-		this.paths.inbound.receive(this.paths.arriving(B,
-				relay(B, A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK))));
+		receive(B, relay(B, A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK)));
 
 		assertThat(awaitPayloads(got, 1)).containsExactly("from c");
 		assertThat(got.get(0).meta().sender()).isEqualTo(C);
@@ -217,12 +216,9 @@ class InboundPathTest {
 		List<PipelineFixture.Got> got = this.paths.recordingHandler("inbox");
 		this.paths.relays.put(C, B);
 
-		this.paths.inbound.receive(this.paths.arriving(B,
-				relay(B, A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK))));
-		this.paths.inbound.receive(this.paths.arriving(B,
-				relay(B, A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK))));
-		this.paths.inbound.receive(this.paths.arriving(B,
-				relay(B, A, RelayCodec.TTL, this.paths.data(C, 7, "inbox", "next", FrameCodec.FLAG_ACK))));
+		receive(B, relay(B, A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK)));
+		receive(B, relay(B, A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK)));
+		receive(B, relay(B, A, RelayCodec.TTL, this.paths.data(C, 7, "inbox", "next", FrameCodec.FLAG_ACK)));
 
 		assertThat(awaitPayloads(got, 2)).containsExactly("from c", "next");
 		assertThat(this.paths.dedup.duplicates()).isEqualTo(1);
@@ -232,8 +228,7 @@ class InboundPathTest {
 	void aRelayForAnotherNodeIsPassedOnToItsNextHopWithOneHopFewer() {
 		this.paths.transport.addPeer(C);
 
-		this.paths.inbound
-			.receive(this.paths.arriving(B, relay(B, C, RelayCodec.TTL, this.paths.data(B, 6, "inbox", "for c", 0))));
+		receive(B, relay(B, C, RelayCodec.TTL, this.paths.data(B, 6, "inbox", "for c", 0)));
 
 		Sent passedOn = this.paths.transport.single();
 		assertThat(passedOn.peer()).isEqualTo(C);
@@ -257,7 +252,7 @@ class InboundPathTest {
 	void aRelayWithOneHopLeftIsDropped() {
 		this.paths.transport.addPeer(C);
 
-		this.paths.inbound.receive(this.paths.arriving(B, relay(B, C, 1, this.paths.data(B, 6, "inbox", "for c", 0))));
+		receive(B, relay(B, C, 1, this.paths.data(B, 6, "inbox", "for c", 0)));
 
 		assertThat(this.paths.transport.sent()).isEmpty();
 	}
@@ -267,8 +262,7 @@ class InboundPathTest {
 		// a reaches c only through b, which is where the relay came from.
 		this.paths.relays.put(C, B);
 
-		this.paths.inbound
-			.receive(this.paths.arriving(B, relay(B, C, RelayCodec.TTL, this.paths.data(B, 6, "inbox", "for c", 0))));
+		receive(B, relay(B, C, RelayCodec.TTL, this.paths.data(B, 6, "inbox", "for c", 0)));
 
 		assertThat(this.paths.transport.sent()).isEmpty();
 	}
@@ -302,8 +296,8 @@ class InboundPathTest {
 	void aHeartbeatNeedsNothingMoreThanArriving() {
 		List<PipelineFixture.Got> got = this.paths.recordingHandler("inbox");
 
-		this.paths.inbound.receive(this.paths.arriving(B, Frame.of(FrameKind.HEARTBEAT, 0, ChannelSpec.CONTROL, "b")));
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 1, "inbox", "after", 0)));
+		receive(B, Frame.of(FrameKind.HEARTBEAT, 0, ChannelSpec.CONTROL, "b"));
+		receive(B, this.paths.data(B, 1, "inbox", "after", 0));
 
 		assertThat(awaitPayloads(got, 1)).containsExactly("after");
 		assertThat(this.paths.controlLoop).isEmpty();
@@ -316,8 +310,8 @@ class InboundPathTest {
 		this.paths.interposition.interpose("lossy", Direction.INGRESS,
 				(event, payload) -> (event.messageId() == 1) ? Verdict.DROP : Verdict.PASS);
 
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 1, "inbox", "dropped", FrameCodec.FLAG_ACK)));
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 2, "inbox", "kept", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.data(B, 1, "inbox", "dropped", FrameCodec.FLAG_ACK));
+		receive(B, this.paths.data(B, 2, "inbox", "kept", FrameCodec.FLAG_ACK));
 
 		assertThat(awaitPayloads(got, 1)).containsExactly("kept");
 		assertThat(this.paths.sent(FrameKind.ACK)).as("a dropped message was never received")
@@ -332,8 +326,8 @@ class InboundPathTest {
 		this.paths.interposition.interpose("slow", Direction.INGRESS,
 				(event, payload) -> (event.messageId() == 1) ? Verdict.delay(delay) : Verdict.PASS);
 
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 1, "inbox", "delayed", FrameCodec.FLAG_ACK)));
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 2, "inbox", "on time", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.data(B, 1, "inbox", "delayed", FrameCodec.FLAG_ACK));
+		receive(B, this.paths.data(B, 2, "inbox", "on time", FrameCodec.FLAG_ACK));
 		assertThat(awaitPayloads(got, 1)).containsExactly("on time");
 		assertThat(this.paths.delays.held()).singleElement()
 			.satisfies((held) -> assertThat(held.delayNanos()).isEqualTo(delay.toNanos()));
@@ -349,11 +343,15 @@ class InboundPathTest {
 	void aHelloFrameAfterTheHandshakeIsDroppedAndThePathKeepsWorking() {
 		List<PipelineFixture.Got> got = this.paths.recordingHandler("inbox");
 		// A HELLO after the handshake has no place on the path.
-		this.paths.inbound.receive(this.paths.arriving(B,
-				Frame.of(FrameKind.HELLO, 0, ChannelSpec.CONTROL, "b").withPayload(this.paths.text("again"))));
-		this.paths.inbound.receive(this.paths.arriving(B, this.paths.data(B, 1, "inbox", "after", 0)));
+		receive(B, Frame.of(FrameKind.HELLO, 0, ChannelSpec.CONTROL, "b").withPayload(this.paths.text("again")));
+		receive(B, this.paths.data(B, 1, "inbox", "after", 0));
 
 		assertThat(awaitPayloads(got, 1)).containsExactly("after");
+	}
+
+	/** {@code frame} arrives from {@code from} and goes through the inbound path. */
+	private void receive(NodeId from, Frame frame) {
+		this.paths.inbound.receive(this.paths.arriving(from, frame));
 	}
 
 	/** A control message the receiving overlay does not know (a newer version's, say). */

@@ -158,7 +158,8 @@ class OutboundPathTest {
 	@Test
 	void aCausalMessageToAnUnreachableNodeIsRefusedBeforeItIsCountedAsSent() {
 		assertThatExceptionOfType(UnknownNodeException.class)
-			.isThrownBy(() -> this.paths.outbound.send(OutboundEnvelope.data(1, C, ForwardOptions.DEFAULT_CHANNEL, "lost")
+			.isThrownBy(() -> this.paths.outbound
+				.send(OutboundEnvelope.data(1, C, ForwardOptions.DEFAULT_CHANNEL, "lost")
 				.destination("inbox")
 				.causalLabel("orders")));
 		this.paths.transport.addPeer(C);
@@ -199,6 +200,25 @@ class OutboundPathTest {
 
 		assertThat(this.paths.acks.outstanding()).isZero();
 		assertThat(this.paths.alloc.unreleased()).isEmpty();
+	}
+
+	@Test
+	void anOverdueMessageIsSentAgainAsTheSameFrameAndStaysTrackedOnce() {
+		this.paths.outbound.send(OutboundEnvelope.data(3, B, PipelineFixture.ACKED, "again")
+			.destination("inbox")
+			.partitionKey("k")
+			.track(true));
+
+		new Retransmission(this.paths.acks, this.paths.outbound, Duration.ZERO).run();
+
+		List<Sent> sent = this.paths.transport.sent();
+		assertThat(sent).hasSize(2);
+		assertThat(sent.get(1).frame()).isEqualTo(sent.get(0).frame());
+		assertThat(sent.get(1).payload()).isEqualTo(sent.get(0).payload());
+		assertThat(sent.get(1).channel()).isEqualTo(PipelineFixture.ACKED);
+		assertThat(sent.get(1).partitionKey()).isEqualTo("k");
+		assertThat(this.paths.acks.outstanding()).isEqualTo(1);
+		assertThat(this.paths.acks.retransmits()).isEqualTo(1);
 	}
 
 	@Test
@@ -254,7 +274,8 @@ class OutboundPathTest {
 	@Test
 	void aMessageForANodeThatCannotBeReachedIsRefusedWithUnknownNode() {
 		assertThatExceptionOfType(UnknownNodeException.class)
-			.isThrownBy(() -> this.paths.outbound.send(OutboundEnvelope.data(1, C, ForwardOptions.DEFAULT_CHANNEL, "lost")
+			.isThrownBy(() -> this.paths.outbound
+				.send(OutboundEnvelope.data(1, C, ForwardOptions.DEFAULT_CHANNEL, "lost")
 				.destination("inbox")
 				.track(true)));
 
@@ -285,7 +306,8 @@ class OutboundPathTest {
 			return Verdict.PASS;
 		});
 
-		this.paths.outbound.send(OutboundEnvelope.data(4, B, ForwardOptions.DEFAULT_CHANNEL, "look").destination("inbox"));
+		this.paths.outbound
+			.send(OutboundEnvelope.data(4, B, ForwardOptions.DEFAULT_CHANNEL, "look").destination("inbox"));
 
 		assertThat(seen).containsExactly("DATA b inbox 4 look");
 		assertThat(this.paths.transport.single().text()).isEqualTo("look");

@@ -132,21 +132,28 @@ final class PipelineFixture implements AutoCloseable {
 		this.frames = new ControlFrames(A.name(), this.controlCodec, this.messageIds::incrementAndGet, this.alloc);
 		this.routes = (target) -> this.transport.hasPeer(target) ? target : this.relays.get(target);
 		Interposing interposing = new Interposing(this.interposition, A, this.delays);
-		this.outbound = new OutboundPath(List.of(new Encode(this.codecs, this.alloc),
+		this.outbound = new OutboundPath(List.of(
+				new Encode(this.codecs, this.alloc),
 				new Compress(this.channels, COMPRESSION_THRESHOLD, this.alloc),
 				new Loopback(A, this.dispatcher, this.calls, MAX_FRAME_SIZE),
-				new CausalStamp(this.causal, this.routes, this.alloc), new Framing(A.name(), MAX_FRAME_SIZE, this.alloc),
-				new AckTracking(this.acks), new Route(this.routes, A.name(), INCARNATION, this.alloc),
-				interposing.egress(), new ToTransport(this.transport)));
+				new CausalStamp(this.causal, this.routes, this.alloc),
+				new Framing(A.name(), MAX_FRAME_SIZE, this.alloc),
+				new AckTracking(this.acks),
+				new Route(this.routes, A.name(), INCARNATION, this.alloc),
+				interposing.egress(),
+				new ToTransport(this.transport)));
 		Acknowledgements acknowledgements = new Acknowledgements(this.acks, this.frames, this.outbound);
-		InboundPath reception = new InboundPath(List.of(new Deduplicate(this.dedup, acknowledgements),
-				new CausalHold(this.causal, this.dispatcher), new Dispatch(this.dispatcher),
+		InboundPath reception = new InboundPath(List.of(
+				new Deduplicate(this.dedup, acknowledgements),
+				new CausalHold(this.causal, this.dispatcher),
+				new Dispatch(this.dispatcher),
 				new Acknowledge(this.dedup, acknowledgements)));
-		this.inbound = new InboundPath(List.of(interposing.ingress(),
+		this.inbound = new InboundPath(List.of(
+				interposing.ingress(),
 				new ByKind(reception, this.calls, acknowledgements,
 						new Relaying(A, this.routes, this.outbound, this.alloc),
-						new ControlIn(this.controlCodec, (from, message) -> this.controlLoop
-							.add(new ControlReceived(from, message))))));
+						new ControlIn(this.controlCodec,
+								(from, message) -> this.controlLoop.add(new ControlReceived(from, message))))));
 		this.replies.bind(this.outbound);
 	}
 

@@ -118,8 +118,8 @@ class SendingTest {
 	/** The sender identity of an envelope made by the handler named {@code worker}, on its worker thread. */
 	private String identityInsideHandler(ForwardOptions options) throws Exception {
 		CompletableFuture<String> identity = new CompletableFuture<>();
-		this.paths.dispatcher.register("worker", String.class,
-				(payload, meta) -> identity.complete(this.sending.envelope(B, "inbox", payload, options).senderIdentity()));
+		this.paths.dispatcher.register("worker", String.class, (payload, meta) -> identity
+			.complete(this.sending.envelope(B, "inbox", payload, options).senderIdentity()));
 		this.paths.outbound.send(OutboundEnvelope.data(1, PipelineFixture.A, ForwardOptions.DEFAULT_CHANNEL, "go")
 			.destination("worker"));
 		return identity.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);

@@ -211,7 +211,8 @@ public final class InMemoryTransport implements Transport {
 	/** There are no sockets here, so there is no one to ask. */
 	@Override
 	public CompletableFuture<Node> identify(String host, int port) {
-		return CompletableFuture.failedFuture(new UnsupportedOperationException("The in-memory transport has no network"));
+		return CompletableFuture
+			.failedFuture(new UnsupportedOperationException("The in-memory transport has no network"));
 	}
 
 	@Override
