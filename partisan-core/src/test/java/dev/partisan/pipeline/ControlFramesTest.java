@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The node's own frames on the control channel, read back as a receiver would: acknowledgements and
- * heartbeats are empty frames that only their kind and id matter for, control messages are named by their
- * registered wire type.
+ * The node's own frames on the control channel, read back as a receiver would:
+ * acknowledgements and heartbeats are empty frames that only their kind and id matter
+ * for, control messages are named by their registered wire type.
  */
 class ControlFramesTest {
 
@@ -101,15 +101,17 @@ class ControlFramesTest {
 
 	@Test
 	void aControlMessageOfATypeTheOverlayDidNotRegisterIsRefusedBeforeAnythingIsEncoded() {
-		assertThatExceptionOfType(CodecException.class)
-			.isThrownBy(() -> this.frames.control(B, new Unregistered(1)))
+		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> this.frames.control(B, new Unregistered(1)))
 			.withMessageContaining(Unregistered.class.getName());
 
 		assertThat(this.alloc.allocations()).isZero();
 		assertThat(this.nextId).isEqualTo(100);
 	}
 
-	/** Decodes a complete frame and releases every buffer; the payload is copied to a heap buffer first. */
+	/**
+	 * Decodes a complete frame and releases every buffer; the payload is copied to a heap
+	 * buffer first.
+	 */
 	private static Frame read(ByteBuf wire) {
 		try {
 			Frame frame = FrameCodec.decode(wire.slice(wire.readerIndex() + FrameCodec.LENGTH_FIELD_SIZE,

@@ -39,9 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The inbound path of node {@code a}: frames arrive as the transport's reader would hand them over (encoded,
- * then decoded), and what the path does shows at the handlers, the pending calls, the tracker, the control
- * loop and, for acknowledgements and relays passed on, at the in-memory transport.
+ * The inbound path of node {@code a}: frames arrive as the transport's reader would hand
+ * them over (encoded, then decoded), and what the path does shows at the handlers, the
+ * pending calls, the tracker, the control loop and, for acknowledgements and relays
+ * passed on, at the in-memory transport.
  */
 class InboundPathTest {
 
@@ -78,7 +79,8 @@ class InboundPathTest {
 		receive(B, this.paths.data(B, 3, "inbox", "once", FrameCodec.FLAG_ACK));
 		receive(B, this.paths.data(B, 4, "inbox", "next", FrameCodec.FLAG_ACK));
 
-		// The next message is handled after the first, so the copy would have been handled by then.
+		// The next message is handled after the first, so the copy would have been
+		// handled by then.
 		assertThat(awaitPayloads(got, 2)).containsExactly("once", "next");
 		List<Sent> acks = this.paths.sent(FrameKind.ACK);
 		assertThat(acks).extracting((ack) -> ack.frame().messageId()).containsExactly(3L, 3L, 4L);
@@ -114,7 +116,8 @@ class InboundPathTest {
 		});
 		receive(B, this.paths.data(B, 1, "slow", "busy", FrameCodec.FLAG_ACK));
 		assertThat(started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		// The handler is busy with the first message; the second fills its mailbox of one.
+		// The handler is busy with the first message; the second fills its mailbox of
+		// one.
 		receive(B, this.paths.data(B, 2, "slow", "queued", FrameCodec.FLAG_ACK));
 
 		receive(B, this.paths.data(B, 3, "slow", "refused", FrameCodec.FLAG_ACK));
@@ -173,7 +176,8 @@ class InboundPathTest {
 		receive(B, reply(B, 51, "another call"));
 		receive(B, reply(B, 50, "from b"));
 
-		// One worker decodes replies in order, so a wrong completion would have come first.
+		// One worker decodes replies in order, so a wrong completion would have come
+		// first.
 		assertThat(call.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("from b");
 	}
 
@@ -200,7 +204,8 @@ class InboundPathTest {
 
 		assertThat(awaitPayloads(got, 1)).containsExactly("from c");
 		assertThat(got.get(0).meta().sender()).isEqualTo(C);
-		// The acknowledgement goes back to the origin, through the member that reaches it.
+		// The acknowledgement goes back to the origin, through the member that reaches
+		// it.
 		Sent ack = this.paths.transport.single();
 		assertThat(ack.peer()).isEqualTo(B);
 		assertThat(ack.kind()).isEqualTo(FrameKind.RELAY);
@@ -283,8 +288,8 @@ class InboundPathTest {
 		ControlCodec newerOverlay = new ControlCodec(Map.of("ping", PipelineFixture.Ping.class, "pong", Pong.class));
 		ControlFrames atB = new ControlFrames("b", newerOverlay, () -> 70, this.paths.alloc);
 
-		this.paths.inbound.receive(
-				this.paths.arriving(B, PipelineFixture.INCARNATION, atB.control(A, new Pong(1)).takeFrame()));
+		this.paths.inbound
+			.receive(this.paths.arriving(B, PipelineFixture.INCARNATION, atB.control(A, new Pong(1)).takeFrame()));
 		this.paths.inbound.receive(this.paths.arriving(B, PipelineFixture.INCARNATION,
 				atB.control(A, new PipelineFixture.Ping("still here")).takeFrame()));
 
@@ -335,8 +340,7 @@ class InboundPathTest {
 		this.paths.delays.runHeld();
 
 		assertThat(awaitPayloads(got, 2)).containsExactly("on time", "delayed");
-		assertThat(this.paths.sent(FrameKind.ACK)).extracting((ack) -> ack.frame().messageId())
-			.containsExactly(2L, 1L);
+		assertThat(this.paths.sent(FrameKind.ACK)).extracting((ack) -> ack.frame().messageId()).containsExactly(2L, 1L);
 	}
 
 	@Test
@@ -358,7 +362,9 @@ class InboundPathTest {
 	record Pong(int round) implements ControlMessage {
 	}
 
-	/** Message {@code id} from b to a under label {@code l}, stamped by b's causal state. */
+	/**
+	 * Message {@code id} from b to a under label {@code l}, stamped by b's causal state.
+	 */
 	private Frame causal(CausalOrder sender, long id, String text) {
 		ByteBuf payload = this.paths.alloc.buffer();
 		sender.stamp("l", A, payload);
@@ -373,7 +379,10 @@ class InboundPathTest {
 			.withPayload(this.paths.text(text));
 	}
 
-	/** A RELAY frame from {@code hop} for {@code target} around {@code inner}, with {@code hops} left. */
+	/**
+	 * A RELAY frame from {@code hop} for {@code target} around {@code inner}, with
+	 * {@code hops} left.
+	 */
 	private Frame relay(NodeId hop, NodeId target, int hops, Frame inner) {
 		ByteBuf payload = RelayCodec.wrap(this.paths.alloc, PipelineFixture.INCARNATION,
 				FrameCodec.encode(this.paths.alloc, inner));

@@ -36,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The outbound path of node {@code a} as its users see it: what reaches the transport (decoded, as the
- * receiver would read it), what is kept for retransmission, what goes to a local handler instead, and that
- * every buffer the path allocates is released whichever way a message goes.
+ * The outbound path of node {@code a} as its users see it: what reaches the transport
+ * (decoded, as the receiver would read it), what is kept for retransmission, what goes to
+ * a local handler instead, and that every buffer the path allocates is released whichever
+ * way a message goes.
  */
 class OutboundPathTest {
 
@@ -157,18 +158,18 @@ class OutboundPathTest {
 
 	@Test
 	void aCausalMessageToAnUnreachableNodeIsRefusedBeforeItIsCountedAsSent() {
-		assertThatExceptionOfType(UnknownNodeException.class)
-			.isThrownBy(() -> this.paths.outbound
-				.send(OutboundEnvelope.data(1, C, ForwardOptions.DEFAULT_CHANNEL, "lost")
-				.destination("inbox")
-				.causalLabel("orders")));
+		assertThatExceptionOfType(UnknownNodeException.class).isThrownBy(
+				() -> this.paths.outbound.send(OutboundEnvelope.data(1, C, ForwardOptions.DEFAULT_CHANNEL, "lost")
+					.destination("inbox")
+					.causalLabel("orders")));
 		this.paths.transport.addPeer(C);
 
 		this.paths.outbound.send(OutboundEnvelope.data(2, C, ForwardOptions.DEFAULT_CHANNEL, "sent")
 			.destination("inbox")
 			.causalLabel("orders"));
 
-		// Had the refused message been stamped, this one would wait at c for a message that never comes.
+		// Had the refused message been stamped, this one would wait at c for a message
+		// that never comes.
 		assertThat(CausalOrder.readHeader(this.paths.transport.single().payloadBuffer()).stamp()).isEmpty();
 	}
 
@@ -176,10 +177,8 @@ class OutboundPathTest {
 	void aMessageLargerThanTheFrameLimitIsRefusedAndNeitherTrackedNorSent() {
 		String huge = "x".repeat(PipelineFixture.MAX_FRAME_SIZE + 1);
 
-		assertThatExceptionOfType(MessageTooLargeException.class)
-			.isThrownBy(() -> this.paths.outbound.send(OutboundEnvelope.data(1, B, ForwardOptions.DEFAULT_CHANNEL, huge)
-				.destination("inbox")
-				.track(true)));
+		assertThatExceptionOfType(MessageTooLargeException.class).isThrownBy(() -> this.paths.outbound
+			.send(OutboundEnvelope.data(1, B, ForwardOptions.DEFAULT_CHANNEL, huge).destination("inbox").track(true)));
 
 		assertThat(this.paths.acks.outstanding()).isZero();
 		assertThat(this.paths.transport.sent()).isEmpty();
@@ -225,10 +224,8 @@ class OutboundPathTest {
 	void anAcknowledgedMessageTheTransportRefusesIsNoLongerTracked() {
 		this.paths.transport.failNextSend(new OutstandingLimitException(B, 1));
 
-		assertThatExceptionOfType(OutstandingLimitException.class)
-			.isThrownBy(() -> this.paths.outbound.send(OutboundEnvelope.data(3, B, ForwardOptions.DEFAULT_CHANNEL, "x")
-				.destination("inbox")
-				.track(true)));
+		assertThatExceptionOfType(OutstandingLimitException.class).isThrownBy(() -> this.paths.outbound
+			.send(OutboundEnvelope.data(3, B, ForwardOptions.DEFAULT_CHANNEL, "x").destination("inbox").track(true)));
 
 		assertThat(this.paths.acks.outstanding()).isZero();
 		assertThat(this.paths.alloc.unreleased()).isEmpty();
@@ -273,11 +270,8 @@ class OutboundPathTest {
 
 	@Test
 	void aMessageForANodeThatCannotBeReachedIsRefusedWithUnknownNode() {
-		assertThatExceptionOfType(UnknownNodeException.class)
-			.isThrownBy(() -> this.paths.outbound
-				.send(OutboundEnvelope.data(1, C, ForwardOptions.DEFAULT_CHANNEL, "lost")
-				.destination("inbox")
-				.track(true)));
+		assertThatExceptionOfType(UnknownNodeException.class).isThrownBy(() -> this.paths.outbound.send(
+				OutboundEnvelope.data(1, C, ForwardOptions.DEFAULT_CHANNEL, "lost").destination("inbox").track(true)));
 
 		assertThat(this.paths.transport.sent()).isEmpty();
 		assertThat(this.paths.acks.outstanding()).isZero();

@@ -38,9 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Node {@code a}'s two message paths, assembled stage by stage as {@code MessagePaths} assembles them, around
- * an in-memory transport, a tracking allocator and a scheduler whose delays wait for the test. The overlay
- * is reduced to what the paths ask of it: which member relays to a node the transport does not reach.
+ * Node {@code a}'s two message paths, assembled stage by stage as {@code MessagePaths}
+ * assembles them, around an in-memory transport, a tracking allocator and a scheduler
+ * whose delays wait for the test. The overlay is reduced to what the paths ask of it:
+ * which member relays to a node the transport does not reach.
  */
 final class PipelineFixture implements AutoCloseable {
 
@@ -84,7 +85,10 @@ final class PipelineFixture implements AutoCloseable {
 
 	final InMemoryTransport transport = new InMemoryTransport(Node.of("a", "localhost", 10100));
 
-	/** The member that relays to a node the transport does not reach, as the overlay would say. */
+	/**
+	 * The member that relays to a node the transport does not reach, as the overlay would
+	 * say.
+	 */
 	final Map<NodeId, NodeId> relays = new ConcurrentHashMap<>();
 
 	final PayloadCodecs codecs = new PayloadCodecs(List.of(), new TypeAllowList());
@@ -124,7 +128,8 @@ final class PipelineFixture implements AutoCloseable {
 	}
 
 	PipelineFixture(int mailboxCapacity) {
-		// One handler thread: the workers then run what they are given in order, so the tests can rely on it.
+		// One handler thread: the workers then run what they are given in order, so the
+		// tests can rely on it.
 		this.dispatcher = new Dispatcher("a", 1, mailboxCapacity,
 				new PayloadDecoding(this.codecs, this.alloc, MAX_FRAME_SIZE), this.replies);
 		this.calls = new Calls(this.codecs, this.dispatcher::execute);
@@ -132,39 +137,37 @@ final class PipelineFixture implements AutoCloseable {
 		this.frames = new ControlFrames(A.name(), this.controlCodec, this.messageIds::incrementAndGet, this.alloc);
 		this.routes = (target) -> this.transport.hasPeer(target) ? target : this.relays.get(target);
 		Interposing interposing = new Interposing(this.interposition, A, this.delays);
-		this.outbound = new OutboundPath(List.of(
-				new Encode(this.codecs, this.alloc),
+		this.outbound = new OutboundPath(List.of(new Encode(this.codecs, this.alloc),
 				new Compress(this.channels, COMPRESSION_THRESHOLD, this.alloc),
 				new Loopback(A, this.dispatcher, this.calls, MAX_FRAME_SIZE),
 				new CausalStamp(this.causal, this.routes, this.alloc),
-				new Framing(A.name(), MAX_FRAME_SIZE, this.alloc),
-				new AckTracking(this.acks),
-				new Route(this.routes, A.name(), INCARNATION, this.alloc),
-				interposing.egress(),
+				new Framing(A.name(), MAX_FRAME_SIZE, this.alloc), new AckTracking(this.acks),
+				new Route(this.routes, A.name(), INCARNATION, this.alloc), interposing.egress(),
 				new ToTransport(this.transport)));
 		Acknowledgements acknowledgements = new Acknowledgements(this.acks, this.frames, this.outbound);
-		InboundPath reception = new InboundPath(List.of(
-				new Deduplicate(this.dedup, acknowledgements),
-				new CausalHold(this.causal, this.dispatcher),
-				new Dispatch(this.dispatcher),
-				new Acknowledge(this.dedup, acknowledgements)));
-		this.inbound = new InboundPath(List.of(
-				interposing.ingress(),
+		InboundPath reception = new InboundPath(
+				List.of(new Deduplicate(this.dedup, acknowledgements), new CausalHold(this.causal, this.dispatcher),
+						new Dispatch(this.dispatcher), new Acknowledge(this.dedup, acknowledgements)));
+		this.inbound = new InboundPath(List.of(interposing.ingress(),
 				new ByKind(reception, this.calls, acknowledgements,
-						new Relaying(A, this.routes, this.outbound, this.alloc),
-						new ControlIn(this.controlCodec,
+						new Relaying(A, this.routes, this.outbound, this.alloc), new ControlIn(this.controlCodec,
 								(from, message) -> this.controlLoop.add(new ControlReceived(from, message))))));
 		this.replies.bind(this.outbound);
 	}
 
-	/** Registers a handler of text messages named {@code name} that records what it gets. */
+	/**
+	 * Registers a handler of text messages named {@code name} that records what it gets.
+	 */
 	List<Got> recordingHandler(String name) {
 		List<Got> got = Collections.synchronizedList(new ArrayList<>());
 		this.dispatcher.register(name, String.class, (payload, meta) -> got.add(new Got(payload, meta)));
 		return got;
 	}
 
-	/** Waits (within a bound) until {@code got} holds {@code count} messages, and returns their payloads. */
+	/**
+	 * Waits (within a bound) until {@code got} holds {@code count} messages, and returns
+	 * their payloads.
+	 */
 	static List<String> awaitPayloads(List<Got> got, int count) {
 		await().atMost(PATIENCE).until(() -> got.size() >= count);
 		synchronized (got) {
@@ -177,7 +180,10 @@ final class PipelineFixture implements AutoCloseable {
 		return ByteBufUtil.writeUtf8(this.alloc, value);
 	}
 
-	/** A DATA frame of text from {@code from} for handler {@code destination}, as its sender would write it. */
+	/**
+	 * A DATA frame of text from {@code from} for handler {@code destination}, as its
+	 * sender would write it.
+	 */
 	Frame data(NodeId from, long id, String destination, String payload, int flags) {
 		return data(from, id, destination, text(payload), flags);
 	}
@@ -190,7 +196,10 @@ final class PipelineFixture implements AutoCloseable {
 			.withPayload(payload);
 	}
 
-	/** {@code frame} as it arrives from {@code from}: encoded, then decoded as the transport's reader does. */
+	/**
+	 * {@code frame} as it arrives from {@code from}: encoded, then decoded as the
+	 * transport's reader does.
+	 */
 	InboundEnvelope arriving(NodeId from, Frame frame) {
 		return arriving(from, INCARNATION, frame);
 	}
@@ -199,7 +208,10 @@ final class PipelineFixture implements AutoCloseable {
 		return arriving(from, incarnation, FrameCodec.encode(this.alloc, frame));
 	}
 
-	/** A complete encoded frame (length prefix included) as it arrives from {@code from}; it is released. */
+	/**
+	 * A complete encoded frame (length prefix included) as it arrives from {@code from};
+	 * it is released.
+	 */
 	InboundEnvelope arriving(NodeId from, long incarnation, ByteBuf wire) {
 		try {
 			Frame decoded = FrameCodec.decode(wire.slice(wire.readerIndex() + FrameCodec.LENGTH_FIELD_SIZE,
@@ -217,7 +229,10 @@ final class PipelineFixture implements AutoCloseable {
 		return this.transport.sent().stream().filter((sent) -> sent.kind() == kind).toList();
 	}
 
-	/** Every buffer the paths and the test allocated has been released (handlers finish on their worker). */
+	/**
+	 * Every buffer the paths and the test allocated has been released (handlers finish on
+	 * their worker).
+	 */
 	void assertNothingLeaked() {
 		await().atMost(PATIENCE).until(() -> this.alloc.unreleased().isEmpty());
 		assertThat(this.alloc.unreleased()).isEmpty();

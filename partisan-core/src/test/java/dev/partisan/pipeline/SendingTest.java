@@ -16,7 +16,10 @@ import static dev.partisan.pipeline.PipelineFixture.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** How an application's send becomes an envelope: ids, acknowledgement and the sending actor. */
+/**
+ * How an application's send becomes an envelope: ids, acknowledgement and the sending
+ * actor.
+ */
 class SendingTest {
 
 	private final PipelineFixture paths = new PipelineFixture();
@@ -64,7 +67,8 @@ class SendingTest {
 
 	@Test
 	void aCausalLabelImpliesAcknowledgement() {
-		// A lost predecessor would hold its successors back forever, so causal messages are retransmitted.
+		// A lost predecessor would hold its successors back forever, so causal messages
+		// are retransmitted.
 		OutboundEnvelope envelope = this.sending.envelope(B, "inbox", "m",
 				ForwardOptions.defaults().causalLabel("orders"));
 
@@ -84,8 +88,8 @@ class SendingTest {
 
 	@Test
 	void theSenderIdentityNamedInTheOptionsWins() throws Exception {
-		assertThat(this.sending.envelope(B, "inbox", "m", ForwardOptions.defaults().sender("actor-7"))
-			.senderIdentity()).isEqualTo("actor-7");
+		assertThat(this.sending.envelope(B, "inbox", "m", ForwardOptions.defaults().sender("actor-7")).senderIdentity())
+			.isEqualTo("actor-7");
 		assertThat(identityInsideHandler(ForwardOptions.defaults().sender("actor-7"))).isEqualTo("actor-7");
 	}
 
@@ -115,7 +119,10 @@ class SendingTest {
 			.isThrownBy(() -> this.sending.encodeWhole("x".repeat(101), 100));
 	}
 
-	/** The sender identity of an envelope made by the handler named {@code worker}, on its worker thread. */
+	/**
+	 * The sender identity of an envelope made by the handler named {@code worker}, on its
+	 * worker thread.
+	 */
 	private String identityInsideHandler(ForwardOptions options) throws Exception {
 		CompletableFuture<String> identity = new CompletableFuture<>();
 		this.paths.dispatcher.register("worker", String.class, (payload, meta) -> identity

@@ -7,9 +7,10 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A scheduler whose delayed tasks wait for the test: {@link #schedule(Runnable, long, TimeUnit)} only
- * records the task and its delay, and {@link #runHeld()} runs what was recorded. A delay becomes a step of
- * the test instead of a wait, so what happens "later" is checked by order, not by the clock.
+ * A scheduler whose delayed tasks wait for the test:
+ * {@link #schedule(Runnable, long, TimeUnit)} only records the task and its delay, and
+ * {@link #runHeld()} runs what was recorded. A delay becomes a step of the test instead
+ * of a wait, so what happens "later" is checked by order, not by the clock.
  */
 public final class HeldTasks extends ScheduledThreadPoolExecutor {
 
@@ -32,7 +33,8 @@ public final class HeldTasks extends ScheduledThreadPoolExecutor {
 		synchronized (this.held) {
 			this.held.add(new Held(task, unit.toNanos(delay)));
 		}
-		// The caller gets a real future, of a task that does nothing: the held one runs when the test says.
+		// The caller gets a real future, of a task that does nothing: the held one runs
+		// when the test says.
 		return super.schedule(() -> {
 		}, 0, TimeUnit.NANOSECONDS);
 	}

@@ -25,23 +25,27 @@ import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A transport without sockets, for testing the message path on its own: the peers are whatever the test
- * adds, and every frame handed to {@link #send} is taken, decoded and recorded, so a test reads what would
- * have gone on the wire as values instead of bytes on a connection. It owns the frames it takes exactly as
- * a real transport does (it releases them), so a test that checks reference counts sees the path's own
- * bookkeeping, not the transport's.
+ * A transport without sockets, for testing the message path on its own: the peers are
+ * whatever the test adds, and every frame handed to {@link #send} is taken, decoded and
+ * recorded, so a test reads what would have gone on the wire as values instead of bytes
+ * on a connection. It owns the frames it takes exactly as a real transport does (it
+ * releases them), so a test that checks reference counts sees the path's own bookkeeping,
+ * not the transport's.
  */
 public final class InMemoryTransport implements Transport {
 
 	/**
 	 * One frame handed to the transport, as the receiving end would decode it.
+	 *
 	 * @param peer the node it was handed to (the next hop for a relay)
 	 * @param channel the channel the sender asked for
 	 * @param partitionKey the key that would pick its lane
 	 * @param senderIdentity the sending actor, for affinity
 	 * @param destination the handler (or control type, or relay target) it is for
-	 * @param notBeforeNanos not to be written before this {@link System#nanoTime()}, 0 for at once
-	 * @param frame the decoded frame; its payload is left out (an empty buffer): see {@link #payload}
+	 * @param notBeforeNanos not to be written before this {@link System#nanoTime()}, 0
+	 * for at once
+	 * @param frame the decoded frame; its payload is left out (an empty buffer): see
+	 * {@link #payload}
 	 * @param payload a copy of the payload bytes
 	 */
 	public record Sent(NodeId peer, String channel, @Nullable Object partitionKey, String senderIdentity,
@@ -55,7 +59,10 @@ public final class InMemoryTransport implements Transport {
 			return (this.frame.flags() & flag) != 0;
 		}
 
-		/** A fresh heap buffer over the payload copy, to read with the wire codecs (nothing to release). */
+		/**
+		 * A fresh heap buffer over the payload copy, to read with the wire codecs
+		 * (nothing to release).
+		 */
 		public ByteBuf payloadBuffer() {
 			return Unpooled.wrappedBuffer(this.payload);
 		}
@@ -87,7 +94,10 @@ public final class InMemoryTransport implements Transport {
 		return this;
 	}
 
-	/** The next {@link #send} throws {@code failure} (after releasing the frame), as a full lane would. */
+	/**
+	 * The next {@link #send} throws {@code failure} (after releasing the frame), as a
+	 * full lane would.
+	 */
 	public void failNextSend(RuntimeException failure) {
 		this.nextFailure.set(failure);
 	}
@@ -155,7 +165,9 @@ public final class InMemoryTransport implements Transport {
 		return hasPeer(peer);
 	}
 
-	/** Nothing ever arrives through this transport, so every peer has been silent forever. */
+	/**
+	 * Nothing ever arrives through this transport, so every peer has been silent forever.
+	 */
 	@Override
 	public long silenceNanos(NodeId peer) {
 		return Long.MAX_VALUE;
@@ -195,7 +207,8 @@ public final class InMemoryTransport implements Transport {
 			throw new AssertionError("Length prefix " + length + " does not match a frame of "
 					+ (frame.readableBytes() - FrameCodec.LENGTH_FIELD_SIZE) + " bytes");
 		}
-		// Decoding a slice leaves the frame's own indexes alone; the decoded payload is a retained slice.
+		// Decoding a slice leaves the frame's own indexes alone; the decoded payload is a
+		// retained slice.
 		Frame decoded = FrameCodec.decode(frame.slice(frame.readerIndex() + FrameCodec.LENGTH_FIELD_SIZE, length));
 		byte[] payload;
 		try {

@@ -9,9 +9,10 @@ import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 
 /**
- * An unpooled allocator that remembers every buffer it hands out, so a test can check that the code under
- * test released what it allocated: Netty's leak detector only samples, and only reports when a buffer is
- * garbage collected, which a test cannot wait for.
+ * An unpooled allocator that remembers every buffer it hands out, so a test can check
+ * that the code under test released what it allocated: Netty's leak detector only
+ * samples, and only reports when a buffer is garbage collected, which a test cannot wait
+ * for.
  */
 public final class TrackingAllocator extends AbstractByteBufAllocator {
 
