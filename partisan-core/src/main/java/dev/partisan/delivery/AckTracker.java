@@ -19,6 +19,20 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AckTracker {
 
+	/**
+	 * What a retransmission needs besides the frame: the lane it goes on and what
+	 * interposition sees.
+	 *
+	 * @param channel the channel it was sent on
+	 * @param partitionKey its partition key, or {@code null}
+	 * @param identity the sending actor
+	 * @param destination the handler it is for
+	 * @param payloadSize the size of the payload the frame ends with
+	 */
+	public record Resend(String channel, @Nullable Object partitionKey, String identity, String destination,
+			int payloadSize) {
+	}
+
 	/** A message awaiting acknowledgement, with how to send it again. */
 	public static final class Outstanding {
 
@@ -40,15 +54,14 @@ public final class AckTracker {
 
 		volatile long lastSentNanos;
 
-		Outstanding(long id, NodeId peer, String channel, @Nullable Object partitionKey, String identity,
-				String destination, int payloadSize, ByteBuf frame) {
+		Outstanding(long id, NodeId peer, Resend resend, ByteBuf frame) {
 			this.id = id;
 			this.peer = peer;
-			this.channel = channel;
-			this.partitionKey = partitionKey;
-			this.identity = identity;
-			this.destination = destination;
-			this.payloadSize = payloadSize;
+			this.channel = resend.channel();
+			this.partitionKey = resend.partitionKey();
+			this.identity = resend.identity();
+			this.destination = resend.destination();
+			this.payloadSize = resend.payloadSize();
 			this.frame = frame;
 			this.lastSentNanos = System.nanoTime();
 		}
@@ -78,15 +91,13 @@ public final class AckTracker {
 	 * Keeps a copy of {@code frame} (a retained duplicate) until {@link #acknowledge}.
 	 * @throws OutstandingLimitException when the peer's buffer is full
 	 */
-	public void track(long id, NodeId peer, String channel, @Nullable Object partitionKey, String identity,
-			String destination, int payloadSize, ByteBuf frame) {
+	public void track(long id, NodeId peer, ByteBuf frame, Resend resend) {
 		AtomicInteger count = this.perPeer.computeIfAbsent(peer, (p) -> new AtomicInteger());
 		if (count.incrementAndGet() > this.limitPerPeer) {
 			count.decrementAndGet();
 			throw new OutstandingLimitException(peer, this.limitPerPeer);
 		}
-		this.outstanding.put(id, new Outstanding(id, peer, channel, partitionKey, identity, destination, payloadSize,
-				frame.retainedDuplicate()));
+		this.outstanding.put(id, new Outstanding(id, peer, resend, frame.retainedDuplicate()));
 	}
 
 	/** Stops tracking a message (sending it failed before it left). */

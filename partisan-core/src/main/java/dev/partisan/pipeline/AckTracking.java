@@ -21,8 +21,8 @@ public final class AckTracking implements OutboundStage {
 		if (!envelope.tracked() || frame == null) {
 			return true;
 		}
-		this.acks.track(envelope.id(), envelope.target(), envelope.channel(), envelope.partitionKey(),
-				envelope.senderIdentity(), envelope.destination(), envelope.payloadSize(), frame);
+		this.acks.track(envelope.id(), envelope.target(), frame, new AckTracker.Resend(envelope.channel(),
+				envelope.partitionKey(), envelope.senderIdentity(), envelope.destination(), envelope.payloadSize()));
 		long id = envelope.id();
 		envelope.onAbort(() -> this.acks.forget(id));
 		return true;

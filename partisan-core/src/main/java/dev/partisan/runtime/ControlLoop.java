@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.PartisanException;
 import dev.partisan.membership.ControlMessage;
@@ -131,6 +132,14 @@ final class ControlLoop {
 
 	void scheduleOnce(Duration delay, Runnable task) {
 		this.executor.schedule(guard(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/** Joins {@code seed} through {@code overlay}; completes once the seed is up. */
+	CompletableFuture<Void> join(Overlay overlay, Node seed) {
+		return call(() -> overlay.join(seed)).thenCompose((v) -> call(() -> {
+			evaluate();
+			return this.tracker.awaitUp(seed.id());
+		}));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.partisan.runtime;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -7,7 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.partisan.api.DeliveryStats;
 import dev.partisan.api.LaneStats;
+import dev.partisan.api.MessageHandler;
 import dev.partisan.api.Node;
+import dev.partisan.api.Registration;
+import dev.partisan.api.RequestHandler;
 import dev.partisan.delivery.AckTracker;
 import dev.partisan.delivery.CausalOrder;
 import dev.partisan.delivery.Deduplicator;
@@ -84,15 +88,18 @@ final class MessagePaths implements AutoCloseable {
 
 	final Sending sending;
 
+	private final TypeAllowList allowList = new TypeAllowList();
+
 	private final AtomicLong messageIds = new AtomicLong();
 
 	private final ScheduledExecutorService delays;
 
-	MessagePaths(PartisanConfig config, TypeAllowList allowList, long incarnation) {
+	MessagePaths(PartisanConfig config, long incarnation) {
 		this.config = config;
+		this.allowList.allowPackages(config.allowedPackages());
 		this.node = config.node();
 		this.incarnation = incarnation;
-		this.codecs = new PayloadCodecs(config.codecs(), allowList);
+		this.codecs = new PayloadCodecs(config.codecs(), this.allowList);
 		this.dispatcher = new Dispatcher(this.node.name(), config.handlerThreads(), config.mailboxCapacity(),
 				new PayloadDecoding(this.codecs, this.alloc, config.maxFrameSize()), this.replies);
 		this.calls = new Calls(this.codecs, this.dispatcher::execute);
@@ -137,6 +144,27 @@ final class MessagePaths implements AutoCloseable {
 		this.replies.bind(outbound);
 		return new Assembled(outbound, frames,
 				new Retransmission(this.acks, outbound, this.config.retransmitInterval()));
+	}
+
+	<T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler) {
+		allowListed(type);
+		return this.dispatcher.register(name, type, handler);
+	}
+
+	<T> Registration registerRequestHandler(String name, Class<T> type, RequestHandler<? super T> handler) {
+		allowListed(type);
+		return this.dispatcher.registerRequestHandler(name, type, handler);
+	}
+
+	/**
+	 * Adds a payload type to the object codec's allow-list (types other codecs carry need
+	 * no entry).
+	 */
+	void allowListed(Class<?> type) {
+		if (type != Object.class && type != String.class && type != byte[].class && type != ByteBuffer.class
+				&& !type.isPrimitive()) {
+			this.allowList.allow(type);
+		}
 	}
 
 	/**

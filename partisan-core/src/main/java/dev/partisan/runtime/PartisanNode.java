@@ -1,13 +1,11 @@
 package dev.partisan.runtime;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.partisan.api.CallTimeoutException;
@@ -31,7 +29,6 @@ import dev.partisan.pipeline.OutboundPath;
 import dev.partisan.pipeline.Sending;
 import dev.partisan.transport.Transport;
 import dev.partisan.wire.FrameCodec;
-import dev.partisan.wire.TypeAllowList;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +61,6 @@ public final class PartisanNode implements Partisan {
 
 	private final long incarnation;
 
-	private final TypeAllowList allowList = new TypeAllowList();
-
 	private final MessagePaths paths;
 
 	private final MemberTracker tracker;
@@ -80,19 +75,14 @@ public final class PartisanNode implements Partisan {
 
 	private volatile Node local;
 
-	private @Nullable Transport transport;
-
-	private @Nullable Overlay overlay;
-
-	private @Nullable OutboundPath outbound;
+	private volatile @Nullable Running running;
 
 	private PartisanNode(PartisanConfig config) {
 		this.config = config;
 		this.local = config.node();
 		this.incarnation = LAST_INCARNATION
 			.updateAndGet((last) -> Math.max(last + 1, System.currentTimeMillis() * 1000));
-		this.allowList.allowPackages(config.allowedPackages());
-		this.paths = new MessagePaths(config, this.allowList, this.incarnation);
+		this.paths = new MessagePaths(config, this.incarnation);
 		this.tracker = new MemberTracker(config.node().id());
 		this.loop = new ControlLoop(config.node().id(), this.tracker, this.paths.calls, config.failureTimeout());
 		this.faults = new FaultInjector(this.paths.interposition, config.node().id(), this::close,
@@ -124,50 +114,20 @@ public final class PartisanNode implements Partisan {
 		if (this.state == State.CLOSED) {
 			throw new IllegalStateException("Node " + this.local.id() + " is closed; create a new one to restart");
 		}
-		Overlay created = this.config.overlay().create(this.config);
-		NodeListener listener = new NodeListener(this.loop, this.connections);
-		Transport made = this.config.overlay()
-			.transport()
-			.create(this.config.transportSettings(), this.config.node(), this.incarnation, listener,
-					this.loop.executor());
-		MessagePaths.Assembled assembled = this.paths.assemble(made, created, listener, this.loop);
-		try {
-			this.local = made.start();
-		}
-		catch (RuntimeException ex) {
-			made.close();
-			if (ex instanceof PartisanException) {
-				throw ex;
-			}
-			throw new PartisanException("Node " + this.local.id() + " could not listen on " + this.local.host() + ":"
-					+ this.local.port() + ": " + Futures.rootMessage(ex), ex);
-		}
-		this.transport = made;
-		this.overlay = created;
-		this.outbound = assembled.outbound();
-		this.connections.use(made::isFullyConnected);
+		Running started = Running.open(this.config, this.incarnation, this.paths, this.loop, this.connections);
+		this.local = started.local;
+		this.running = started;
 		this.state = State.STARTED;
-		this.loop.drive(new ControlLoop.Parts(made, created, assembled.outbound(), assembled.frames()));
-		// The overlay starts before start() returns, so a static node can send to its
-		// members at once.
-		NodeContext context = new NodeContext(this.config, () -> this.local, this.incarnation, made, assembled,
-				this.loop, this.paths.dispatcher);
 		try {
-			this.loop.call(() -> {
-				created.start(context);
-				return CompletableFuture.completedFuture(null);
-			}).get(10, TimeUnit.SECONDS);
+			started.startOverlay(this.config, this.loop,
+					started.context(this.config, this.incarnation, () -> this.local, this.loop, this.paths));
 		}
-		catch (Exception ex) {
+		catch (PartisanException ex) {
 			close();
-			throw new PartisanException("The " + created.name() + " overlay of node " + this.local.id()
-					+ " did not start: " + Futures.rootMessage(ex), ex);
+			throw ex;
 		}
-		Duration retransmitPeriod = this.config.retransmitInterval().dividedBy(4);
-		this.loop.startTimers(this.config.heartbeatInterval(), assembled.retransmission(),
-				retransmitPeriod.isZero() ? Duration.ofNanos(1) : retransmitPeriod);
 		logger.info("Partisan node {} started on {} with the {} overlay", this.local.id(), this.local.address(),
-				created.name());
+				started.overlay.name());
 		return this;
 	}
 
@@ -176,20 +136,10 @@ public final class PartisanNode implements Partisan {
 		if (this.state == State.CLOSED) {
 			return;
 		}
-		State was = this.state;
 		this.state = State.CLOSED;
-		this.loop.stopDriving();
-		if (was == State.STARTED) {
-			try {
-				this.loop.call(() -> {
-					overlay().stop();
-					return CompletableFuture.completedFuture(null);
-				}).get(2, TimeUnit.SECONDS);
-			}
-			catch (Exception ex) {
-				logger.debug("Overlay of {} did not stop cleanly", this.local.id(), ex);
-			}
-			transport().close();
+		Running current = this.running;
+		if (current != null) {
+			current.close(this.loop);
 		}
 		this.loop.shutdown();
 		this.paths.close();
@@ -204,7 +154,8 @@ public final class PartisanNode implements Partisan {
 
 	@Override
 	public String overlayName() {
-		return (this.overlay != null) ? this.overlay.name() : "(not started)";
+		Running current = this.running;
+		return (current != null) ? current.overlay.name() : "(not started)";
 	}
 
 	/**
@@ -212,8 +163,8 @@ public final class PartisanNode implements Partisan {
 	 * connects out.
 	 */
 	public boolean isListening() {
-		Transport current = this.transport;
-		return current != null && current.isListening();
+		Running current = this.running;
+		return current != null && current.transport.isListening();
 	}
 
 	/**
@@ -223,8 +174,8 @@ public final class PartisanNode implements Partisan {
 	 */
 	@Override
 	public Map<String, Object> transportDetails() {
-		Transport current = this.transport;
-		return (current != null) ? current.details() : Map.of();
+		Running current = this.running;
+		return (current != null) ? current.transport.details() : Map.of();
 	}
 
 	/** The node's incarnation: larger at every start in this JVM and across restarts. */
@@ -235,13 +186,9 @@ public final class PartisanNode implements Partisan {
 	@Override
 	public CompletableFuture<Void> join(Node seed) {
 		requireStarted();
-		CompletableFuture<Void> joined = this.loop.call(() -> overlay().join(seed))
-			.thenCompose((v) -> this.loop.call(() -> {
-				this.loop.evaluate();
-				return this.tracker.awaitUp(seed.id());
-			}));
-		return Futures.withTimeout(joined, this.config.joinTimeout(), () -> new JoinException("Seed " + seed.address()
-				+ " did not answer within " + this.config.joinTimeout() + " (partisan.join-timeout)"));
+		return Futures.withTimeout(this.loop.join(overlay(), seed), this.config.joinTimeout(),
+				() -> new JoinException("Seed " + seed.address() + " did not answer within " + this.config.joinTimeout()
+						+ " (partisan.join-timeout)"));
 	}
 
 	/**
@@ -301,13 +248,14 @@ public final class PartisanNode implements Partisan {
 	 */
 	@Override
 	public Map<String, List<Node>> views() {
-		Overlay current = this.overlay;
-		return (current != null) ? current.views() : Map.of();
+		Running current = this.running;
+		return (current != null) ? current.overlay.views() : Map.of();
 	}
 
 	@Override
 	public boolean isConnected(NodeId node) {
-		return this.transport != null && this.transport.isControlConnected(node);
+		Running current = this.running;
+		return current != null && current.transport.isControlConnected(node);
 	}
 
 	@Override
@@ -342,7 +290,7 @@ public final class PartisanNode implements Partisan {
 	@Override
 	public <R> CompletableFuture<R> call(NodeId node, String name, Object message, Class<R> replyType,
 			ForwardOptions options, Duration timeout) {
-		allowListed(replyType);
+		this.paths.allowListed(replyType);
 		OutboundEnvelope envelope = this.paths.sending.envelope(node, name, message, options)
 			.flag(FrameCodec.FLAG_CALL);
 		long id = envelope.id();
@@ -367,25 +315,12 @@ public final class PartisanNode implements Partisan {
 
 	@Override
 	public <T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler) {
-		allowListed(type);
-		return this.paths.dispatcher.register(name, type, handler);
+		return this.paths.register(name, type, handler);
 	}
 
 	@Override
 	public <T> Registration registerRequestHandler(String name, Class<T> type, RequestHandler<? super T> handler) {
-		allowListed(type);
-		return this.paths.dispatcher.registerRequestHandler(name, type, handler);
-	}
-
-	/**
-	 * Adds a payload type to the object codec's allow-list (types other codecs carry need
-	 * no entry).
-	 */
-	private void allowListed(Class<?> type) {
-		if (type != Object.class && type != String.class && type != byte[].class && type != ByteBuffer.class
-				&& !type.isPrimitive()) {
-			this.allowList.allow(type);
-		}
+		return this.paths.registerRequestHandler(name, type, handler);
 	}
 
 	@Override
@@ -400,7 +335,8 @@ public final class PartisanNode implements Partisan {
 
 	@Override
 	public List<LaneStats> connectionTable() {
-		return (this.transport != null) ? this.transport.stats() : List.of();
+		Running current = this.running;
+		return (current != null) ? current.transport.stats() : List.of();
 	}
 
 	/**
@@ -418,22 +354,23 @@ public final class PartisanNode implements Partisan {
 	}
 
 	private Transport transport() {
-		return started(this.transport);
+		return started().transport;
 	}
 
 	private Overlay overlay() {
-		return started(this.overlay);
+		return started().overlay;
 	}
 
 	private OutboundPath outbound() {
-		return started(this.outbound);
+		return started().outbound();
 	}
 
-	private <T> T started(@Nullable T part) {
-		if (part == null) {
+	private Running started() {
+		Running current = this.running;
+		if (current == null) {
 			throw new IllegalStateException("Node " + this.local.id() + " is not started");
 		}
-		return part;
+		return current;
 	}
 
 	private void requireStarted() {

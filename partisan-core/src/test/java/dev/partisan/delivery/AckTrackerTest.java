@@ -155,7 +155,7 @@ class AckTrackerTest {
 
 	@Test
 	void anOverdueEntryCarriesWhatIsNeededToSendItAgain() {
-		this.tracker.track(7, A, "kv", "key-1", "sender", "store", 5, this.frame);
+		this.tracker.track(7, A, this.frame, new AckTracker.Resend("kv", "key-1", "sender", "store", 5));
 
 		AckTracker.Outstanding entry = this.tracker.overdue(0).get(0);
 
@@ -195,7 +195,7 @@ class AckTrackerTest {
 	}
 
 	private void track(long id, NodeId peer) {
-		this.tracker.track(id, peer, "default", null, "sender", "handler", 5, this.frame);
+		this.tracker.track(id, peer, this.frame, new AckTracker.Resend("default", null, "sender", "handler", 5));
 	}
 
 }
