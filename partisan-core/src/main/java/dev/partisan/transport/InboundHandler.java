@@ -1,13 +1,21 @@
 package dev.partisan.transport;
 
 import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
+import dev.partisan.api.Node;
 import dev.partisan.api.PartisanException;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
+import dev.partisan.wire.Handshake;
 import dev.partisan.wire.Hello;
+import dev.partisan.wire.Hmac;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -16,21 +24,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the frames of one accepted connection. The first must be a valid hello (with the
- * cluster secret's proof when one is configured); anything else that is not a frame
- * closes this connection, with the reason logged, and nothing else.
+ * One accepted connection: the accepting side of the {@link Handshake}, then its frames.
+ * Nothing but the handshake is decoded before the session is open; a connection that does
+ * not finish it within the time-out, sends anything else, or fails a proof is closed,
+ * with the reason logged, and nothing else. A probe for this node's name (the identify
+ * channel) gets the welcome, then the connection closes.
  */
 final class InboundHandler extends ChannelInboundHandlerAdapter implements InboundFlow {
 
 	private static final Logger logger = LoggerFactory.getLogger(InboundHandler.class);
 
-	private final InboundStats stats;
-
-	private final TransportListener listener;
-
-	private final byte @Nullable [] secret;
-
-	private final java.util.function.Supplier<ByteBuf> ownHello;
+	/**
+	 * What the accepting node needs: who it is, its secret, and where frames and figures
+	 * go.
+	 */
+	record Acceptor(Supplier<Node> local, long incarnation, @Nullable Hmac secret, byte @Nullable [] secretBytes,
+			int maxFrameSize, Duration handshakeTimeout) {
+	}
 
 	/**
 	 * The accepted hello and what it counts against, set together once the handshake is
@@ -39,7 +49,23 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 	private record Session(Hello hello, InboundStats.Counters counters, InboundStats.Liveness liveness) {
 	}
 
+	private final InboundStats stats;
+
+	private final TransportListener listener;
+
+	private final Acceptor acceptor;
+
+	private final FrameDecoder decoder;
+
+	private final Admission admission;
+
+	private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+
+	private @Nullable Handshake handshake;
+
 	private @Nullable Session session;
+
+	private boolean settled;
 
 	private boolean rejected;
 
@@ -48,17 +74,29 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 	/** Pauses not yet lifted; event loop only. Reading resumes at zero. */
 	private int pauses;
 
-	InboundHandler(InboundStats stats, TransportListener listener, byte @Nullable [] secret,
-			java.util.function.Supplier<ByteBuf> ownHello) {
+	InboundHandler(InboundStats stats, TransportListener listener, Acceptor acceptor, FrameDecoder decoder,
+			Admission admission) {
 		this.stats = stats;
 		this.listener = listener;
-		this.secret = secret;
-		this.ownHello = ownHello;
+		this.acceptor = acceptor;
+		this.decoder = decoder;
+		this.admission = admission;
 	}
 
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.context = ctx;
+		ctx.executor().schedule(() -> {
+			if (this.session == null) {
+				reject(ctx, "no handshake within " + this.acceptor.handshakeTimeout());
+			}
+		}, this.acceptor.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		settle(ctx);
+		super.channelInactive(ctx);
 	}
 
 	@Override
@@ -82,18 +120,81 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		}
 		Session current = this.session;
 		if (current == null) {
-			acceptHello(ctx, frame);
+			handshake(ctx, frame);
 			return;
 		}
-		if (frame.kind() == FrameKind.HELLO) {
+		if (frame.kind().compareTo(FrameKind.CHALLENGE) >= 0 || frame.kind() == FrameKind.HELLO) {
 			frame.release();
-			reject(ctx, "a second hello on one connection");
+			reject(ctx, "a handshake frame (" + frame.kind() + ") after the handshake");
 			return;
 		}
 		current.liveness().lastHeardNanos = System.nanoTime();
 		current.counters().messages.increment();
 		current.counters().bytes.add(size);
 		this.listener.onFrame(current.hello(), frame, this);
+	}
+
+	private void handshake(ChannelHandlerContext ctx, Frame frame) {
+		try {
+			Handshake started = this.handshake;
+			if (started == null && frame.kind() == FrameKind.HELLO) {
+				Hello hello = Hello.decode(frame.payload(), this.acceptor.secretBytes());
+				Handshake accepting = Handshake.accepting(this.acceptor.secret(), hello);
+				this.handshake = accepting;
+				ctx.writeAndFlush(frame(FrameKind.CHALLENGE, hello.channel(), accepting.challenge(this.alloc)));
+				return;
+			}
+			if (started != null && frame.kind() == FrameKind.PROOF) {
+				started.checkProof(frame.payload());
+				open(ctx, started);
+				return;
+			}
+			reject(ctx, "expected " + ((started == null) ? "a hello first" : "a proof") + ", got " + frame.kind());
+		}
+		catch (PartisanException ex) {
+			reject(ctx, ex.getMessage());
+		}
+		finally {
+			frame.release();
+		}
+	}
+
+	private void open(ChannelHandlerContext ctx, Handshake accepted) {
+		Hello hello = accepted.dialler();
+		Node local = this.acceptor.local().get();
+		ByteBuf welcome = frame(FrameKind.WELCOME, hello.channel(),
+				accepted.welcome(this.alloc, local, this.acceptor.incarnation()));
+		settle(ctx);
+		if (ChannelSpec.IDENTIFY.equals(hello.channel())) {
+			// A probe that knows our address but not our name, and has proven it may know
+			// it.
+			this.rejected = true;
+			ctx.writeAndFlush(welcome).addListener(ChannelFutureListener.CLOSE);
+			return;
+		}
+		ctx.writeAndFlush(welcome);
+		this.decoder.open(this.acceptor.maxFrameSize(), accepted.sessionKey(local.name(), this.acceptor.incarnation()));
+		InboundStats.Liveness liveness = this.stats.liveness(hello.node().id());
+		liveness.lastHeardNanos = System.nanoTime();
+		this.session = new Session(hello, this.stats.counters(hello.node().id(), hello.channel(), hello.lane()),
+				liveness);
+		logger.debug("Accepted {} lane {} from {}", hello.channel(), hello.lane(), hello.node());
+	}
+
+	private ByteBuf frame(FrameKind kind, String channel, ByteBuf payload) {
+		return FrameCodec.encode(this.alloc,
+				Frame.of(kind, 0, channel, this.acceptor.local().get().name()).withPayload(payload));
+	}
+
+	/**
+	 * The connection no longer counts as a handshake in progress (it finished, or it
+	 * closed).
+	 */
+	private void settle(ChannelHandlerContext ctx) {
+		if (!this.settled) {
+			this.settled = true;
+			this.admission.settle(ctx.channel().remoteAddress());
+		}
 	}
 
 	@Override
@@ -129,34 +230,6 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		}
 		else {
 			ctx.executor().execute(task);
-		}
-	}
-
-	private void acceptHello(ChannelHandlerContext ctx, Frame frame) {
-		try {
-			if (frame.kind() != FrameKind.HELLO) {
-				reject(ctx, "expected a hello first, got " + frame.kind());
-				return;
-			}
-			Hello received = Hello.decode(frame.payload(), this.secret);
-			if (ChannelSpec.IDENTIFY.equals(received.channel())) {
-				// A probe that knows our address but not our name: answer with our hello,
-				// then hang up.
-				this.rejected = true;
-				ctx.writeAndFlush(this.ownHello.get()).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-				return;
-			}
-			InboundStats.Liveness liveness = this.stats.liveness(received.node().id());
-			liveness.lastHeardNanos = System.nanoTime();
-			this.session = new Session(received,
-					this.stats.counters(received.node().id(), received.channel(), received.lane()), liveness);
-			logger.debug("Accepted {} lane {} from {}", received.channel(), received.lane(), received.node());
-		}
-		catch (PartisanException ex) {
-			reject(ctx, ex.getMessage());
-		}
-		finally {
-			frame.release();
 		}
 	}
 

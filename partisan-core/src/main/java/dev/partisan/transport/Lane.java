@@ -167,19 +167,28 @@ final class Lane {
 		return true;
 	}
 
+	/** Called once the connection's handshake has opened the session. */
+	void connected(Connection conn) {
+		connected(conn, null);
+	}
+
 	/**
-	 * Called once the TCP connection is up; {@code hello} is written before anything
-	 * queued.
+	 * Called once the connection is ready; {@code first}, when given, is written before
+	 * anything queued.
 	 */
-	void connected(Connection conn, ByteBuf hello) {
+	void connected(Connection conn, @Nullable ByteBuf first) {
 		Channel ch = conn.channel();
 		synchronized (this) {
 			if (this.state == State.CLOSED) {
-				hello.release();
+				if (first != null) {
+					first.release();
+				}
 				conn.dispose();
 				return;
 			}
-			ch.writeAndFlush(hello);
+			if (first != null) {
+				ch.writeAndFlush(first);
+			}
 			this.connection = conn;
 			this.state = State.CONNECTED;
 			this.failures = 0;
@@ -197,6 +206,11 @@ final class Lane {
 		if (this.state != State.CLOSED) {
 			this.state = State.RECONNECTING;
 		}
+	}
+
+	/** Failed attempts since the lane was last connected. */
+	synchronized int failures() {
+		return this.failures;
 	}
 
 	synchronized void connectFailed() {

@@ -1,6 +1,7 @@
 package dev.partisan.transport;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +20,15 @@ import dev.partisan.api.UnknownNodeException;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
+import dev.partisan.wire.Handshake;
+import dev.partisan.wire.HandshakeRejectedException;
+import dev.partisan.wire.Hmac;
 import dev.partisan.wire.Hello;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,10 @@ public final class NettyTransport implements Transport {
 
 	private final byte @Nullable [] secret;
 
+	private final InboundHandler.Acceptor acceptor;
+
+	private final Admission admission = new Admission();
+
 	private final LoopResources loops;
 
 	private final TcpClient client;
@@ -94,6 +100,8 @@ public final class NettyTransport implements Transport {
 		this.listener = listener;
 		this.timer = timer;
 		this.secret = Hello.secretBytes(settings.clusterSecret());
+		this.acceptor = new InboundHandler.Acceptor(() -> this.local, incarnation, Hmac.of(settings.clusterSecret()),
+				this.secret, settings.maxFrameSize(), handshakeTimeout(settings));
 		this.chooser = new LaneChooser(settings.channels(), settings.affinity(), local.id());
 		this.loops = LoopResources.create("partisan-" + local.name(), settings.eventLoopThreads(), true);
 		this.client = TcpClient.newConnection()
@@ -126,10 +134,7 @@ public final class NettyTransport implements Transport {
 			.port(this.local.port())
 			.option(ChannelOption.SO_BACKLOG, this.settings.listenBacklog())
 			.childOption(ChannelOption.TCP_NODELAY, true)
-			.doOnConnection((conn) -> track(conn).addHandlerLast("partisan-frames", frameDecoder())
-				.addHandlerLast("partisan-inbound",
-						new InboundHandler(this.inbound, this.listener, this.secret,
-								() -> helloFrame(ChannelSpec.IDENTIFY, 0))))
+			.doOnConnection(this::accept)
 			// Subscribing to the inbound turns reading on (Reactor Netty accepts with
 			// auto-read off) and ends
 			// the connection when the peer closes it; the frames themselves are taken by
@@ -142,20 +147,34 @@ public final class NettyTransport implements Transport {
 		return this.local;
 	}
 
+	/**
+	 * How long a connection may take to finish the handshake: twice the connect time-out,
+	 * at least 2 s.
+	 */
+	private static Duration handshakeTimeout(TransportSettings settings) {
+		Duration twice = settings.connectTimeout().multipliedBy(2);
+		return (twice.compareTo(Duration.ofSeconds(2)) < 0) ? Duration.ofSeconds(2) : twice;
+	}
+
 	public Node localNode() {
 		return this.local;
 	}
 
 	/**
-	 * Splits the inbound stream into frames. Cumulating into a composite buffer keeps a
-	 * large frame as the socket reads it arrived in, instead of copying it into an ever
-	 * larger buffer on every read.
+	 * A connection was accepted: it may start a handshake if not too many are in progress
+	 * ({@link Admission}); its frames are then read by an {@link InboundHandler}.
 	 */
-	private LengthFieldBasedFrameDecoder frameDecoder() {
-		LengthFieldBasedFrameDecoder decoder = new LengthFieldBasedFrameDecoder(this.settings.maxFrameSize(), 0,
-				FrameCodec.LENGTH_FIELD_SIZE, 0, FrameCodec.LENGTH_FIELD_SIZE, true);
-		decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
-		return decoder;
+	private void accept(Connection conn) {
+		SocketAddress remote = conn.channel().remoteAddress();
+		if (!this.admission.admit(remote)) {
+			logger.debug("Refused a connection from {}: {} handshakes in progress", remote, this.admission.pending());
+			conn.dispose();
+			return;
+		}
+		FrameDecoder decoder = new FrameDecoder(Handshake.MAX_FRAME);
+		track(conn).addHandlerLast("partisan-frames", decoder)
+			.addHandlerLast("partisan-inbound",
+					new InboundHandler(this.inbound, this.listener, this.acceptor, decoder, this.admission));
 	}
 
 	private Connection track(Connection conn) {
@@ -318,43 +337,68 @@ public final class NettyTransport implements Transport {
 	private void dial(Lane lane) {
 		Node target = lane.peer.node();
 		boolean control = lane.channel.equals(ChannelSpec.CONTROL);
+		ClientHandshake handshake = handshake(lane.channel, lane.index, target.name());
 		this.client.host(target.host()).port(target.port()).doOnConnected((conn) -> {
-			// Read (nothing is expected) so that a peer closing the socket is noticed at
-			// once.
+			// Read, so the handshake's answers arrive and a peer closing the socket is
+			// noticed at once.
 			conn.channel().config().setAutoRead(true);
+			install(conn, handshake);
 			conn.addHandlerLast("partisan-lane", lane.new WritabilityHandler());
-		})
-			.connect()
-			.subscribe((conn) -> onConnected(lane, conn, control), (error) -> onConnectFailed(lane, error, control));
+		}).connect().subscribe((conn) -> handshake.result().whenComplete((welcome, error) -> {
+			if (error == null) {
+				onConnected(lane, conn, control);
+			}
+			else {
+				conn.dispose();
+				onConnectFailed(lane, error, control);
+			}
+		}), (error) -> onConnectFailed(lane, error, control));
 	}
 
-	private ByteBuf helloFrame(String channel, int laneIndex) {
-		Hello hello = new Hello(this.local, this.incarnation, channel, laneIndex, System.currentTimeMillis());
-		return FrameCodec.encode(this.alloc, Frame.of(FrameKind.HELLO, 0, channel, this.local.name())
-			.withPayload(hello.encode(this.alloc, this.secret)));
+	/** The dialling side of the handshake for one new connection. */
+	private ClientHandshake handshake(String channel, int lane, @Nullable String expected) {
+		Hello hello = new Hello(this.local, this.incarnation, channel, lane, System.currentTimeMillis());
+		return new ClientHandshake(new ClientHandshake.Credentials(hello, this.secret, this.local.name()), expected,
+				new FrameMacWriter(), this.acceptor.handshakeTimeout());
+	}
+
+	/**
+	 * Puts the handshake on a new connection: the frame decoder, the handshake itself,
+	 * and the writer of the session's frame MACs.
+	 */
+	private static void install(Connection conn, ClientHandshake handshake) {
+		conn.addHandlerLast("partisan-frames", new FrameDecoder(Handshake.MAX_FRAME))
+			.addHandlerLast("partisan-handshake", handshake)
+			.addHandlerLast("partisan-macs", handshake.macs());
 	}
 
 	/**
 	 * Asks the node listening at {@code host:port} who it is: the way to join a seed
-	 * known only by address (DNS discovery). Completes with the node, or fails when it
-	 * cannot be reached or does not answer.
+	 * known only by address (DNS discovery). It answers only a node that proves the
+	 * cluster secret. Completes with the node, or fails when it cannot be reached or does
+	 * not answer.
 	 */
 	@Override
 	public CompletableFuture<Node> identify(String host, int port) {
 		CompletableFuture<Node> result = new CompletableFuture<>();
+		ClientHandshake handshake = handshake(ChannelSpec.IDENTIFY, 0, null);
 		this.client.host(host).port(port).doOnConnected((conn) -> {
 			conn.channel().config().setAutoRead(true);
-			conn.addHandlerLast("partisan-frames", frameDecoder())
-				.addHandlerLast("partisan-identify", new IdentifyHandler(result, this.secret));
-		}).connect().subscribe((conn) -> {
-			conn.channel().writeAndFlush(helloFrame(ChannelSpec.IDENTIFY, 0));
-			result.whenComplete((node, error) -> conn.dispose());
-		}, result::completeExceptionally);
+			install(conn, handshake);
+		}).connect().subscribe((conn) -> handshake.result().whenComplete((welcome, error) -> {
+			conn.dispose();
+			if (error == null) {
+				result.complete(welcome.node());
+			}
+			else {
+				result.completeExceptionally(error);
+			}
+		}), result::completeExceptionally);
 		return result.orTimeout(this.settings.connectTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
 	}
 
 	private void onConnected(Lane lane, Connection conn, boolean control) {
-		lane.connected(conn, helloFrame(lane.channel, lane.index));
+		lane.connected(conn);
 		logger.debug("Connected {} to {}", lane.describe(), lane.peer.node());
 		if (control) {
 			this.listener.onControlConnected(lane.peer.id());
@@ -364,9 +408,19 @@ public final class NettyTransport implements Transport {
 		}
 	}
 
+	/**
+	 * A dial or its handshake failed: the lane backs off (exponentially, with jitter). A
+	 * refused handshake is said at WARN once per run of failures, then quietly.
+	 */
 	private void onConnectFailed(Lane lane, Throwable error, boolean control) {
 		lane.connectFailed();
-		logger.debug("Connecting {} to {} failed: {}", lane.describe(), lane.peer.node(), error.toString());
+		if (error instanceof HandshakeRejectedException && lane.failures() == 1) {
+			logger.warn("Handshake of {} with {} failed: {} (retrying with back-off; logged again once it succeeds)",
+					lane.describe(), lane.peer.node(), error.getMessage());
+		}
+		else {
+			logger.debug("Connecting {} to {} failed: {}", lane.describe(), lane.peer.node(), error.toString());
+		}
 		if (control && this.peers.get(lane.peer.id()) == lane.peer) {
 			this.listener.onControlUnreachable(lane.peer.id(), error);
 		}

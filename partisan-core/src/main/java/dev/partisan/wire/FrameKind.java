@@ -3,7 +3,10 @@ package dev.partisan.wire;
 /** What a frame carries; the byte is its wire code. */
 public enum FrameKind {
 
-	/** First frame on every connection: who dials, for which channel and lane. */
+	/**
+	 * First frame on every connection: who dials, for which channel and lane. The
+	 * handshake ({@link Handshake}) follows: CHALLENGE, PROOF, WELCOME.
+	 */
 	HELLO(1),
 	/** An application message for a named handler. */
 	DATA(2),
@@ -21,7 +24,16 @@ public enum FrameKind {
 	 * {@code u8 ttl | i64 origin incarnation |
 	 * the inner frame}.
 	 */
-	RELAY(7);
+	RELAY(7),
+	/**
+	 * The accepting node's answer to a hello: a fresh nonce the dialler must prove itself
+	 * over.
+	 */
+	CHALLENGE(8),
+	/** The dialler's nonce and its proof of the cluster secret over both nonces. */
+	PROOF(9),
+	/** The accepting node's identity and its own proof: the session is open. */
+	WELCOME(10);
 
 	private static final FrameKind[] BY_CODE = new FrameKind[16];
 

@@ -2,7 +2,6 @@ package dev.partisan.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +13,7 @@ import dev.partisan.api.Node;
 import dev.partisan.dispatch.Dispatcher;
 import dev.partisan.testing.LogCapture;
 import dev.partisan.testing.TestNodes;
+import dev.partisan.testing.WireClient;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
@@ -81,14 +81,13 @@ class BadInputTest {
 
 	@Test
 	void aFrameLongerThanTheLimitClosesThatConnection() throws IOException {
-		try (Socket socket = new Socket("127.0.0.1", this.a.localNode().port())) {
-			socket.setSoTimeout(10_000);
-			OutputStream out = socket.getOutputStream();
-			out.write(helloFrom("intruder"));
-			out.write(new byte[] { 0x00, 0x20, 0x00, 0x00 }); // a 2 MiB frame announced,
-																// limit 1 MiB
-			out.write(new byte[4096]);
-			assertThat(readUntilClosed(socket.getInputStream())).isEqualTo(-1);
+		try (WireClient intruder = new WireClient(this.a.localNode().port())) {
+			intruder.handshake(WireClient.hello("intruder", "default"), null);
+			intruder.write(new byte[] { 0x00, 0x20, 0x00, 0x00 }); // a 2 MiB frame
+																	// announced,
+																	// limit 1 MiB
+			intruder.write(new byte[4096]);
+			assertThat(intruder.closedByPeer()).isTrue();
 		}
 		await().atMost(TestNodes.awaitLimit())
 			.until(() -> this.inboundLog.messages()
@@ -149,16 +148,6 @@ class BadInputTest {
 	private void assertHealthyTrafficStillFlows() {
 		this.b.forward(this.a.localNode().id(), "inbox", "still here");
 		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(this.inbox).contains("still here"));
-	}
-
-	private static byte[] helloFrom(String name) {
-		ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
-		Hello hello = new Hello(Node.of(name, "127.0.0.1", 9), 1, "default", 0, System.currentTimeMillis());
-		ByteBuf frame = FrameCodec.encode(alloc,
-				new Frame(FrameKind.HELLO, 0, 0, "default", name, "", "", (byte) 0, "", hello.encode(alloc, null)));
-		byte[] bytes = ByteBufUtil.getBytes(frame);
-		frame.release();
-		return bytes;
 	}
 
 	/**

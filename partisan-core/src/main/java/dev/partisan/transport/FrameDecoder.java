@@ -1,0 +1,84 @@
+package dev.partisan.transport;
+
+import java.util.List;
+
+import dev.partisan.wire.FrameCodec;
+import dev.partisan.wire.Hmac;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Splits a connection's bytes into frames (their 4-byte length prefix stripped). Until
+ * the handshake opens the session, a frame may be no larger than the handshake's limit,
+ * so a peer that has proven nothing cannot make this node buffer a large frame; then the
+ * node's frame limit applies. With a session key, each frame is followed by its MAC over
+ * a sequence number and the frame, checked here before the frame goes on: a frame
+ * injected, replayed, reordered or altered on the way closes the connection.
+ *
+ * <p>
+ * Cumulating into a composite buffer keeps a large frame as the socket reads delivered
+ * it, instead of copying it into an ever larger buffer on every read.
+ */
+final class FrameDecoder extends ByteToMessageDecoder {
+
+	private int maxFrameSize;
+
+	private @Nullable Hmac sessionKey;
+
+	private long sequence;
+
+	private boolean opened;
+
+	FrameDecoder(int maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+		setCumulator(COMPOSITE_CUMULATOR);
+	}
+
+	/**
+	 * The session is open: frames up to {@code max} bytes, each MAC'd under {@code key}
+	 * if given.
+	 */
+	void open(int max, @Nullable Hmac key) {
+		this.maxFrameSize = max;
+		this.sessionKey = key;
+		this.opened = true;
+	}
+
+	@Override
+	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+		int start = in.readerIndex();
+		if (in.readableBytes() < FrameCodec.LENGTH_FIELD_SIZE) {
+			return;
+		}
+		int length = in.getInt(start);
+		if (length < 0) {
+			throw new CorruptedFrameException("negative frame length " + length);
+		}
+		if (length > this.maxFrameSize) {
+			throw new TooLongFrameException("frame of " + length + " bytes exceeds " + this.maxFrameSize + " bytes"
+					+ (this.opened ? ", the frame limit" : ", the limit before the handshake completes"));
+		}
+		Hmac key = this.sessionKey;
+		int trailer = (key != null) ? Hmac.LENGTH : 0;
+		long whole = (long) FrameCodec.LENGTH_FIELD_SIZE + length + trailer;
+		if (in.readableBytes() < whole) {
+			return;
+		}
+		if (key != null) {
+			byte[] expected = key.sign(this.sequence, in, start, FrameCodec.LENGTH_FIELD_SIZE + length);
+			byte[] actual = new byte[Hmac.LENGTH];
+			in.getBytes(start + FrameCodec.LENGTH_FIELD_SIZE + length, actual);
+			if (!Hmac.matches(expected, actual)) {
+				throw new CorruptedFrameException("frame " + this.sequence + " of the session failed its MAC check");
+			}
+			this.sequence++;
+		}
+		out.add(in.retainedSlice(start + FrameCodec.LENGTH_FIELD_SIZE, length));
+		in.readerIndex(start + (int) whole);
+	}
+
+}
