@@ -22,6 +22,7 @@ import dev.partisan.membership.HyParViewOverlay;
 import dev.partisan.membership.OverlayConfig;
 import dev.partisan.membership.OverlayFactory;
 import dev.partisan.transport.ChannelSpec;
+import dev.partisan.transport.Tls;
 import dev.partisan.transport.TransportSettings;
 import dev.partisan.wire.PayloadCodec;
 import dev.partisan.wire.TypeAllowList;
@@ -63,7 +64,10 @@ public final class PartisanConfig implements OverlayConfig {
 
 	private final List<PayloadCodec> codecs;
 
+	private final @Nullable Tls tls;
+
 	private PartisanConfig(Builder b) {
+		this.tls = b.tls;
 		this.transport = b.transport.build();
 		this.delivery = b.delivery.build();
 		this.failureDetection = b.failureDetection.build();
@@ -208,7 +212,7 @@ public final class PartisanConfig implements OverlayConfig {
 
 	TransportSettings transportSettings() {
 		return new TransportSettings(List.copyOf(this.channels.values()), this.transport,
-				this.delivery.monotonicWindow());
+				this.delivery.monotonicWindow(), this.tls);
 	}
 
 	/**
@@ -238,6 +242,8 @@ public final class PartisanConfig implements OverlayConfig {
 		private final Set<String> allowedPackages = new LinkedHashSet<>();
 
 		private final List<PayloadCodec> codecs = new ArrayList<>();
+
+		private @Nullable Tls tls;
 
 		private Builder(String name) {
 			this.name = name;
@@ -522,12 +528,25 @@ public final class PartisanConfig implements OverlayConfig {
 		}
 
 		/**
-		 * A secret every node of the cluster shares: each connection proves it in its
-		 * hello (HMAC-SHA256) and a peer without it is refused. It authenticates peers;
-		 * it does not encrypt traffic.
+		 * A secret every node of the cluster shares. Every connection opens with a mutual
+		 * challenge-response over it (fresh nonces from both sides, so a recorded
+		 * handshake proves nothing later) and, without TLS, each frame after it carries a
+		 * MAC under a key of that session. A peer without the secret is refused. It
+		 * authenticates peers and protects frames from change; only TLS keeps them from
+		 * being read.
 		 */
 		public Builder clusterSecret(@Nullable String secret) {
 			this.transport.clusterSecret(secret);
+			return this;
+		}
+
+		/**
+		 * TLS on every connection between nodes (mutual: both present a certificate).
+		 * Default none. The pub-sub overlay relies on the TLS of the broker connection
+		 * instead.
+		 */
+		public Builder tls(@Nullable Tls tls) {
+			this.tls = tls;
 			return this;
 		}
 

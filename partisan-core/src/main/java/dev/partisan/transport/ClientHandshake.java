@@ -34,8 +34,11 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
 	}
 
-	/** What the dialler needs to say who it is and to prove it. */
-	record Credentials(Hello hello, byte @Nullable [] secret, String sender) {
+	/**
+	 * What the dialler needs to say who it is and to prove it; {@code tls} says that TLS
+	 * protects the frames, so they need no MAC of their own.
+	 */
+	record Credentials(Hello hello, byte @Nullable [] secret, String sender, boolean tls) {
 	}
 
 	private final Credentials credentials;
@@ -139,7 +142,9 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 				throw new HandshakeRejectedException(
 						"dialled '" + this.expected + "' but '" + welcome.node().name() + "' answered");
 			}
-			this.macs.open(this.handshake.sessionKey(welcome.node().name(), welcome.incarnation()));
+			if (!this.credentials.tls()) {
+				this.macs.open(this.handshake.sessionKey(welcome.node().name(), welcome.incarnation()));
+			}
 			this.step = Step.OPEN;
 			this.result.complete(welcome);
 			return;

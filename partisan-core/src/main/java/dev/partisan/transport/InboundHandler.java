@@ -39,7 +39,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 	 * go.
 	 */
 	record Acceptor(Supplier<Node> local, long incarnation, @Nullable Hmac secret, byte @Nullable [] secretBytes,
-			int maxFrameSize, Duration handshakeTimeout) {
+			int maxFrameSize, Duration handshakeTimeout, boolean tls) {
 	}
 
 	/**
@@ -173,7 +173,10 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 			return;
 		}
 		ctx.writeAndFlush(welcome);
-		this.decoder.open(this.acceptor.maxFrameSize(), accepted.sessionKey(local.name(), this.acceptor.incarnation()));
+		// With TLS every byte is protected already; without, the session key MACs each
+		// frame.
+		this.decoder.open(this.acceptor.maxFrameSize(),
+				this.acceptor.tls() ? null : accepted.sessionKey(local.name(), this.acceptor.incarnation()));
 		InboundStats.Liveness liveness = this.stats.liveness(hello.node().id());
 		liveness.lastHeardNanos = System.nanoTime();
 		this.session = new Session(hello, this.stats.counters(hello.node().id(), hello.channel(), hello.lane()),

@@ -101,7 +101,7 @@ public final class NettyTransport implements Transport {
 		this.timer = timer;
 		this.secret = Hello.secretBytes(settings.clusterSecret());
 		this.acceptor = new InboundHandler.Acceptor(() -> this.local, incarnation, Hmac.of(settings.clusterSecret()),
-				this.secret, settings.maxFrameSize(), handshakeTimeout(settings));
+				this.secret, settings.maxFrameSize(), handshakeTimeout(settings), settings.tls() != null);
 		this.chooser = new LaneChooser(settings.channels(), settings.affinity(), local.id());
 		this.loops = LoopResources.create("partisan-" + local.name(), settings.eventLoopThreads(), true);
 		this.client = TcpClient.newConnection()
@@ -170,6 +170,10 @@ public final class NettyTransport implements Transport {
 			logger.debug("Refused a connection from {}: {} handshakes in progress", remote, this.admission.pending());
 			conn.dispose();
 			return;
+		}
+		Tls tls = this.settings.tls();
+		if (tls != null) {
+			conn.channel().pipeline().addFirst("partisan-tls", tls.serverHandler(conn.channel().alloc()));
 		}
 		FrameDecoder decoder = new FrameDecoder(Handshake.MAX_FRAME);
 		track(conn).addHandlerLast("partisan-frames", decoder)
@@ -342,7 +346,7 @@ public final class NettyTransport implements Transport {
 			// Read, so the handshake's answers arrive and a peer closing the socket is
 			// noticed at once.
 			conn.channel().config().setAutoRead(true);
-			install(conn, handshake);
+			install(conn, handshake, target.host(), target.port());
 			conn.addHandlerLast("partisan-lane", lane.new WritabilityHandler());
 		}).connect().subscribe((conn) -> handshake.result().whenComplete((welcome, error) -> {
 			if (error == null) {
@@ -358,15 +362,21 @@ public final class NettyTransport implements Transport {
 	/** The dialling side of the handshake for one new connection. */
 	private ClientHandshake handshake(String channel, int lane, @Nullable String expected) {
 		Hello hello = new Hello(this.local, this.incarnation, channel, lane, System.currentTimeMillis());
-		return new ClientHandshake(new ClientHandshake.Credentials(hello, this.secret, this.local.name()), expected,
-				new FrameMacWriter(), this.acceptor.handshakeTimeout());
+		return new ClientHandshake(
+				new ClientHandshake.Credentials(hello, this.secret, this.local.name(), this.settings.tls() != null),
+				expected, new FrameMacWriter(), this.acceptor.handshakeTimeout());
 	}
 
 	/**
-	 * Puts the handshake on a new connection: the frame decoder, the handshake itself,
-	 * and the writer of the session's frame MACs.
+	 * Puts the handshake on a new connection to {@code host:port}: TLS first when
+	 * configured, the frame decoder, the handshake itself, and the writer of the
+	 * session's frame MACs.
 	 */
-	private static void install(Connection conn, ClientHandshake handshake) {
+	private void install(Connection conn, ClientHandshake handshake, String host, int port) {
+		Tls tls = this.settings.tls();
+		if (tls != null) {
+			conn.channel().pipeline().addFirst("partisan-tls", tls.clientHandler(conn.channel().alloc(), host, port));
+		}
 		conn.addHandlerLast("partisan-frames", new FrameDecoder(Handshake.MAX_FRAME))
 			.addHandlerLast("partisan-handshake", handshake)
 			.addHandlerLast("partisan-macs", handshake.macs());
@@ -384,7 +394,7 @@ public final class NettyTransport implements Transport {
 		ClientHandshake handshake = handshake(ChannelSpec.IDENTIFY, 0, null);
 		this.client.host(host).port(port).doOnConnected((conn) -> {
 			conn.channel().config().setAutoRead(true);
-			install(conn, handshake);
+			install(conn, handshake, host, port);
 		}).connect().subscribe((conn) -> handshake.result().whenComplete((welcome, error) -> {
 			conn.dispose();
 			if (error == null) {

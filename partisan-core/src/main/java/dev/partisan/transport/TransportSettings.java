@@ -18,8 +18,15 @@ import org.jspecify.annotations.Nullable;
  * {@code dev.partisan.runtime.PartisanConfig.Builder} for what each value trades
  * @param monotonicWindow on monotonic channels, the period in which at least one message
  * per key goes out
+ * @param tls TLS on every connection, or {@code null} for plain TCP
  */
-public record TransportSettings(List<ChannelSpec> channels, TransportOptions options, Duration monotonicWindow) {
+public record TransportSettings(List<ChannelSpec> channels, TransportOptions options, Duration monotonicWindow,
+		@Nullable Tls tls) {
+
+	/** Settings for plain TCP. */
+	public TransportSettings(List<ChannelSpec> channels, TransportOptions options, Duration monotonicWindow) {
+		this(channels, options, monotonicWindow, null);
+	}
 
 	public TransportSettings {
 		channels = List.copyOf(channels);
