@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.partisan.api.LogText;
 import dev.partisan.api.MessageHandler;
+import dev.partisan.api.RateLimitedLog;
 import dev.partisan.api.Registration;
 import dev.partisan.api.RequestHandler;
 import dev.partisan.transport.InboundFlow;
@@ -31,7 +33,11 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final Map<String, Mailbox<?>> mailboxes = new ConcurrentHashMap<>();
 
-	private final Map<String, Boolean> warnedUnknown = new ConcurrentHashMap<>();
+	/**
+	 * Peer-triggered warnings (unknown handler names, full mailboxes): a peer picks the
+	 * names and the rate, so both the names remembered and the lines logged are bounded.
+	 */
+	private final RateLimitedLog peerWarnings = new RateLimitedLog(logger);
 
 	private final LongAdder undeliverable = new LongAdder();
 
@@ -80,7 +86,6 @@ public final class Dispatcher implements AutoCloseable {
 		if (this.mailboxes.putIfAbsent(name, mailbox) != null) {
 			throw new IllegalStateException("A handler named '" + name + "' is already registered");
 		}
-		this.warnedUnknown.remove(name);
 		return () -> {
 			if (this.mailboxes.remove(name, mailbox)) {
 				mailbox.close();
@@ -126,18 +131,18 @@ public final class Dispatcher implements AutoCloseable {
 			if (delivery.call()) {
 				this.replier.reply(delivery, null, "No handler named '" + name + "'");
 			}
-			if (this.warnedUnknown.putIfAbsent(name, Boolean.TRUE) == null) {
-				logger.warn("No handler named '{}' for message {} from {}; dropped (logged once per name)", name,
-						delivery.meta().messageId(), delivery.meta().sender());
-			}
+			this.peerWarnings.warn("unknown:" + name,
+					"No handler named '{}' for message {} from {}; dropped (logged once a minute per name)",
+					LogText.escape(name), delivery.meta().messageId(), delivery.meta().sender());
 			return true;
 		}
 		if (flow != null) {
 			return mailbox.offer(delivery, flow);
 		}
 		if (!mailbox.offer(delivery)) {
-			logger.warn("Mailbox of handler '{}' is full ({} messages); dropped message {} from {}", name,
-					this.mailboxCapacity, delivery.meta().messageId(), delivery.meta().sender());
+			this.peerWarnings.warn("full:" + name,
+					"Mailbox of handler '{}' is full ({} messages); dropped message {} from {} (logged once a minute per handler)",
+					LogText.escape(name), this.mailboxCapacity, delivery.meta().messageId(), delivery.meta().sender());
 			return false;
 		}
 		return true;
@@ -151,6 +156,11 @@ public final class Dispatcher implements AutoCloseable {
 	/** How many times a full mailbox paused the connection it was being fed from. */
 	public long backpressurePauses() {
 		return this.mailboxes.values().stream().mapToLong((m) -> m.pauses.sum()).sum();
+	}
+
+	/** How many names the peer-warning log remembers (bounded, whatever peers send). */
+	int warningKeys() {
+		return this.peerWarnings.keys();
 	}
 
 	public long undeliverable() {

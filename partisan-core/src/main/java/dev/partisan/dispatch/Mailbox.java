@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.partisan.api.LogText;
+import dev.partisan.api.RateLimitedLog;
 import dev.partisan.api.RequestHandler;
 import dev.partisan.transport.InboundFlow;
 import org.slf4j.Logger;
@@ -36,6 +38,12 @@ final class Mailbox<T> {
 	private final Replier replier;
 
 	private final int capacity;
+
+	/**
+	 * Payloads that do not decode come from a peer, at the peer's rate: one line per
+	 * sender a minute, with the count of the others.
+	 */
+	private final RateLimitedLog rejections = new RateLimitedLog(logger, RateLimitedLog.DEFAULT_INTERVAL, 64);
 
 	private final ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>();
 
@@ -170,8 +178,10 @@ final class Mailbox<T> {
 		}
 		catch (RuntimeException ex) {
 			this.failed.increment();
-			logger.warn("Rejected message {} from {} for handler '{}' on channel '{}': {}", delivery.meta().messageId(),
-					delivery.meta().sender(), this.name, delivery.meta().channel(), ex.getMessage());
+			this.rejections.warn(delivery.meta().sender().name(),
+					"Rejected message {} from {} for handler '{}' on channel '{}': {}", delivery.meta().messageId(),
+					delivery.meta().sender(), this.name, LogText.escape(delivery.meta().channel()),
+					LogText.escape(ex.getMessage()));
 			if (delivery.call()) {
 				this.replier.reply(delivery, null,
 						"Handler '" + this.name + "' rejected the message: " + ex.getMessage());

@@ -1,5 +1,7 @@
 package dev.partisan.pipeline;
 
+import dev.partisan.api.LogText;
+import dev.partisan.api.RateLimitedLog;
 import dev.partisan.delivery.CausalOrder;
 import dev.partisan.dispatch.Delivery;
 import dev.partisan.dispatch.Dispatcher;
@@ -15,6 +17,9 @@ import org.slf4j.LoggerFactory;
 public final class CausalHold implements InboundStage {
 
 	private static final Logger logger = LoggerFactory.getLogger(CausalHold.class);
+
+	/** Both warnings are a peer's doing, at its rate and with its labels. */
+	private final RateLimitedLog peerWarnings = new RateLimitedLog(logger);
 
 	private final CausalOrder causal;
 
@@ -36,15 +41,17 @@ public final class CausalHold implements InboundStage {
 			header = CausalOrder.readHeader(delivery.payload());
 		}
 		catch (IndexOutOfBoundsException | IllegalArgumentException ex) {
-			logger.warn("Dropped a causal message from {} with a malformed causal header", envelope.sender());
+			this.peerWarnings.warn("malformed:" + envelope.sender(),
+					"Dropped a causal message from {} with a malformed causal header", envelope.sender());
 			envelope.release();
 			envelope.handled(true);
 			return true;
 		}
 		boolean taken = this.causal.offer(envelope.sender(), header, () -> this.dispatcher.dispatch(delivery));
 		if (!taken) {
-			logger.warn("Causal buffer of label '{}' is full; message {} from {} will be retransmitted", header.label(),
-					delivery.meta().messageId(), envelope.sender());
+			this.peerWarnings.warn("full:" + header.label(),
+					"Causal buffer of label '{}' is full; message {} from {} will be retransmitted",
+					LogText.escape(header.label()), delivery.meta().messageId(), envelope.sender());
 			envelope.release();
 		}
 		envelope.handled(taken);

@@ -2,6 +2,8 @@ package dev.partisan.pipeline;
 
 import java.util.List;
 
+import dev.partisan.api.LogText;
+import dev.partisan.api.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class InboundPath {
 
 	private static final Logger logger = LoggerFactory.getLogger(InboundPath.class);
+
+	/** A peer can send bad frames as fast as it likes; one line per sender a minute. */
+	private final RateLimitedLog drops = new RateLimitedLog(logger);
 
 	private final InboundStage[] stages;
 
@@ -42,7 +47,8 @@ public final class InboundPath {
 			envelope.release();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Dropped a {} frame from {}: {}", envelope.frame().kind(), envelope.sender(), ex.toString());
+			this.drops.warn(envelope.sender().name(), "Dropped a {} frame from {}: {}", envelope.frame().kind(),
+					envelope.sender(), LogText.escape(ex));
 			envelope.release();
 		}
 	}

@@ -1,6 +1,8 @@
 package dev.partisan.pipeline;
 
+import dev.partisan.api.LogText;
 import dev.partisan.api.PartisanMessage;
+import dev.partisan.api.RateLimitedLog;
 import dev.partisan.dispatch.Delivery;
 import dev.partisan.dispatch.Replier;
 import dev.partisan.wire.FrameCodec;
@@ -22,6 +24,12 @@ public final class Replies implements Replier {
 	 * empty.
 	 */
 	private static final String NO_VALUE = "";
+
+	/**
+	 * A call to an unknown handler is answered too, so a peer's calls (and the names in
+	 * them) reach this warning at the peer's rate.
+	 */
+	private final RateLimitedLog failures = new RateLimitedLog(logger);
 
 	private volatile @Nullable OutboundPath outbound;
 
@@ -45,8 +53,9 @@ public final class Replies implements Replier {
 				.senderIdentity(meta.destination()));
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not reply to call {} from {} for handler '{}': {}", meta.messageId(), meta.sender(),
-					meta.destination(), ex.getMessage());
+			this.failures.warn(meta.sender().name(), "Could not reply to call {} from {} for handler '{}': {}",
+					meta.messageId(), meta.sender(), LogText.escape(meta.destination()),
+					LogText.escape(ex.getMessage()));
 		}
 	}
 

@@ -28,10 +28,12 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.partisan.api.BrokerUnavailableException;
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.LaneStats;
+import dev.partisan.api.LogText;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.PartisanException;
 import dev.partisan.api.QueueFullException;
+import dev.partisan.api.RateLimitedLog;
 import dev.partisan.api.UnknownNodeException;
 import dev.partisan.transport.ChannelSpec;
 import dev.partisan.transport.LaneChooser;
@@ -148,7 +150,11 @@ public final class AmqpTransport implements Transport {
 
 	private final AtomicLong rejected = new AtomicLong();
 
-	private final Set<String> warnings = ConcurrentHashMap.newKeySet();
+	/**
+	 * Refused messages and name clashes, as an intruder or a misconfigured node repeats
+	 * them: one line per kind and sender a minute, the rest counted.
+	 */
+	private final RateLimitedLog refusals = new RateLimitedLog(logger);
 
 	private final ConnectionListener connectionListener = new BrokerConnectionListener();
 
@@ -437,7 +443,7 @@ public final class AmqpTransport implements Transport {
 		String sender = properties.getHeader(SENDER);
 		Object incarnationHeader = properties.getHeader(INCARNATION);
 		if (sender == null || !(incarnationHeader instanceof Long)) {
-			reject("a message without sender headers from queue " + properties.getConsumerQueue());
+			reject("headerless", "a message without sender headers from queue {}", properties.getConsumerQueue());
 			return;
 		}
 		long senderIncarnation = (Long) incarnationHeader;
@@ -446,9 +452,10 @@ public final class AmqpTransport implements Transport {
 			return;
 		}
 		if (sender.equals(this.local.name())) {
-			if (senderIncarnation != this.incarnation && this.warnings.add("twin:" + senderIncarnation)) {
-				logger.warn("Another node named '{}' (incarnation {}) uses the broker; node names must be unique",
-						sender, senderIncarnation);
+			if (senderIncarnation != this.incarnation) {
+				this.refusals.warn("twin:" + senderIncarnation,
+						"Another node named '{}' (incarnation {}) uses the broker; node names must be unique",
+						LogText.escape(sender), senderIncarnation);
 			}
 			return;
 		}
@@ -457,12 +464,13 @@ public final class AmqpTransport implements Transport {
 			frame = FrameCodec.decode(Unpooled.wrappedBuffer(body));
 		}
 		catch (MalformedFrameException | IllegalArgumentException ex) {
-			reject("a malformed message from '" + sender + "': " + ex.getMessage());
+			reject("malformed:" + sender, "a malformed message from '{}': {}", sender, ex.getMessage());
 			return;
 		}
 		if (!frame.sender().equals(sender)) {
 			frame.release();
-			reject("a message whose frame names '" + frame.sender() + "' but whose header names '" + sender + "'");
+			reject("mismatch:" + sender, "a message whose frame names '{}' but whose header names '{}'", frame.sender(),
+					sender);
 			return;
 		}
 		Node node = new Node(NodeId.of(sender), headerOr(properties, HOST, "unknown"), 0,
@@ -513,29 +521,32 @@ public final class AmqpTransport implements Transport {
 			return true;
 		}
 		if (mac == null) {
-			reject("a message from '" + sender + "' without the cluster secret's signature");
+			reject("unsigned:" + sender, "a message from '{}' without the cluster secret's signature", sender);
 			return false;
 		}
 		byte[] given = mac.toString().getBytes(StandardCharsets.US_ASCII);
 		if (!MessageDigest.isEqual(sign(hmac, sender, senderIncarnation, body), given)) {
-			reject("a message from '" + sender + "' signed with another cluster secret");
+			reject("missigned:" + sender, "a message from '{}' signed with another cluster secret", sender);
 			return false;
 		}
 		return true;
 	}
 
 	/**
-	 * Counts a refused message; logs the first of each kind per sender, as an intruder
-	 * repeats itself.
+	 * Counts a refused message and logs it, at most once a minute per {@code key} (its
+	 * kind and sender). The details come from the message, so they are escaped here.
+	 * @param what an SLF4J format of what was dropped, with one placeholder per detail
 	 */
-	private void reject(String what) {
+	private void reject(String key, String what, @Nullable Object... details) {
 		this.rejected.incrementAndGet();
-		if (this.warnings.add("reject:" + what)) {
-			logger.warn("Node {} dropped {} (further ones are counted in rejectedMessages and logged at debug)",
-					this.local.id(), what);
+		Object[] arguments = new Object[details.length + 1];
+		arguments[0] = this.local.id();
+		for (int i = 0; i < details.length; i++) {
+			arguments[i + 1] = LogText.escape(details[i]);
 		}
-		else {
-			logger.debug("Node {} dropped {}", this.local.id(), what);
+		String format = "Node {} dropped " + what + " (all are counted in rejectedMessages)";
+		if (!this.refusals.warn(key, format, arguments) && logger.isDebugEnabled()) {
+			logger.debug(format, arguments);
 		}
 	}
 

@@ -72,7 +72,23 @@ final class Running {
 					+ ": " + Futures.rootMessage(ex), ex);
 		}
 		connections.use(transport::isFullyConnected);
+		warnIfOpen(config, local);
 		return new Running(local, transport, overlay, assembled);
+	}
+
+	/**
+	 * Without a cluster secret, nothing tells a member from any process that reaches the
+	 * node, which may be intended on a laptop but never in production: said once per
+	 * start, at WARN, with the setting that closes it.
+	 */
+	private static void warnIfOpen(PartisanConfig config, Node local) {
+		String secret = config.clusterSecret();
+		if (secret == null || secret.isBlank()) {
+			logger.warn("Node {} has no cluster secret: any process that can reach {} (or its broker) can join the "
+					+ "cluster, send messages to its handlers and make nodes leave. Set partisan.cluster-secret "
+					+ "(PartisanConfig.Builder.clusterSecret) to the same secret on every node; see SECURITY.md",
+					local.id(), local.address());
+		}
 	}
 
 	OutboundPath outbound() {

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.partisan.api.NodeId;
 import dev.partisan.api.PartisanMessage;
+import dev.partisan.api.RateLimitedLog;
 import dev.partisan.api.Registration;
 import dev.partisan.testing.LogCapture;
 import dev.partisan.transport.InboundFlow;
@@ -109,6 +110,34 @@ class DispatcherTest {
 		assertThat(this.dispatcher.undeliverable()).isEqualTo(3);
 		assertThat(first.payload().refCnt()).isZero();
 		assertThat(this.replies).as("not calls: nobody waits for an answer").isEmpty();
+	}
+
+	@Test
+	void threeThousandDistinctUnknownNamesLeaveABoundedWarningSetAndABoundedLog() {
+		try (LogCapture log = new LogCapture(Dispatcher.class)) {
+			for (int i = 0; i < 3_000; i++) {
+				// Long names, as an attacker would send (up to 64 KiB each).
+				String name = i + "-" + "n".repeat(4_096);
+				this.dispatcher.dispatch(delivery(i, name, "lost", false));
+			}
+
+			assertThat(this.dispatcher.warningKeys()).isLessThanOrEqualTo(RateLimitedLog.DEFAULT_MAX_KEYS + 1);
+			assertThat(log.messages()).hasSizeLessThanOrEqualTo(RateLimitedLog.DEFAULT_MAX_KEYS + 1)
+				.allSatisfy((line) -> assertThat(line).hasSizeLessThan(400));
+		}
+		assertThat(this.dispatcher.undeliverable()).as("every one is still counted").isEqualTo(3_000);
+	}
+
+	@Test
+	void aHandlerNameWithALineBreakIsLoggedOnOneLineWithItsEscapes() {
+		try (LogCapture log = new LogCapture(Dispatcher.class)) {
+			this.dispatcher.dispatch(delivery(1, "inbox\nERROR [main] forged", "lost", false));
+
+			assertThat(log.messages()).singleElement()
+				.asString()
+				.contains("'inbox\\nERROR [main] forged'")
+				.doesNotContain("\n", "\r");
+		}
 	}
 
 	@Test
