@@ -1,12 +1,15 @@
 package dev.partisan.transport;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.partisan.api.LogText;
 import dev.partisan.api.Node;
 import dev.partisan.api.PartisanException;
+import dev.partisan.api.RateLimitedLog;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
@@ -39,7 +42,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 	 * go.
 	 */
 	record Acceptor(Supplier<Node> local, long incarnation, @Nullable Hmac secret, byte @Nullable [] secretBytes,
-			int maxFrameSize, Duration handshakeTimeout, boolean tls) {
+			int maxFrameSize, Duration handshakeTimeout, boolean tls, RateLimitedLog refusals) {
 	}
 
 	/**
@@ -181,7 +184,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		liveness.lastHeardNanos = System.nanoTime();
 		this.session = new Session(hello, this.stats.counters(hello.node().id(), hello.channel(), hello.lane()),
 				liveness);
-		logger.debug("Accepted {} lane {} from {}", hello.channel(), hello.lane(), hello.node());
+		logger.debug("Accepted {} lane {} from {}", LogText.escape(hello.channel()), hello.lane(), hello.node());
 	}
 
 	private ByteBuf frame(FrameKind kind, String channel, ByteBuf payload) {
@@ -251,7 +254,12 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		SocketAddress remote = ctx.channel().remoteAddress();
 		Session current = this.session;
 		String who = (current != null) ? current.hello().node() + " (" + remote + ")" : String.valueOf(remote);
-		logger.warn("Closing connection from {}: {}", who, reason);
+		// Once per address and minute, with a count of the rest: a misconfigured or
+		// hostile
+		// peer cannot flood the log. The reason may quote what the peer sent: escaped.
+		String address = (remote instanceof InetSocketAddress inet) ? String.valueOf(inet.getAddress())
+				: String.valueOf(remote);
+		this.acceptor.refusals().warn(address, "Closing connection from {}: {}", who, LogText.escape(reason));
 		ctx.close();
 	}
 

@@ -14,8 +14,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.partisan.api.LaneStats;
+import dev.partisan.api.LogText;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
+import dev.partisan.api.RateLimitedLog;
 import dev.partisan.api.UnknownNodeException;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
@@ -101,7 +103,8 @@ public final class NettyTransport implements Transport {
 		this.timer = timer;
 		this.secret = Hello.secretBytes(settings.clusterSecret());
 		this.acceptor = new InboundHandler.Acceptor(() -> this.local, incarnation, Hmac.of(settings.clusterSecret()),
-				this.secret, settings.maxFrameSize(), handshakeTimeout(settings), settings.tls() != null);
+				this.secret, settings.maxFrameSize(), handshakeTimeout(settings), settings.tls() != null,
+				new RateLimitedLog(LoggerFactory.getLogger(InboundHandler.class)));
 		this.chooser = new LaneChooser(settings.channels(), settings.affinity(), local.id());
 		this.loops = LoopResources.create("partisan-" + local.name(), settings.eventLoopThreads(), true);
 		this.client = TcpClient.newConnection()
@@ -426,10 +429,10 @@ public final class NettyTransport implements Transport {
 		lane.connectFailed();
 		if (error instanceof HandshakeRejectedException && lane.failures() == 1) {
 			logger.warn("Handshake of {} with {} failed: {} (retrying with back-off; logged again once it succeeds)",
-					lane.describe(), lane.peer.node(), error.getMessage());
+					lane.describe(), lane.peer.node(), LogText.escape(error.getMessage()));
 		}
 		else {
-			logger.debug("Connecting {} to {} failed: {}", lane.describe(), lane.peer.node(), error.toString());
+			logger.debug("Connecting {} to {} failed: {}", lane.describe(), lane.peer.node(), LogText.escape(error));
 		}
 		if (control && this.peers.get(lane.peer.id()) == lane.peer) {
 			this.listener.onControlUnreachable(lane.peer.id(), error);

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 
 import javax.crypto.Mac;
 
+import dev.partisan.api.LogText;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import io.netty.buffer.ByteBuf;
@@ -132,11 +133,11 @@ public final class Handshake {
 		}
 		if (mac.length == 0) {
 			throw new HandshakeRejectedException(
-					"node '" + this.dialler.node().name() + "' sent no cluster secret proof");
+					"node '" + LogText.escape(this.dialler.node().name()) + "' sent no cluster secret proof");
 		}
 		if (!Hmac.matches(sign('C', null, 0), mac)) {
-			throw new HandshakeRejectedException(
-					"node '" + this.dialler.node().name() + "' did not prove the cluster secret for this connection");
+			throw new HandshakeRejectedException("node '" + LogText.escape(this.dialler.node().name())
+					+ "' did not prove the cluster secret for this connection");
 		}
 	}
 

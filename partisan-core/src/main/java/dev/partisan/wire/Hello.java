@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.partisan.api.LogText;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import io.netty.buffer.ByteBuf;
@@ -73,17 +74,19 @@ public record Hello(Node node, long incarnation, String channel, int lane, long 
 			if (secret != null) {
 				byte[] expected = mac(secret, in, start, signedEnd - start);
 				if (mac.length == 0) {
-					throw new HandshakeRejectedException("node '" + name + "' sent no cluster secret proof");
+					throw new HandshakeRejectedException(
+							"node '" + LogText.escape(name) + "' sent no cluster secret proof");
 				}
 				if (!MessageDigest.isEqual(expected, mac)) {
-					throw new HandshakeRejectedException("node '" + name + "' does not have the cluster secret");
+					throw new HandshakeRejectedException(
+							"node '" + LogText.escape(name) + "' does not have the cluster secret");
 				}
 			}
 			Node node = new Node(NodeId.of(name), host, port, tag.isEmpty() ? null : tag);
 			return new Hello(node, incarnation, channel, lane, timestamp);
 		}
 		catch (IndexOutOfBoundsException | IllegalArgumentException ex) {
-			throw new MalformedFrameException("invalid hello: " + ex.getMessage());
+			throw new MalformedFrameException("invalid hello: " + LogText.escape(ex.getMessage()));
 		}
 	}
 

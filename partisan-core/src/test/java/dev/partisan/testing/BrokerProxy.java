@@ -19,6 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BrokerProxy implements AutoCloseable {
 
+	private static final int RECORDING_LIMIT = 16 * 1024 * 1024;
+
+	private final java.io.ByteArrayOutputStream recording = new java.io.ByteArrayOutputStream();
+
 	private final String targetHost;
 
 	private final int targetPort;
@@ -35,6 +39,13 @@ public final class BrokerProxy implements AutoCloseable {
 		this.server = bind(0);
 		this.port = this.server.getLocalPort();
 		accept(this.server);
+	}
+
+	/** Everything that passed through the relay so far, both ways (the first 16 MiB). */
+	public byte[] recorded() {
+		synchronized (this.recording) {
+			return this.recording.toByteArray();
+		}
 	}
 
 	public int port() {
@@ -110,6 +121,7 @@ public final class BrokerProxy implements AutoCloseable {
 			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
 				int read;
 				while ((read = in.read(buffer)) >= 0) {
+					record(buffer, read);
 					out.write(buffer, 0, read);
 				}
 			}
@@ -123,6 +135,14 @@ public final class BrokerProxy implements AutoCloseable {
 		}, "broker-proxy-pipe");
 		copier.setDaemon(true);
 		copier.start();
+	}
+
+	private void record(byte[] buffer, int length) {
+		synchronized (this.recording) {
+			if (this.recording.size() + length <= RECORDING_LIMIT) {
+				this.recording.write(buffer, 0, length);
+			}
+		}
 	}
 
 	private void closeQuietly(Socket socket) {
