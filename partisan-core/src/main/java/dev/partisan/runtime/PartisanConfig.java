@@ -210,6 +210,11 @@ public final class PartisanConfig implements OverlayConfig {
 		return this.delivery.monotonicWindow();
 	}
 
+	/** TLS between nodes, or {@code null} for plain TCP. */
+	public @Nullable Tls tls() {
+		return this.tls;
+	}
+
 	TransportSettings transportSettings() {
 		return new TransportSettings(List.copyOf(this.channels.values()), this.transport,
 				this.delivery.monotonicWindow(), this.tls);

@@ -27,6 +27,8 @@ class SpringModuleArchitectureTest {
 			// partisan.channels.* maps one to one onto a ChannelSpec and its placement.
 			.or(nameMatching("dev\\.partisan\\.transport\\.ChannelSpec(\\$.*)?"))
 			.or(nameMatching("dev\\.partisan\\.transport\\.LanePlacement(\\$.*)?"))
+			// partisan.security.ssl.* builds core's TLS from an SSL bundle.
+			.or(nameMatching("dev\\.partisan\\.transport\\.Tls(\\$.*)?"))
 			// partisan.overlay=pubsub: the auto-configuration builds the pub-sub overlay
 			// from spring.rabbitmq.* and partisan.pubsub.*: its factory and settings.
 			.or(nameMatching("dev\\.partisan\\.pubsub\\.PubSubOverlay(\\$.*)?"))

@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -53,9 +54,11 @@ public final class PartisanAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		PartisanConfig partisanConfig(PartisanProperties properties, Environment environment,
-				Map<String, OverlayFactory> overlayFactories, ObjectProvider<PartisanConfigCustomizer> customizers) {
+				Map<String, OverlayFactory> overlayFactories, ObjectProvider<PartisanConfigCustomizer> customizers,
+				ObjectProvider<SslBundles> sslBundles) {
 			PartisanConfig.Builder builder = PartisanConfigMapper.toBuilder(properties,
 					environment.getProperty("spring.application.name"), overlayFactories);
+			builder.tls(SslBundleTls.of(properties.getSecurity().getSsl(), sslBundles.getIfAvailable()));
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return PartisanConfigMapper.build(builder);
 		}

@@ -242,6 +242,9 @@ public class PartisanProperties {
 
 	private final PubSub pubsub = new PubSub();
 
+	@SpringOnly("core takes a Tls object; Spring builds it from a Spring Boot SSL bundle")
+	private final Security security = new Security();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -468,6 +471,10 @@ public class PartisanProperties {
 
 	public HyParView getHyparview() {
 		return this.hyparview;
+	}
+
+	public Security getSecurity() {
+		return this.security;
 	}
 
 	public PubSub getPubsub() {
@@ -902,6 +909,52 @@ public class PartisanProperties {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/** Security of the connections between nodes. */
+	public static class Security {
+
+		private final Ssl ssl = new Ssl();
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+	}
+
+	/** TLS between nodes, from a Spring Boot SSL bundle (spring.ssl.bundle.*). */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle whose key and trust material every connection between
+		 * nodes uses, in both directions (mutual TLS). None means plain TCP. A bundle
+		 * with reload-on-update applies its new material to connections made after the
+		 * change.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * Whether a node checks that a peer's certificate names the host it dialled. Turn
+		 * off only for certificates issued per node rather than per address.
+		 */
+		private boolean verifyHostname = true;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public boolean isVerifyHostname() {
+			return this.verifyHostname;
+		}
+
+		public void setVerifyHostname(boolean verifyHostname) {
+			this.verifyHostname = verifyHostname;
 		}
 
 	}
