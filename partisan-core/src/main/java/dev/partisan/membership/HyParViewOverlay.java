@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * the broadcast trees are made of active links, and a stranger must not graft itself into
  * them or become the route to an origin.</li>
  * </ul>
- * A refusal is logged at WARN, once a minute per sender at most (at DEBUG when the sender
- * is a passive peer: a link that has just closed can still deliver a message or two).
+ * A message that speaks for another node is refused with a WARN, once a minute per sender
+ * at most: an honest node always names itself. One from a node that is not an active
+ * neighbour is refused at DEBUG, because that is also what an honest peer's message looks
+ * like when it crosses the DISCONNECT that ended the link.
  */
 public final class HyParViewOverlay implements Overlay {
 
@@ -368,7 +370,7 @@ public final class HyParViewOverlay implements Overlay {
 		if (refusal != null) {
 			String format = "Node {} ignored a {} from {}: {}";
 			Object[] args = { self().id(), message.getClass().getSimpleName(), from, refusal };
-			if (this.passive.containsKey(from)) {
+			if (refusal.equals(NOT_A_NEIGHBOUR)) {
 				logger.debug(format, args);
 			}
 			else {
@@ -418,12 +420,14 @@ public final class HyParViewOverlay implements Overlay {
 	 */
 	private @Nullable String refusal(NodeId from, ControlMessage message) {
 		boolean neighbour = this.active.containsKey(from);
+		// A walk names a node this one would then connect to (the newcomer, the
+		// shuffle's origin): only a neighbour may make it dial a node it never heard of.
 		if (Plumtree.carries(message) || message instanceof Shuffle) {
-			return neighbour ? null : "it is not an active neighbour";
+			return neighbour ? null : NOT_A_NEIGHBOUR;
 		}
 		if (message instanceof ForwardJoin forward) {
 			if (!neighbour) {
-				return "it is not an active neighbour";
+				return NOT_A_NEIGHBOUR;
 			}
 			return speaksForItself(from, forward.via());
 		}
@@ -448,6 +452,8 @@ public final class HyParViewOverlay implements Overlay {
 		}
 		return (named != null) ? speaksForItself(from, named) : null;
 	}
+
+	private static final String NOT_A_NEIGHBOUR = "it is not an active neighbour";
 
 	private static @Nullable String speaksForItself(NodeId from, Node named) {
 		return named.id().equals(from) ? null : "it speaks for " + named.id() + ", not for itself";

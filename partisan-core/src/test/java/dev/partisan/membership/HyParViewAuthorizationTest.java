@@ -70,6 +70,16 @@ class HyParViewAuthorizationTest {
 	}
 
 	@Test
+	void aForwardJoinThatSpeaksForAnotherNeighbourIsIgnored() {
+		Node newcomer = Node.of("n", "localhost", 10150);
+
+		this.overlay.onControlMessage(B.id(), new HyParViewOverlay.ForwardJoin(newcomer, 0, C));
+
+		assertThat(this.overlay.activeView()).containsExactly(B, C);
+		assertThat(this.log.contains("Node a ignored a ForwardJoin from b: it speaks for c, not for itself")).isTrue();
+	}
+
+	@Test
 	void aJoinFromTheJoinerItselfIsTaken() {
 		this.overlay.onControlMessage(X.id(), new HyParViewOverlay.Join(X));
 
@@ -83,7 +93,7 @@ class HyParViewAuthorizationTest {
 		this.overlay.onControlMessage(X.id(), new HyParViewOverlay.ForwardJoin(newcomer, 0, X));
 
 		assertThat(this.overlay.activeView()).containsExactly(B, C);
-		assertThat(this.log.contains("Node a ignored a ForwardJoin from x: it is not an active neighbour")).isTrue();
+		assertThat(this.context.connected).doesNotContain(newcomer.id());
 	}
 
 	@Test
