@@ -9,9 +9,6 @@ import dev.partisan.api.NodeId;
 @FunctionalInterface
 public interface Relayers {
 
-	/** Nobody relays for anyone: only an origin speaks for itself. */
-	Relayers NONE = (relay, origin) -> false;
-
 	/**
 	 * Whether {@code relay} may pass on frames whose origin is {@code origin}. Called
 	 * from the transport's threads.
