@@ -9,7 +9,9 @@ import dev.partisan.api.OverlayOperationException;
  * The client-server overlay: every node is tagged {@code client} or {@code server};
  * servers connect to everyone, clients only to servers, so there is never a
  * client-to-client connection. A client reaches another client through a server,
- * transparently. Membership is gossiped as in full-mesh.
+ * transparently. Membership is gossiped as in full-mesh, under the same rules of who may
+ * ask what (see {@link FullMeshOverlay}); and without a cluster secret a relayed message
+ * is believed to come from the client it names only when a server passed it on.
  */
 public final class ClientServerReach implements FullMeshOverlay.Reach {
 
@@ -22,6 +24,15 @@ public final class ClientServerReach implements FullMeshOverlay.Reach {
 	@Override
 	public boolean connects(Node self, Node other) {
 		return isServer(self) || isServer(other);
+	}
+
+	/**
+	 * A server passes messages on between clients, so it vouches for their origin; a
+	 * client relays for no one.
+	 */
+	@Override
+	public boolean relays(Node node) {
+		return isServer(node);
 	}
 
 	static boolean isServer(Node node) {

@@ -24,12 +24,39 @@ import org.slf4j.LoggerFactory;
  * gossip interval, and answers a state that differs from its own with its own, so all
  * replicas converge. A leave is a removal in the CRDT, so it sticks; a node that finds
  * itself removed resets to a cluster of one.
+ *
+ * <p>
+ * Who may ask what ({@code from} is the sender's identity from its connection):
+ * <ul>
+ * <li>{@code full-mesh.leave} (leave the cluster) is obeyed only from a current member:
+ * any member may remove another, as {@code Partisan.leave(NodeId)} documents; from anyone
+ * else it is ignored.</li>
+ * <li>{@code full-mesh.gossip} from a current member (or from the seed this node is
+ * joining through) is merged whole: members spread each other's removals and farewells,
+ * and this node's own removal makes it leave.</li>
+ * <li>{@code full-mesh.gossip} from anyone else may introduce its sender (that is how a
+ * node joins, or rejoins after a leave) and change the sender's own entry (its own
+ * farewell); every other entry in it is ignored, so a stranger can neither remove,
+ * revive, re-address nor invent members.</li>
+ * <li>One gossip adds at most {@link #MAX_NEW_MEMBERS_PER_GOSSIP} members this node did
+ * not know.</li>
+ * </ul>
+ * A refusal is logged at WARN, once a minute per sender at most.
  */
 public final class FullMeshOverlay implements Overlay {
 
 	public static final String NAME = "full-mesh";
 
 	private static final Logger logger = LoggerFactory.getLogger(FullMeshOverlay.class);
+
+	/**
+	 * The most members one gossip may add that this node did not know. Each new member is
+	 * a connection this node opens at once, and a gossip is one frame: without a bound a
+	 * single frame could make a node dial thousands of made-up addresses. A real cluster
+	 * larger than this still converges: the rest arrive with the next gossip rounds, this
+	 * many at a time.
+	 */
+	public static final int MAX_NEW_MEMBERS_PER_GOSSIP = 1024;
 
 	/** The membership state, pushed between members. */
 	public record Gossip(List<MemberEntry> members) implements ControlMessage {
@@ -47,6 +74,14 @@ public final class FullMeshOverlay implements Overlay {
 		Reach ALL = (self, other) -> true;
 
 		boolean connects(Node self, Node other);
+
+		/**
+		 * Whether {@code node} passes on messages between members that do not connect (a
+		 * server in client-server), and so may vouch for their origin.
+		 */
+		default boolean relays(Node node) {
+			return false;
+		}
 
 	}
 
@@ -67,6 +102,11 @@ public final class FullMeshOverlay implements Overlay {
 	 * from any thread.
 	 */
 	private volatile Set<NodeId> relayedSnapshot = Set.of();
+
+	/** The members present, by id, for {@link #relaysFor}; read from any thread. */
+	private volatile Map<NodeId, Node> aliveSnapshot = Map.of();
+
+	private final Refusals refusals = new Refusals(logger);
 
 	private final MemberSet state = new MemberSet();
 
@@ -224,25 +264,54 @@ public final class FullMeshOverlay implements Overlay {
 		return null;
 	}
 
+	/**
+	 * A member the reach makes a relay (a server) relays for everyone: it passes on
+	 * messages between members that do not connect, and vouches only for what its own
+	 * connections send it.
+	 */
+	@Override
+	public boolean relaysFor(NodeId relay, NodeId origin) {
+		Node relaying = this.aliveSnapshot.get(relay);
+		return relaying != null && !relay.equals(origin) && this.reach.relays(relaying);
+	}
+
 	@Override
 	public void onControlMessage(NodeId from, ControlMessage message) {
 		if (message instanceof Gossip gossip) {
 			onGossip(from, gossip);
 		}
 		else if (message instanceof LeaveRequest request) {
-			logger.info("Node {} leaves the cluster: {}", ctx().localNode().id(), request.reason());
-			leave();
+			onLeaveRequest(from, request);
 		}
+	}
+
+	/** Only a current member may remove this node (Partisan.leave(NodeId)). */
+	private void onLeaveRequest(NodeId from, LeaveRequest request) {
+		NodeId self = ctx().localNode().id();
+		if (from.equals(self) || !isMember(from)) {
+			this.refusals.warn(from, "Node {} ignored a request to leave the cluster from {}, which is not a member",
+					self, from);
+			return;
+		}
+		logger.warn("Node {} leaves the cluster at the request of member {}: {}", self, from, request.reason());
+		leave();
+	}
+
+	/** Whether {@code node} is present in this node's membership. */
+	private boolean isMember(NodeId node) {
+		MemberEntry entry = this.state.get(node);
+		return entry != null && !entry.removed();
 	}
 
 	private void onGossip(NodeId from, Gossip gossip) {
 		OverlayContext ctx = ctx();
 		Node self = ctx.localNode();
 		MemberEntry mine = this.state.get(self.id());
-		boolean changed = this.state.merge(gossip.members());
+		boolean changed = this.state.merge(admissible(from, gossip.members()));
 		MemberEntry merged = this.state.get(self.id());
 		if (mine != null && merged != null && merged.removed()) {
-			logger.info("Node {} was removed from the cluster by a peer; it is now on its own", self.id());
+			logger.warn("Node {} learned from member {} that it was removed from the cluster; it is now on its own",
+					self.id(), from);
 			becomeAlone(merged.version() + 1);
 			return;
 		}
@@ -255,6 +324,64 @@ public final class FullMeshOverlay implements Overlay {
 		else if (!this.state.sameAs(gossip.members()) && ctx.isConnected(from)) {
 			ctx.send(from, new Gossip(this.state.entries()));
 		}
+	}
+
+	/**
+	 * The entries of a gossip from {@code from} that this node takes: all of them from a
+	 * member or the seed being joined, else only the sender's own; and of the nodes this
+	 * node did not know, {@link #MAX_NEW_MEMBERS_PER_GOSSIP} at most.
+	 */
+	private List<MemberEntry> admissible(NodeId from, List<MemberEntry> entries) {
+		boolean trusted = isMember(from) || this.pendingJoins.containsKey(from);
+		List<MemberEntry> taken = new ArrayList<>(Math.min(entries.size(), MAX_NEW_MEMBERS_PER_GOSSIP));
+		int added = 0;
+		int refused = 0;
+		int unintroduced = 0;
+		int overBound = 0;
+		for (MemberEntry entry : entries) {
+			NodeId id = entry.node().id();
+			MemberEntry known = this.state.get(id);
+			if (!trusted && !id.equals(from)) {
+				// A node new to this one comes through a member's gossip instead (a
+				// joiner
+				// bringing its old cluster along is heard from again once it is a
+				// member);
+				// only a change to a known member is worth a warning.
+				if (known == null) {
+					unintroduced++;
+				}
+				else if (entry.supersedes(known)) {
+					refused++;
+				}
+			}
+			else if (known != null) {
+				taken.add(entry);
+			}
+			else if (added < MAX_NEW_MEMBERS_PER_GOSSIP) {
+				added++;
+				taken.add(entry);
+			}
+			else {
+				overBound++;
+			}
+		}
+		if (refused > 0) {
+			this.refusals.warn(from,
+					"Node {} ignored {} membership change(s) gossiped by {}, which is not a member: "
+							+ "a node that is not a member may only introduce or change itself",
+					ctx().localNode().id(), refused, from);
+		}
+		if (unintroduced > 0) {
+			logger.debug("Node {} left {} node(s) gossiped by {} for a member to introduce", ctx().localNode().id(),
+					unintroduced, from);
+		}
+		if (overBound > 0) {
+			this.refusals.warn(from,
+					"Node {} took {} new members from a gossip by {} and left {} for later gossip rounds: "
+							+ "one gossip adds at most {}",
+					ctx().localNode().id(), added, from, overBound, MAX_NEW_MEMBERS_PER_GOSSIP);
+		}
+		return taken;
 	}
 
 	@Override
@@ -296,6 +423,9 @@ public final class FullMeshOverlay implements Overlay {
 			.filter((node) -> !node.id().equals(self.id()) && !this.reach.connects(self, node))
 			.map(Node::id)
 			.collect(java.util.stream.Collectors.toUnmodifiableSet());
+		Map<NodeId, Node> alive = new HashMap<>();
+		this.state.alive().forEach((node) -> alive.put(node.id(), node));
+		this.aliveSnapshot = Map.copyOf(alive);
 	}
 
 	private void completeJoins() {

@@ -18,6 +18,8 @@ import dev.partisan.config.Check;
 import dev.partisan.config.SettingGroup;
 import dev.partisan.config.SettingName;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The peer-to-peer overlay: HyParView (Leitão, Pereira, Rodrigues, DSN 2007). Each node
@@ -30,6 +32,26 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * All of it runs on the overlay's thread and talks only to {@link OverlayContext}, so the
  * simulator drives this very class with virtual time.
+ *
+ * <p>
+ * Who may ask what ({@code from} is the sender's identity from its connection). HyParView
+ * is open by design — any node may JOIN, ask to be a NEIGHBOR, or answer a shuffle — so
+ * the rule is that a message speaks only for its sender:
+ * <ul>
+ * <li>JOIN, JOIN_REPLY, NEIGHBOR, NEIGHBOR_REPLY, DISCONNECT and SHUFFLE_REPLY are taken
+ * only when the node they name is their sender: a DISCONNECT drops the sender's own link
+ * and no other.</li>
+ * <li>FORWARD_JOIN and SHUFFLE travel along random walks over active views, so they are
+ * taken only from an active neighbour, which must name itself as the FORWARD_JOIN's
+ * {@code via}.</li>
+ * <li>Plumtree's GOSSIP, IHAVE, GRAFT and PRUNE are taken only from an active neighbour:
+ * the broadcast trees are made of active links, and a stranger must not graft itself into
+ * them or become the route to an origin.</li>
+ * </ul>
+ * A message that speaks for another node is refused with a WARN, once a minute per sender
+ * at most: an honest node always names itself. One from a node that is not an active
+ * neighbour is refused at DEBUG, because that is also what an honest peer's message looks
+ * like when it crosses the DISCONNECT that ended the link.
  */
 public final class HyParViewOverlay implements Overlay {
 
@@ -122,6 +144,13 @@ public final class HyParViewOverlay implements Overlay {
 	 */
 	private static final Duration TEMPORARY_CONNECTION_LIMIT = Duration.ofSeconds(10);
 
+	private static final Logger logger = LoggerFactory.getLogger(HyParViewOverlay.class);
+
+	private final Refusals refusals = new Refusals(logger);
+
+	/** The active view's ids, for {@link #relaysFor}; read from any thread. */
+	private volatile Set<NodeId> activeSnapshot = Set.of();
+
 	private final Settings settings;
 
 	private final Map<NodeId, Node> active = new HashMap<>();
@@ -205,6 +234,16 @@ public final class HyParViewOverlay implements Overlay {
 		return (hop != null && !hop.equals(destination)) ? hop : null;
 	}
 
+	/**
+	 * Any active neighbour relays: transitive delivery passes a message hop by hop along
+	 * the broadcast trees, through whichever peers they run. Without a cluster secret a
+	 * relayed origin is therefore only as trustworthy as the neighbours.
+	 */
+	@Override
+	public boolean relaysFor(NodeId relay, NodeId origin) {
+		return this.activeSnapshot.contains(relay);
+	}
+
 	@Override
 	public String name() {
 		return NAME;
@@ -270,6 +309,7 @@ public final class HyParViewOverlay implements Overlay {
 	 */
 	private void changed() {
 		this.views = Map.of("active", activeView(), "passive", passiveView());
+		this.activeSnapshot = Set.copyOf(this.active.keySet());
 		publishRoutes();
 		ctx().membersChanged();
 	}
@@ -326,6 +366,18 @@ public final class HyParViewOverlay implements Overlay {
 
 	@Override
 	public void onControlMessage(NodeId from, ControlMessage message) {
+		String refusal = refusal(from, message);
+		if (refusal != null) {
+			String format = "Node {} ignored a {} from {}: {}";
+			Object[] args = { self().id(), message.getClass().getSimpleName(), from, refusal };
+			if (refusal.equals(NOT_A_NEIGHBOUR)) {
+				logger.debug(format, args);
+			}
+			else {
+				this.refusals.warn(from, format, args);
+			}
+			return;
+		}
 		if (this.plumtree.onMessage(from, message)) {
 			publishRoutes();
 			return;
@@ -360,6 +412,51 @@ public final class HyParViewOverlay implements Overlay {
 			integrate(reply.nodes(), this.shufflesSent.remove(reply.id()));
 		}
 		changed();
+	}
+
+	/**
+	 * Why {@code message} from {@code from} is not taken, or {@code null} when it is: see
+	 * the class comment.
+	 */
+	private @Nullable String refusal(NodeId from, ControlMessage message) {
+		boolean neighbour = this.active.containsKey(from);
+		// A walk names a node this one would then connect to (the newcomer, the
+		// shuffle's origin): only a neighbour may make it dial a node it never heard of.
+		if (Plumtree.carries(message) || message instanceof Shuffle) {
+			return neighbour ? null : NOT_A_NEIGHBOUR;
+		}
+		if (message instanceof ForwardJoin forward) {
+			if (!neighbour) {
+				return NOT_A_NEIGHBOUR;
+			}
+			return speaksForItself(from, forward.via());
+		}
+		Node named = null;
+		if (message instanceof Join join) {
+			named = join.node();
+		}
+		else if (message instanceof JoinReply reply) {
+			named = reply.node();
+		}
+		else if (message instanceof Neighbor neighbor) {
+			named = neighbor.node();
+		}
+		else if (message instanceof NeighborReply reply) {
+			named = reply.node();
+		}
+		else if (message instanceof Disconnect disconnect) {
+			named = disconnect.node();
+		}
+		else if (message instanceof ShuffleReply reply) {
+			named = reply.node();
+		}
+		return (named != null) ? speaksForItself(from, named) : null;
+	}
+
+	private static final String NOT_A_NEIGHBOUR = "it is not an active neighbour";
+
+	private static @Nullable String speaksForItself(NodeId from, Node named) {
+		return named.id().equals(from) ? null : "it speaks for " + named.id() + ", not for itself";
 	}
 
 	private void onJoin(Node newcomer) {

@@ -51,6 +51,18 @@ public interface Overlay {
 	}
 
 	/**
+	 * Whether {@code relay} may pass on frames that claim {@code origin} as their sender
+	 * when the cluster has no secret to sign relays with: the node then believes a
+	 * relayed frame's origin only when it came straight from the origin or from a node
+	 * this says relays for it (a server relaying a client's messages in client-server).
+	 * False by default: only the origin speaks for itself. Called from any thread: answer
+	 * from a snapshot.
+	 */
+	default boolean relaysFor(NodeId relay, NodeId origin) {
+		return false;
+	}
+
+	/**
 	 * Named views of the membership for observability, e.g. HyParView's {@code active}
 	 * and {@code passive}; empty when the overlay has none beyond its members. Called
 	 * from any thread: answer from a snapshot.

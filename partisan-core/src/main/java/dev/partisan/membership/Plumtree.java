@@ -91,6 +91,12 @@ final class Plumtree {
 				"plumtree.prune", Prune.class);
 	}
 
+	/** Whether {@code message} is one of Plumtree's own. */
+	static boolean carries(ControlMessage message) {
+		return message instanceof Gossip || message instanceof IHave || message instanceof Graft
+				|| message instanceof Prune;
+	}
+
 	/** Starts a broadcast from this node; it is delivered here too. */
 	void broadcast(String handler, byte codec, String type, byte[] payload) {
 		Node self = this.host.context().localNode();

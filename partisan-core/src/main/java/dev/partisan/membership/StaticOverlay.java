@@ -12,6 +12,8 @@ import dev.partisan.api.OverlayOperationException;
 /**
  * A fixed cluster: the members are this node and the configured seeds, connected from the
  * start. Joining and leaving are refused, because there is nothing to change at run time.
+ * It has no control messages, so nothing a peer sends can change its members; and no
+ * member relays for another.
  */
 public final class StaticOverlay implements Overlay {
 

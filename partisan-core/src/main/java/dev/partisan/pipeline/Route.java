@@ -8,11 +8,13 @@ import dev.partisan.wire.FrameKind;
 import dev.partisan.wire.RelayCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends a frame straight to its target when the transport reaches it, else wraps it in a
- * RELAY frame for the member that can pass it on. A relay being passed on is already
- * addressed to its next hop.
+ * RELAY frame for the member that can pass it on, signed with the cluster secret when
+ * there is one (see {@link Relaying} for how the receiver believes its origin). A relay
+ * being passed on is already addressed to its next hop.
  */
 public final class Route implements OutboundStage {
 
@@ -22,12 +24,19 @@ public final class Route implements OutboundStage {
 
 	private final long incarnation;
 
+	private final byte @Nullable [] secret;
+
 	private final ByteBufAllocator alloc;
 
-	public Route(Routes routes, String sender, long incarnation, ByteBufAllocator alloc) {
+	/**
+	 * @param secret the cluster secret's bytes, which sign every relay this node wraps,
+	 * or {@code null} when the cluster has none
+	 */
+	public Route(Routes routes, String sender, long incarnation, byte @Nullable [] secret, ByteBufAllocator alloc) {
 		this.routes = routes;
 		this.sender = sender;
 		this.incarnation = incarnation;
+		this.secret = (secret != null) ? secret.clone() : null;
 		this.alloc = alloc;
 	}
 
@@ -42,7 +51,8 @@ public final class Route implements OutboundStage {
 			throw new UnknownNodeException(target);
 		}
 		if (!hop.equals(target)) {
-			ByteBuf payload = RelayCodec.wrap(this.alloc, this.incarnation, envelope.takeFrame());
+			ByteBuf payload = RelayCodec.wrap(this.alloc, this.incarnation, envelope.takeFrame(), this.secret,
+					target.name());
 			int payloadSize = payload.readableBytes();
 			Frame relay = Frame.of(FrameKind.RELAY, envelope.id(), envelope.channel(), this.sender)
 				.withAddress(envelope.senderIdentity(), target.name())

@@ -1,6 +1,7 @@
 package dev.partisan.runtime;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +50,7 @@ import dev.partisan.transport.Transport;
 import dev.partisan.wire.PayloadCodecs;
 import dev.partisan.wire.TypeAllowList;
 import io.netty.buffer.ByteBufAllocator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The node's message path: the delivery state that outlives a start (handlers,
@@ -125,12 +127,13 @@ final class MessagePaths implements AutoCloseable {
 		Routes routes = (target) -> transport.hasPeer(target) ? target : overlay.nextHop(target);
 		Interposing interposing = new Interposing(this.interposition, this.node.id(), this.delays);
 		int maxFrameSize = this.config.maxFrameSize();
+		byte[] secret = secretBytes(this.config.clusterSecret());
 		OutboundPath outbound = new OutboundPath(List.of(new Encode(this.codecs, this.alloc),
 				new Compress(this.config.channels(), this.config.compressionThreshold(), this.alloc),
 				new Loopback(this.node.id(), this.dispatcher, this.calls, maxFrameSize),
 				new CausalStamp(this.causal, routes, this.alloc),
 				new Framing(this.node.name(), maxFrameSize, this.alloc), new AckTracking(this.acks),
-				new Route(routes, this.node.name(), this.incarnation, this.alloc), interposing.egress(),
+				new Route(routes, this.node.name(), this.incarnation, secret, this.alloc), interposing.egress(),
 				new ToTransport(transport)));
 		Acknowledgements acknowledgements = new Acknowledgements(this.acks, frames, outbound);
 		InboundPath reception = new InboundPath(
@@ -138,12 +141,20 @@ final class MessagePaths implements AutoCloseable {
 						new Dispatch(this.dispatcher), new Acknowledge(this.dedup, acknowledgements)));
 		InboundPath inbound = new InboundPath(List.of(interposing.ingress(),
 				new ByKind(reception, this.calls, acknowledgements,
-						new Relaying(this.node.id(), routes, outbound, this.alloc),
+						new Relaying(this.node.id(), routes, overlay::relaysFor, secret, outbound, this.alloc),
 						new ControlIn(controlCodec, loop::onControlMessage))));
 		listener.bind(inbound);
 		this.replies.bind(outbound);
 		return new Assembled(outbound, frames,
 				new Retransmission(this.acks, outbound, this.config.retransmitInterval()));
+	}
+
+	/**
+	 * The cluster secret as the key that signs relays, or {@code null} when there is none
+	 * (an empty secret is none, as for the handshake).
+	 */
+	private static byte @Nullable [] secretBytes(@Nullable String secret) {
+		return (secret == null || secret.isEmpty()) ? null : secret.getBytes(StandardCharsets.UTF_8);
 	}
 
 	<T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler) {

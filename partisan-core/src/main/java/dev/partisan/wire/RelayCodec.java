@@ -1,7 +1,15 @@
 package dev.partisan.wire;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The payload of a RELAY frame: a frame for a node the sender has no connection to,
@@ -10,8 +18,15 @@ import io.netty.buffer.ByteBufAllocator;
  * <pre>
  * u8  hops left      (the relay TTL; a relay with one hop left is not passed on)
  * i64 origin's incarnation
+ * u8  MAC length     (0 without a cluster secret, else {@link #MAC_SIZE})
+ * ... the MAC
  * ... the inner frame, without its length prefix
  * </pre>
+ *
+ * With a cluster secret the origin signs what no hop may change: the MAC is HMAC-SHA256,
+ * keyed by the secret, over a label, the target node's name, the origin's incarnation and
+ * the inner frame. The hops byte is left out because every hop lowers it; the target is
+ * in because a signed relay must not be redirected to another node.
  */
 public final class RelayCodec {
 
@@ -21,22 +36,46 @@ public final class RelayCodec {
 	 */
 	public static final int TTL = 5;
 
-	/** The bytes before the inner frame. */
-	public static final int HEADER_SIZE = 1 + 8;
+	/** The bytes before the inner frame when the relay carries no MAC. */
+	public static final int HEADER_SIZE = 1 + 8 + 1;
+
+	/** The length of a relay's MAC (HMAC-SHA256). */
+	public static final int MAC_SIZE = 32;
+
+	private static final String ALGORITHM = "HmacSHA256";
+
+	/**
+	 * Sets the relay MAC apart from any other use of the cluster secret, so that no other
+	 * message's MAC can pass for a relay's.
+	 */
+	private static final byte[] LABEL = "partisan-relay-v1".getBytes(StandardCharsets.US_ASCII);
 
 	private RelayCodec() {
 	}
 
 	/**
 	 * A relay payload around {@code frame} (a complete frame, length prefix included),
-	 * which is released.
+	 * which is released; with no MAC.
 	 */
 	public static ByteBuf wrap(ByteBufAllocator alloc, long originIncarnation, ByteBuf frame) {
+		return wrap(alloc, originIncarnation, frame, null, "");
+	}
+
+	/**
+	 * A relay payload around {@code frame} (a complete frame, length prefix included),
+	 * which is released; signed with {@code secret} for {@code target} when there is a
+	 * secret.
+	 */
+	public static ByteBuf wrap(ByteBufAllocator alloc, long originIncarnation, ByteBuf frame, byte @Nullable [] secret,
+			String target) {
 		try {
+			int innerStart = frame.readerIndex() + FrameCodec.LENGTH_FIELD_SIZE;
 			int innerSize = frame.readableBytes() - FrameCodec.LENGTH_FIELD_SIZE;
-			ByteBuf out = alloc.directBuffer(HEADER_SIZE + innerSize);
-			out.writeByte(TTL).writeLong(originIncarnation);
-			out.writeBytes(frame, frame.readerIndex() + FrameCodec.LENGTH_FIELD_SIZE, innerSize);
+			byte[] mac = (secret != null) ? mac(secret, target, originIncarnation, frame, innerStart, innerSize)
+					: new byte[0];
+			ByteBuf out = alloc.directBuffer(HEADER_SIZE + mac.length + innerSize);
+			out.writeByte(TTL).writeLong(originIncarnation).writeByte(mac.length).writeBytes(mac);
+			out.writeBytes(frame, innerStart, innerSize);
 			return out;
 		}
 		finally {
@@ -55,25 +94,80 @@ public final class RelayCodec {
 	}
 
 	/**
-	 * The inner frame, decoded; its payload is a retained slice the caller must release.
+	 * Whether the relay carries a MAC that {@code secret} makes for {@code target}: false
+	 * when it has none, or one made with another secret, for another target or over other
+	 * bytes.
 	 */
-	public static Frame inner(ByteBuf payload) {
-		if (payload.readableBytes() < HEADER_SIZE) {
-			throw new MalformedFrameException("relay payload of " + payload.readableBytes() + " bytes has no header");
+	public static boolean signedFor(ByteBuf payload, byte[] secret, String target) {
+		int macLength = macLength(payload);
+		if (macLength != MAC_SIZE) {
+			return false;
 		}
-		return FrameCodec
-			.decode(payload.slice(payload.readerIndex() + HEADER_SIZE, payload.readableBytes() - HEADER_SIZE));
+		int innerStart = innerStart(payload);
+		byte[] carried = new byte[MAC_SIZE];
+		payload.getBytes(payload.readerIndex() + HEADER_SIZE, carried);
+		byte[] expected = mac(secret, target, originIncarnation(payload), payload, innerStart,
+				payload.writerIndex() - innerStart);
+		// Constant time, so that the comparison does not tell a forger how much was
+		// right.
+		return MessageDigest.isEqual(carried, expected);
 	}
 
 	/**
-	 * A copy of {@code payload} for the next hop, with one hop fewer left;
-	 * {@code payload} is not released.
+	 * The inner frame, decoded; its payload is a retained slice the caller must release.
+	 */
+	public static Frame inner(ByteBuf payload) {
+		int innerStart = innerStart(payload);
+		return FrameCodec.decode(payload.slice(innerStart, payload.writerIndex() - innerStart));
+	}
+
+	/**
+	 * A copy of {@code payload} for the next hop, with one hop fewer left and the MAC
+	 * kept; {@code payload} is not released.
 	 */
 	public static ByteBuf nextHop(ByteBufAllocator alloc, ByteBuf payload) {
 		ByteBuf out = alloc.directBuffer(payload.readableBytes());
 		out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
 		out.setByte(0, hopsLeft(payload) - 1);
 		return out;
+	}
+
+	private static int macLength(ByteBuf payload) {
+		if (payload.readableBytes() < HEADER_SIZE) {
+			throw new MalformedFrameException("relay payload of " + payload.readableBytes() + " bytes has no header");
+		}
+		return payload.getUnsignedByte(payload.readerIndex() + HEADER_SIZE - 1);
+	}
+
+	private static int innerStart(ByteBuf payload) {
+		int macLength = macLength(payload);
+		if (payload.readableBytes() < HEADER_SIZE + macLength) {
+			throw new MalformedFrameException("relay payload of " + payload.readableBytes() + " bytes is shorter than "
+					+ "its MAC of " + macLength);
+		}
+		return payload.readerIndex() + HEADER_SIZE + macLength;
+	}
+
+	private static byte[] mac(byte[] secret, String target, long originIncarnation, ByteBuf bytes, int start,
+			int length) {
+		try {
+			Mac mac = Mac.getInstance(ALGORITHM);
+			mac.init(new SecretKeySpec(secret, ALGORITHM));
+			mac.update(LABEL);
+			byte[] targetBytes = target.getBytes(StandardCharsets.UTF_8);
+			// Length-prefixed, so that target and incarnation cannot trade bytes.
+			mac.update(new byte[] { (byte) (targetBytes.length >>> 8), (byte) targetBytes.length });
+			mac.update(targetBytes);
+			for (int shift = 56; shift >= 0; shift -= 8) {
+				mac.update((byte) (originIncarnation >>> shift));
+			}
+			mac.update(bytes.nioBuffer(start, length));
+			return mac.doFinal();
+		}
+		catch (GeneralSecurityException ex) {
+			// HmacSHA256 is one of the algorithms every Java platform must provide.
+			throw new IllegalStateException("HMAC-SHA256 is not available", ex);
+		}
 	}
 
 }

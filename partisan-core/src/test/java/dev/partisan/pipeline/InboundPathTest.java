@@ -199,8 +199,10 @@ class InboundPathTest {
 	void aRelayForThisNodeIsUnwrappedAndHandledAsFromItsOrigin() {
 		List<PipelineFixture.Got> got = this.paths.recordingHandler("inbox");
 		this.paths.relays.put(C, B);
+		// b relays for c, as a server does for its clients.
+		this.paths.relayers.add(B);
 
-		receive(B, relay(B, A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.relay(A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK)));
 
 		assertThat(awaitPayloads(got, 1)).containsExactly("from c");
 		assertThat(got.get(0).meta().sender()).isEqualTo(C);
@@ -220,10 +222,11 @@ class InboundPathTest {
 	void aRelayedCopyOfAMessageIsDeduplicatedUnderItsOriginsIncarnation() {
 		List<PipelineFixture.Got> got = this.paths.recordingHandler("inbox");
 		this.paths.relays.put(C, B);
+		this.paths.relayers.add(B);
 
-		receive(B, relay(B, A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK)));
-		receive(B, relay(B, A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK)));
-		receive(B, relay(B, A, RelayCodec.TTL, this.paths.data(C, 7, "inbox", "next", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.relay(A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.relay(A, RelayCodec.TTL, this.paths.data(C, 6, "inbox", "from c", FrameCodec.FLAG_ACK)));
+		receive(B, this.paths.relay(A, RelayCodec.TTL, this.paths.data(C, 7, "inbox", "next", FrameCodec.FLAG_ACK)));
 
 		assertThat(awaitPayloads(got, 2)).containsExactly("from c", "next");
 		assertThat(this.paths.dedup.duplicates()).isEqualTo(1);
@@ -233,7 +236,7 @@ class InboundPathTest {
 	void aRelayForAnotherNodeIsPassedOnToItsNextHopWithOneHopFewer() {
 		this.paths.transport.addPeer(C);
 
-		receive(B, relay(B, C, RelayCodec.TTL, this.paths.data(B, 6, "inbox", "for c", 0)));
+		receive(B, this.paths.relay(C, RelayCodec.TTL, this.paths.data(B, 6, "inbox", "for c", 0)));
 
 		Sent passedOn = this.paths.transport.single();
 		assertThat(passedOn.peer()).isEqualTo(C);
@@ -257,7 +260,7 @@ class InboundPathTest {
 	void aRelayWithOneHopLeftIsDropped() {
 		this.paths.transport.addPeer(C);
 
-		receive(B, relay(B, C, 1, this.paths.data(B, 6, "inbox", "for c", 0)));
+		receive(B, this.paths.relay(C, 1, this.paths.data(B, 6, "inbox", "for c", 0)));
 
 		assertThat(this.paths.transport.sent()).isEmpty();
 	}
@@ -267,7 +270,7 @@ class InboundPathTest {
 		// a reaches c only through b, which is where the relay came from.
 		this.paths.relays.put(C, B);
 
-		receive(B, relay(B, C, RelayCodec.TTL, this.paths.data(B, 6, "inbox", "for c", 0)));
+		receive(B, this.paths.relay(C, RelayCodec.TTL, this.paths.data(B, 6, "inbox", "for c", 0)));
 
 		assertThat(this.paths.transport.sent()).isEmpty();
 	}
@@ -377,19 +380,6 @@ class InboundPathTest {
 			.withAddress("echo", "")
 			.withCodec(StringPayloadCodec.ID, "")
 			.withPayload(this.paths.text(text));
-	}
-
-	/**
-	 * A RELAY frame from {@code hop} for {@code target} around {@code inner}, with
-	 * {@code hops} left.
-	 */
-	private Frame relay(NodeId hop, NodeId target, int hops, Frame inner) {
-		ByteBuf payload = RelayCodec.wrap(this.paths.alloc, PipelineFixture.INCARNATION,
-				FrameCodec.encode(this.paths.alloc, inner));
-		payload.setByte(payload.readerIndex(), hops);
-		return Frame.of(FrameKind.RELAY, inner.messageId(), inner.channel(), hop.name())
-			.withAddress(inner.senderIdentity(), target.name())
-			.withPayload(payload);
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,10 +30,12 @@ import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
 import dev.partisan.wire.Hello;
 import dev.partisan.wire.PayloadCodecs;
+import dev.partisan.wire.RelayCodec;
 import dev.partisan.wire.StringPayloadCodec;
 import dev.partisan.wire.TypeAllowList;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import org.jspecify.annotations.Nullable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,7 +44,8 @@ import static org.awaitility.Awaitility.await;
  * Node {@code a}'s two message paths, assembled stage by stage as {@code MessagePaths}
  * assembles them, around an in-memory transport, a tracking allocator and a scheduler
  * whose delays wait for the test. The overlay is reduced to what the paths ask of it:
- * which member relays to a node the transport does not reach.
+ * which member relays to a node the transport does not reach, and which nodes it trusts
+ * to relay for others.
  */
 final class PipelineFixture implements AutoCloseable {
 
@@ -91,6 +95,15 @@ final class PipelineFixture implements AutoCloseable {
 	 */
 	final Map<NodeId, NodeId> relays = new ConcurrentHashMap<>();
 
+	/**
+	 * The nodes the overlay trusts to pass on relays for any origin (as client-server
+	 * trusts its servers), for relays without a MAC.
+	 */
+	final Set<NodeId> relayers = ConcurrentHashMap.newKeySet();
+
+	/** The cluster secret's bytes, or {@code null} for a cluster without one. */
+	final byte @Nullable [] secret;
+
 	final PayloadCodecs codecs = new PayloadCodecs(List.of(), new TypeAllowList());
 
 	final Replies replies = new Replies();
@@ -128,6 +141,16 @@ final class PipelineFixture implements AutoCloseable {
 	}
 
 	PipelineFixture(int mailboxCapacity) {
+		this(mailboxCapacity, null);
+	}
+
+	/** Node {@code a} of a cluster whose secret is {@code secret}. */
+	PipelineFixture(byte @Nullable [] secret) {
+		this(100, secret);
+	}
+
+	PipelineFixture(int mailboxCapacity, byte @Nullable [] secret) {
+		this.secret = secret;
 		// One handler thread: the workers then run what they are given in order, so the
 		// tests can rely on it.
 		this.dispatcher = new Dispatcher("a", 1, mailboxCapacity,
@@ -142,7 +165,7 @@ final class PipelineFixture implements AutoCloseable {
 				new Loopback(A, this.dispatcher, this.calls, MAX_FRAME_SIZE),
 				new CausalStamp(this.causal, this.routes, this.alloc),
 				new Framing(A.name(), MAX_FRAME_SIZE, this.alloc), new AckTracking(this.acks),
-				new Route(this.routes, A.name(), INCARNATION, this.alloc), interposing.egress(),
+				new Route(this.routes, A.name(), INCARNATION, secret, this.alloc), interposing.egress(),
 				new ToTransport(this.transport)));
 		Acknowledgements acknowledgements = new Acknowledgements(this.acks, this.frames, this.outbound);
 		InboundPath reception = new InboundPath(
@@ -150,7 +173,9 @@ final class PipelineFixture implements AutoCloseable {
 						new Dispatch(this.dispatcher), new Acknowledge(this.dedup, acknowledgements)));
 		this.inbound = new InboundPath(List.of(interposing.ingress(),
 				new ByKind(reception, this.calls, acknowledgements,
-						new Relaying(A, this.routes, this.outbound, this.alloc), new ControlIn(this.controlCodec,
+						new Relaying(A, this.routes, (relay, origin) -> this.relayers.contains(relay), secret,
+								this.outbound, this.alloc),
+						new ControlIn(this.controlCodec,
 								(from, message) -> this.controlLoop.add(new ControlReceived(from, message))))));
 		this.replies.bind(this.outbound);
 	}
@@ -222,6 +247,19 @@ final class PipelineFixture implements AutoCloseable {
 		finally {
 			wire.release();
 		}
+	}
+
+	/**
+	 * A RELAY frame for {@code target} around {@code inner}, with {@code hops} left, as
+	 * the inner frame's sender wraps it: signed when the cluster has a secret.
+	 */
+	Frame relay(NodeId target, int hops, Frame inner) {
+		ByteBuf payload = RelayCodec.wrap(this.alloc, INCARNATION, FrameCodec.encode(this.alloc, inner), this.secret,
+				target.name());
+		payload.setByte(payload.readerIndex(), hops);
+		return Frame.of(FrameKind.RELAY, inner.messageId(), inner.channel(), inner.sender())
+			.withAddress(inner.senderIdentity(), target.name())
+			.withPayload(payload);
 	}
 
 	/** Frames at the transport of {@code kind}, in the order they were handed to it. */

@@ -30,7 +30,7 @@ class RouteTest {
 	/** b is reached directly, c through b; nobody else. */
 	private final Map<NodeId, NodeId> hops = Map.of(B, B, C, B);
 
-	private final Route route = new Route(this.hops::get, "a", 3, this.alloc);
+	private final Route route = new Route(this.hops::get, "a", 3, null, this.alloc);
 
 	@AfterEach
 	void nothingLeaks() {

@@ -11,6 +11,7 @@ import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.LaneStats;
 import dev.partisan.api.NodeId;
 import dev.partisan.testing.TestNodes;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,13 +81,36 @@ class ClientServerOverlayTest {
 	}
 
 	@Test
+	void withAClusterSecretClientsStillReachEachOtherThroughASignedRelay() {
+		PartisanNode server = start("s1", "server", "shared secret");
+		PartisanNode c1 = start("c1", "client", "shared secret");
+		PartisanNode c2 = start("c2", "client", "shared secret");
+		c1.join(server.localNode()).join();
+		c2.join(server.localNode()).join();
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(server.members()).hasSize(3));
+
+		// c1 may hear of c2 from the server a moment after the server knows it: until
+		// then
+		// it has no route, and the call fails at once.
+		await().atMost(TestNodes.awaitLimit())
+			.ignoreExceptions()
+			.untilAsserted(() -> assertThat(c1
+				.call(NodeId.of("c2"), "echo", "ping", String.class, ForwardOptions.defaults(), Duration.ofSeconds(10))
+				.join()).as("c2 believed c1's signature, and c1 c2's on the reply").isEqualTo("c2 got ping from c1"));
+	}
+
+	@Test
 	void aNodeWithoutAClientOrServerTagIsRefused() {
 		assertThatThrownBy(() -> this.nodes.start("untagged", (b) -> b.overlay("client-server")))
 			.hasMessageContaining("needs every node tagged 'client' or 'server'");
 	}
 
 	private PartisanNode start(String name, String tag) {
-		PartisanNode node = this.nodes.start(name, (b) -> b.overlay("client-server").tag(tag));
+		return start(name, tag, null);
+	}
+
+	private PartisanNode start(String name, String tag, @Nullable String secret) {
+		PartisanNode node = this.nodes.start(name, (b) -> b.overlay("client-server").tag(tag).clusterSecret(secret));
 		List<String> inbox = new CopyOnWriteArrayList<>();
 		this.inboxes.put(name, inbox);
 		node.register("inbox", String.class, (text, meta) -> inbox.add(text));
