@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import dev.partisan.api.JoinException;
+import dev.partisan.api.LogText;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.OverlayOperationException;
@@ -293,7 +294,8 @@ public final class FullMeshOverlay implements Overlay {
 					self, from);
 			return;
 		}
-		logger.warn("Node {} leaves the cluster at the request of member {}: {}", self, from, request.reason());
+		logger.warn("Node {} leaves the cluster at the request of member {}: {}", self, from,
+				LogText.escape(request.reason()));
 		leave();
 	}
 

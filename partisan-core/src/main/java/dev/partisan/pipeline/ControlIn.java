@@ -2,8 +2,10 @@ package dev.partisan.pipeline;
 
 import java.util.function.BiConsumer;
 
+import dev.partisan.api.LogText;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.PartisanException;
+import dev.partisan.api.RateLimitedLog;
 import dev.partisan.membership.ControlMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,11 @@ public final class ControlIn {
 
 	private final BiConsumer<NodeId, ControlMessage> controlLoop;
 
+	/**
+	 * Once per sender and minute: a peer cannot flood the log with undecodable messages.
+	 */
+	private final RateLimitedLog refusals = new RateLimitedLog(logger);
+
 	public ControlIn(ControlCodec codec, BiConsumer<NodeId, ControlMessage> controlLoop) {
 		this.codec = codec;
 		this.controlLoop = controlLoop;
@@ -31,7 +38,8 @@ public final class ControlIn {
 			message = this.codec.decode(envelope.frame().destination(), envelope.frame().payload());
 		}
 		catch (PartisanException ex) {
-			logger.warn("Dropped a control message from {}: {}", envelope.from().node(), ex.getMessage());
+			this.refusals.warn(envelope.sender().name(), "Dropped a control message from {}: {}",
+					envelope.from().node(), LogText.escape(ex.getMessage()));
 			return;
 		}
 		finally {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import dev.partisan.api.LogText;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.PartisanException;
@@ -111,7 +112,8 @@ public final class Relaying {
 			return null;
 		}
 		catch (PartisanException | IllegalArgumentException | IndexOutOfBoundsException ex) {
-			warn(relay.sender(), "Dropped a relayed message from {}: {}", relay.sender(), ex.getMessage());
+			warn(relay.sender(), "Dropped a relayed message from {}: {}", relay.sender(),
+					LogText.escape(ex.getMessage()));
 			return null;
 		}
 		finally {

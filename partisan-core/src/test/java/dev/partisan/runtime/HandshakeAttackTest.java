@@ -42,6 +42,8 @@ class HandshakeAttackTest {
 	private final LogCapture inboundLog = new LogCapture(
 			dev.partisan.transport.Transport.class.getPackageName() + ".InboundHandler");
 
+	private final LogCapture overlayLog = new LogCapture(dev.partisan.membership.FullMeshOverlay.class);
+
 	private final List<String> inbox = new CopyOnWriteArrayList<>();
 
 	private PartisanNode a;
@@ -60,6 +62,7 @@ class HandshakeAttackTest {
 	void stop() {
 		this.nodes.close();
 		this.inboundLog.close();
+		this.overlayLog.close();
 	}
 
 	@Test
@@ -186,6 +189,47 @@ class HandshakeAttackTest {
 				(c) -> c.clusterSecret("wrong").joinTimeout(java.time.Duration.ofSeconds(2)));
 		assertThatThrownBy(() -> wrong.join(this.a.localNode()).join()).hasCauseInstanceOf(Exception.class);
 		assertThat(this.a.members()).extracting(Node::name).containsExactlyInAnyOrder("a", "b");
+		assertHealthyTrafficStillFlows();
+	}
+
+	@Test
+	void withoutASecretAStrangersLeaveRequestIsIgnored() throws IOException {
+		PartisanNode open = this.nodes.start("open");
+		PartisanNode friend = this.nodes.start("friend");
+		friend.syncJoin(open.localNode()).join();
+		try (WireClient mallory = new WireClient(open.localNode().port())) {
+			mallory.handshake(WireClient.hello("mallory", dev.partisan.transport.ChannelSpec.CONTROL), null);
+			mallory.send(new Frame(FrameKind.CONTROL, 0, 1, dev.partisan.transport.ChannelSpec.CONTROL, "mallory", "",
+					"full-mesh.leave", (byte) 0, "full-mesh.leave",
+					Unpooled.copiedBuffer("{\"reason\":\"forged\"}", java.nio.charset.StandardCharsets.UTF_8)));
+			// The request arrived: the connection stays open, the node just does not
+			// obey.
+			await().atMost(TestNodes.awaitLimit())
+				.until(() -> this.overlayLog.contains("ignored a request to leave the cluster from mallory"));
+		}
+		assertThat(open.members()).extracting(Node::name).containsExactlyInAnyOrder("open", "friend");
+		assertThat(friend.members()).extracting(Node::name).containsExactlyInAnyOrder("open", "friend");
+	}
+
+	@Test
+	void aNodeWithTheWrongSecretLogsAFewLinesNotOnePerAttempt() {
+		try (LogCapture dialler = new LogCapture(
+				dev.partisan.transport.Transport.class.getPackageName() + ".NettyTransport")) {
+			PartisanNode wrong = this.nodes.start("wrong",
+					(c) -> c.clusterSecret("wrong")
+						.joinTimeout(java.time.Duration.ofSeconds(3))
+						.reconnectBackoff(java.time.Duration.ofMillis(50), java.time.Duration.ofSeconds(5)));
+			assertThatThrownBy(() -> wrong.join(this.a.localNode()).join()).isNotNull();
+			long refusedOnA = this.inboundLog.messages()
+				.stream()
+				.filter((m) -> m.contains("Closing connection"))
+				.count();
+			long failedOnWrong = dialler.messages().stream().filter((m) -> m.contains("Handshake of")).count();
+			// Three seconds of redialling with a 50 ms first back-off: one line on each
+			// side, not one per attempt.
+			assertThat(refusedOnA).isBetween(1L, 2L);
+			assertThat(failedOnWrong).isBetween(1L, 2L);
+		}
 		assertHealthyTrafficStillFlows();
 	}
 
