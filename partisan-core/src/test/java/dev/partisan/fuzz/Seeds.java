@@ -21,6 +21,11 @@ final class Seeds {
 	private Seeds() {
 	}
 
+	/** The UTF-8 bytes of each text. */
+	static List<byte[]> utf8(List<String> texts) {
+		return texts.stream().map((text) -> text.getBytes(StandardCharsets.UTF_8)).toList();
+	}
+
 	/**
 	 * One frame of each kind and each codec, with short, empty and multi-byte fields;
 	 * with or without the length prefix.
