@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RelayingFindingTest {
 
-	@Disabled("Fuzz finding for the owner of pipeline/Relaying: the inner frame leaks
-	// when its sender is not a node name")
+	@Disabled("Fuzz finding for the owner of pipeline/Relaying (Relaying.java:51-52): "
+			+ "the inner frame leaks when its sender is not a node name")
 	@Test
 	void aRelayForThisNodeWhoseInnerSenderIsNotANodeNameIsDroppedWithoutLeakingItsBuffer() {
 		try (PipelineFixture fixture = new PipelineFixture()) {
