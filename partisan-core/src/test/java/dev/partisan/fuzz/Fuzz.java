@@ -29,6 +29,12 @@ import static org.assertj.core.api.Assertions.fail;
  * the same inputs every run, so a red build is a change's doing. A longer run, with
  * {@code -Dpartisan.fuzz.seconds=N}, goes on for N seconds per target with fresh seeds;
  * {@code -Dpartisan.fuzz.seed=S} replays the seed a failure names.
+ *
+ * <p>
+ * A new target is a test of a few lines: valid encoded messages as seeds, and the decoder
+ * with the exceptions its caller catches, e.g.
+ * {@code Fuzz.run("Hello.decode", seeds, (input) -> Fuzz.decode(input, Hello::decode,
+ * (in, hello) -> { }, MalformedFrameException.class))}.
  */
 final class Fuzz {
 
@@ -36,7 +42,7 @@ final class Fuzz {
 	static final long[] SEEDS = { 20250614L, 0x5EEDL, 42L };
 
 	/** Mutated inputs per seed in the normal build. */
-	static final int CASES = 1500;
+	static final int CASES = 5000;
 
 	/**
 	 * A longer run's upper bound on inputs per target, so that it ends even when time
