@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 
 /**
  * Writes and reads frames. On the wire a frame is a 4-byte big-endian length (of what
@@ -137,6 +138,16 @@ public final class FrameCodec {
 			throw new MalformedFrameException(what + " length " + length + " runs past the end of the frame");
 		}
 		String value = body.toString(body.readerIndex(), length, StandardCharsets.UTF_8);
+		// Malformed bytes decode to U+FFFD, three bytes each when written again: the
+		// field
+		// would no longer fit its length, and the frame could not be passed on or
+		// answered.
+		// Only a value holding U+FFFD can be malformed, so valid text pays no second
+		// scan.
+		if (value.indexOf('\uFFFD') >= 0
+				&& !ByteBufUtil.isText(body, body.readerIndex(), length, StandardCharsets.UTF_8)) {
+			throw new MalformedFrameException(what + " is not valid UTF-8");
+		}
 		body.skipBytes(length);
 		return value;
 	}

@@ -81,12 +81,19 @@ public final class JacksonPayloadCodec implements PayloadCodec {
 			throw new CodecException(
 					"payload type '" + typeName + "' does not fit the handler's type " + expected.getName());
 		}
+		Object value;
 		try (InputStream in = new ByteBufInputStream(bytes.duplicate())) {
-			return this.mapper.readValue(in, type);
+			value = this.mapper.readValue(in, type);
 		}
 		catch (JacksonException | IOException ex) {
 			throw new CodecException("Cannot decode a " + typeName + ": " + ex.getMessage(), ex);
 		}
+		// No sender writes the JSON null (a call answered with nothing carries a flag
+		// instead), and a handler is promised a payload.
+		if (value == null) {
+			throw new CodecException("a " + typeName + " payload is the JSON null");
+		}
+		return value;
 	}
 
 	private static ClassLoader classLoader() {

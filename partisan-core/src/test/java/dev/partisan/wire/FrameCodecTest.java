@@ -1,6 +1,7 @@
 package dev.partisan.wire;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -88,6 +89,41 @@ class FrameCodecTest {
 			.writeBytes(new byte[3]);
 		assertThatThrownBy(() -> FrameCodec.decode(body)).isInstanceOf(MalformedFrameException.class)
 			.hasMessageContaining("channel length 200 runs past the end");
+	}
+
+	/**
+	 * Found by the fuzz tests: 255 bytes of 0xff in the channel decoded to 255
+	 * replacement characters, 765 bytes when written again, so a relayed frame could not
+	 * be passed on.
+	 */
+	@Test
+	void aHeaderStringThatIsNotValidUtf8IsRejectedRatherThanDecodedToSomethingLongerThanItsField() {
+		byte[] invalid = new byte[255];
+		Arrays.fill(invalid, (byte) 0xff);
+		ByteBuf body = Unpooled.buffer()
+			.writeByte(FrameCodec.VERSION)
+			.writeByte(FrameKind.DATA.code())
+			.writeShort(0)
+			.writeLong(1)
+			.writeByte(invalid.length)
+			.writeBytes(invalid);
+		assertThatThrownBy(() -> FrameCodec.decode(body)).isInstanceOf(MalformedFrameException.class)
+			.hasMessageContaining("channel is not valid UTF-8");
+	}
+
+	@Test
+	void aReplacementCharacterTheSenderWroteItselfIsValidTextAndReadsBack() {
+		ByteBuf wire = FrameCodec.encode(this.alloc, new Frame(FrameKind.DATA, 0, 1, "ch\uFFFD", "n1", "", "d",
+				StringPayloadCodec.ID, "", Unpooled.EMPTY_BUFFER));
+		wire.skipBytes(FrameCodec.LENGTH_FIELD_SIZE);
+		Frame frame = FrameCodec.decode(wire);
+		try {
+			assertThat(frame.channel()).isEqualTo("ch\uFFFD");
+		}
+		finally {
+			frame.release();
+			wire.release();
+		}
 	}
 
 }

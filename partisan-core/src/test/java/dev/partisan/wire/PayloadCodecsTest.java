@@ -1,11 +1,13 @@
 package dev.partisan.wire;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.partisan.api.CodecException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +102,19 @@ class PayloadCodecsTest {
 			.isInstanceOf(CodecException.class)
 			.hasMessageContaining("unknown payload codec id 77");
 		empty.release();
+	}
+
+	/**
+	 * Found by a longer fuzz run: an allow-listed type name over the JSON {@code null}
+	 * decoded to no payload at all, which the handler would have been given.
+	 */
+	@Test
+	void theJsonNullIsNotAPayloadEvenForAnAllowedType() {
+		ByteBuf json = Unpooled.copiedBuffer("null", StandardCharsets.UTF_8);
+		assertThatThrownBy(() -> this.codecs.decode(JacksonPayloadCodec.ID, "java.lang.Integer", json, Integer.class))
+			.isInstanceOf(CodecException.class)
+			.hasMessageContaining("is the JSON null");
+		json.release();
 	}
 
 }
