@@ -86,19 +86,30 @@ public final class Relaying {
 			NodeId target = NodeId.of(frame.destination());
 			ByteBuf payload = frame.payload();
 			Frame inner = RelayCodec.inner(payload);
-			String refusal = refusal(relay, inner);
-			if (refusal != null) {
-				inner.release();
-				warn(relay.sender(), "Dropped a relayed message from {} claiming to come from {}: {}", relay.sender(),
-						frame.sender(), refusal);
-				return null;
+			boolean handedOn = false;
+			try {
+				String refusal = refusal(relay, inner);
+				if (refusal != null) {
+					warn(relay.sender(), "Dropped a relayed message from {} claiming to come from {}: {}",
+							relay.sender(), frame.sender(), refusal);
+					return null;
+				}
+				if (target.equals(this.local)) {
+					Node origin = new Node(NodeId.of(inner.sender()), "relayed", 0, null);
+					Hello from = new Hello(origin, RelayCodec.originIncarnation(payload), inner.channel(), 0, 0);
+					InboundEnvelope unwrapped = new InboundEnvelope(from, inner, null);
+					handedOn = true;
+					return unwrapped;
+				}
 			}
-			if (target.equals(this.local)) {
-				Node origin = new Node(NodeId.of(inner.sender()), "relayed", 0, null);
-				Hello from = new Hello(origin, RelayCodec.originIncarnation(payload), inner.channel(), 0, 0);
-				return new InboundEnvelope(from, inner, null);
+			finally {
+				// Whatever fails after the inner frame was read (a bad origin name, say)
+				// must not
+				// keep its buffer.
+				if (!handedOn) {
+					inner.release();
+				}
 			}
-			inner.release();
 			if (RelayCodec.hopsLeft(payload) <= 1) {
 				logger.debug("Dropped a relayed message from {} for {}: hop limit reached", relay.sender(), target);
 				return null;

@@ -3,6 +3,7 @@ package dev.partisan.fuzz;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import dev.partisan.api.PartisanException;
 import dev.partisan.testing.TrackingAllocator;
@@ -10,15 +11,16 @@ import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.MalformedFrameException;
 import dev.partisan.wire.RelayCodec;
+import dev.partisan.transport.TransportTestAccess;
+import dev.partisan.wire.Hmac;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +46,20 @@ class FrameFuzzTest {
 
 	@Test
 	void theLengthPrefixSplitterOnlyFailsAsADecoderAndLeaksNothing() {
-		Fuzz.run("LengthFieldBasedFrameDecoder", streams(), FrameFuzzTest::split);
+		Fuzz.run("FrameDecoder (open session)", streams(),
+				(stream) -> split(stream, () -> TransportTestAccess.openFrameDecoder(MAX_FRAME_SIZE, null)));
+	}
+
+	@Test
+	void theSplitterBeforeTheHandshakeOnlyFailsAsADecoderAndLeaksNothing() {
+		Fuzz.run("FrameDecoder (before the handshake)", streams(),
+				(stream) -> split(stream, TransportTestAccess::handshakeFrameDecoder));
+	}
+
+	@Test
+	void theSplitterOfASessionWithFrameMacsOnlyFailsAsADecoderAndLeaksNothing() {
+		Fuzz.run("FrameDecoder (session MACs)", streams(), (stream) -> split(stream,
+				() -> TransportTestAccess.openFrameDecoder(MAX_FRAME_SIZE, new Hmac(new byte[] { 1, 2, 3 }))));
 	}
 
 	static void decodeFrame(byte[] input) {
@@ -81,15 +96,12 @@ class FrameFuzzTest {
 	 * The stream, fed in pieces of a size its last byte picks (1 to 256 bytes), so that
 	 * frames and length prefixes are split across reads.
 	 */
-	static void split(byte[] stream) {
+	static void split(byte[] stream, Supplier<ChannelHandler> splitter) {
 		int chunk = (stream.length == 0) ? 1 : 1 + (stream[stream.length - 1] & 0xff);
 		TrackingAllocator alloc = new TrackingAllocator();
-		// As NettyTransport builds it: the 4-byte length is stripped, frames over the
-		// maximum are refused, and the stream cumulates into a composite buffer.
-		LengthFieldBasedFrameDecoder decoder = new LengthFieldBasedFrameDecoder(MAX_FRAME_SIZE, 0,
-				FrameCodec.LENGTH_FIELD_SIZE, 0, FrameCodec.LENGTH_FIELD_SIZE, true);
-		decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
-		EmbeddedChannel channel = new EmbeddedChannel(decoder);
+		// The transport's own splitter: the 4-byte length is stripped, frames over the
+		// limit are refused, MACs are checked when the session has a key.
+		EmbeddedChannel channel = new EmbeddedChannel(splitter.get());
 		channel.config().setOption(ChannelOption.ALLOCATOR, alloc);
 		List<ByteBuf> fed = new ArrayList<>();
 		try {

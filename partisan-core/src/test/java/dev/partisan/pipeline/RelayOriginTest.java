@@ -11,6 +11,7 @@ import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
 import dev.partisan.wire.RelayCodec;
+import dev.partisan.wire.StringPayloadCodec;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -215,6 +216,23 @@ class RelayOriginTest {
 			receive(B, this.paths.relay(D, RelayCodec.TTL, this.paths.data(B, 2, "inbox", "as b", 0)));
 
 			assertThat(this.paths.transport.single().frame().sender()).isEqualTo("b");
+		}
+
+		@Test
+		void aRelayWhoseInnerSenderIsNotANodeNameIsDroppedWithoutKeepingItsBuffer() {
+			// Found by fuzzing: the inner frame was read, then naming its origin threw.
+			this.paths.relayers.add(B);
+			ByteBuf inner = FrameCodec.encode(this.paths.alloc,
+					new Frame(FrameKind.DATA, 0, 1, ForwardOptions.DEFAULT_CHANNEL, "not a node name!", "actor",
+							"inbox", StringPayloadCodec.ID, "", this.paths.text("hello")));
+			Frame relay = Frame.of(FrameKind.RELAY, 1, ForwardOptions.DEFAULT_CHANNEL, "not a node name!")
+				.withAddress("actor", A.name())
+				.withPayload(RelayCodec.wrap(this.paths.alloc, PipelineFixture.INCARNATION, inner));
+
+			receive(B, relay);
+			receive(B, this.paths.relay(A, RelayCodec.TTL, this.paths.data(B, 2, "inbox", "genuine", 0)));
+
+			assertThat(awaitPayloads(this.got, 1)).containsExactly("genuine");
 		}
 
 		@Test
