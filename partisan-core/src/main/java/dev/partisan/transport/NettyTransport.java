@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -122,7 +123,14 @@ public final class NettyTransport implements Transport {
 
 	@Override
 	public Map<String, Object> details() {
-		return Map.of("kind", "tcp", "listening", this.local.address());
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("kind", "tcp");
+		details.put("listening", this.local.address());
+		details.put("tls", this.settings.tls() != null);
+		details.put("authenticated", this.settings.clusterSecret() != null);
+		details.put("handshakesInProgress", this.admission.pending());
+		details.put("connectionsRefused", this.admission.refused());
+		return details;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.partisan.demo.kv;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.partisan.api.Node;
+import dev.partisan.api.Partisan;
 import dev.partisan.demo.kv.TestCluster.Response;
 import dev.partisan.demo.kv.antientropy.AntiEntropy;
 import dev.partisan.demo.kv.kv.KvService;
@@ -20,6 +23,11 @@ import dev.partisan.demo.kv.vnode.VnodeManager;
 import dev.partisan.interpose.Direction;
 import dev.partisan.interpose.FaultInjector;
 import dev.partisan.runtime.PartisanNode;
+import dev.partisan.testing.WireClient;
+import dev.partisan.wire.Frame;
+import dev.partisan.wire.FrameKind;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -81,6 +90,36 @@ class KvClusterTests {
 		assertThat(ring.ownership().values()).allSatisfy((owned) -> assertThat(owned.size()).isBetween(21, 22));
 		Response ringJson = cluster.get("n2", "/ring");
 		assertThat(ringJson.body()).contains("\"members\":[\"n1\",\"n2\",\"n3\"]", "\"version\":" + ring.version());
+	}
+
+	@Test
+	@Order(1)
+	void theShippedConfigurationSurvivesTheOneFrameLeaveAttackWithoutASplit() throws Exception {
+		int port = cluster.bean("n2", Partisan.class).localNode().port();
+		// The review's attack: a hello and a forged full-mesh leave request, as one burst
+		// of bytes.
+		try (WireClient attacker = new WireClient(port)) {
+			attacker.send(FrameKind.HELLO, "mallory",
+					WireClient.hello("mallory", "_control").encode(ByteBufAllocator.DEFAULT, null));
+			attacker.send(new Frame(FrameKind.CONTROL, 0, 1, "_control", "mallory", "", "full-mesh.leave", (byte) 0,
+					"full-mesh.leave", Unpooled.copiedBuffer("{\"reason\":\"forged\"}", StandardCharsets.UTF_8)));
+			assertThat(attacker.closedByPeer()).as("the node hangs up on a hello without the secret").isTrue();
+		}
+		// And a full handshake attempt without the secret gets no further.
+		try (WireClient attacker = new WireClient(port)) {
+			assertThatThrownBy(() -> attacker.handshake(WireClient.hello("mallory", "_control"), "a guess"))
+				.isInstanceOf(java.io.IOException.class);
+		}
+
+		for (String node : List.of("n1", "n2", "n3")) {
+			assertThat(cluster.bean(node, Partisan.class).members()).extracting(Node::name)
+				.containsExactlyInAnyOrder("n1", "n2", "n3");
+		}
+		awaitRing(Set.of("n1", "n2", "n3"));
+		for (int i = 0; i < 10; i++) {
+			assertThat(cluster.put("n2", "after-attack-" + i, "v" + i).status()).isEqualTo(200);
+			assertThat(cluster.get("n1", "/kv/after-attack-" + i).body()).isEqualTo("v" + i);
+		}
 	}
 
 	@Test
