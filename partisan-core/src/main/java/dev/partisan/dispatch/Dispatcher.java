@@ -134,6 +134,8 @@ public final class Dispatcher implements AutoCloseable {
 			this.peerWarnings.warn("unknown:" + name,
 					"No handler named '{}' for message {} from {}; dropped (logged once a minute per name)",
 					LogText.escape(name), delivery.meta().messageId(), delivery.meta().sender());
+			// Refused for good: retransmitting it would not find a handler either.
+			delivery.handled();
 			return true;
 		}
 		if (flow != null) {

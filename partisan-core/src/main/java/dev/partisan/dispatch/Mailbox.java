@@ -171,7 +171,20 @@ final class Mailbox<T> {
 		}
 	}
 
+	/**
+	 * Runs the handler on one delivery; then, whatever happened, the delivery is done
+	 * with.
+	 */
 	private void process(Delivery delivery) {
+		try {
+			run(delivery);
+		}
+		finally {
+			delivery.handled();
+		}
+	}
+
+	private void run(Delivery delivery) {
 		T payload;
 		try {
 			payload = this.type.cast(this.decoder.decode(delivery, this.type));

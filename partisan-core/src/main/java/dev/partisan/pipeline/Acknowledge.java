@@ -1,34 +1,22 @@
 package dev.partisan.pipeline;
 
-import dev.partisan.delivery.Deduplicator;
 import dev.partisan.wire.FrameCodec;
 
 /**
- * Acknowledges an acknowledged message once the receiver took it; one it refused is
- * forgotten by the de-duplication, so its retransmission is taken as new.
+ * The last reception stage: an acknowledged message the receiver refused (a full mailbox
+ * or causal buffer) is forgotten by the de-duplication, so its retransmission is taken as
+ * new. One it took is acknowledged later, once its handler has run (see
+ * {@link Deduplicate}): a crash before that makes the sender send it again.
  */
 public final class Acknowledge implements InboundStage {
-
-	private final Deduplicator dedup;
-
-	private final Acknowledgements acknowledgements;
-
-	public Acknowledge(Deduplicator dedup, Acknowledgements acknowledgements) {
-		this.dedup = dedup;
-		this.acknowledgements = acknowledgements;
-	}
 
 	@Override
 	public boolean apply(InboundEnvelope envelope) {
 		if (!envelope.hasFlag(FrameCodec.FLAG_ACK)) {
 			return false;
 		}
-		long id = envelope.frame().messageId();
-		if (envelope.accepted()) {
-			this.acknowledgements.send(envelope.sender(), id);
-		}
-		else {
-			this.dedup.forget(envelope.sender(), envelope.from().incarnation(), id);
+		if (!envelope.accepted()) {
+			envelope.refused();
 		}
 		return false;
 	}

@@ -45,9 +45,16 @@ public final class CausalHold implements InboundStage {
 					"Dropped a causal message from {} with a malformed causal header", envelope.sender());
 			envelope.release();
 			envelope.handled(true);
+			// It can never be delivered: acknowledge it so the sender stops sending it.
+			envelope.doneWithoutHandler();
 			return true;
 		}
-		boolean taken = this.causal.offer(envelope.sender(), header, () -> this.dispatcher.dispatch(delivery));
+		boolean taken = this.causal.offer(envelope.sender(), header, () -> {
+			if (!this.dispatcher.dispatch(delivery)) {
+				// The handler's mailbox was full when its turn came: let it come again.
+				envelope.refused();
+			}
+		});
 		if (!taken) {
 			this.peerWarnings.warn("full:" + header.label(),
 					"Causal buffer of label '{}' is full; message {} from {} will be retransmitted",

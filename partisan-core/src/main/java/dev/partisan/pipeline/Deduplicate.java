@@ -1,5 +1,6 @@
 package dev.partisan.pipeline;
 
+import dev.partisan.api.NodeId;
 import dev.partisan.delivery.Deduplicator;
 import dev.partisan.wire.FrameCodec;
 
@@ -25,11 +26,21 @@ public final class Deduplicate implements InboundStage {
 			return true;
 		}
 		long id = envelope.frame().messageId();
-		if (this.dedup.firstTime(envelope.sender(), envelope.from().incarnation(), id)) {
+		NodeId sender = envelope.sender();
+		long incarnation = envelope.from().incarnation();
+		if (this.dedup.firstTime(sender, incarnation, id)) {
+			this.acknowledgements.accepted(sender, incarnation, id);
+			envelope.onHandled(() -> this.acknowledgements.handled(sender, incarnation, id));
+			envelope.onRefused(() -> {
+				this.dedup.forget(sender, incarnation, id);
+				this.acknowledgements.abandoned(sender, incarnation, id);
+			});
 			return true;
 		}
 		envelope.release();
-		this.acknowledgements.send(envelope.sender(), id);
+		if (!this.acknowledgements.inProgress(sender, incarnation, id)) {
+			this.acknowledgements.send(sender, id);
+		}
 		return false;
 	}
 

@@ -25,6 +25,10 @@ public final class InboundEnvelope {
 
 	private @Nullable Delivery delivery;
 
+	private @Nullable Runnable onHandled;
+
+	private @Nullable Runnable onRefused;
+
 	private boolean handled;
 
 	private boolean accepted = true;
@@ -69,6 +73,39 @@ public final class InboundEnvelope {
 		return this.flow;
 	}
 
+	/**
+	 * What the delivery does once its handler has run (acknowledge it); set before the
+	 * delivery is made.
+	 */
+	public void onHandled(Runnable then) {
+		this.onHandled = then;
+	}
+
+	/** What to do if the message is refused after all, so that it may come again. */
+	public void onRefused(Runnable then) {
+		this.onRefused = then;
+	}
+
+	/**
+	 * The message was refused (a full mailbox or buffer): run what lets it come again.
+	 */
+	public void refused() {
+		Runnable then = this.onRefused;
+		if (then != null) {
+			then.run();
+		}
+	}
+
+	/**
+	 * The message will never reach a handler but is done with: run what was to follow it.
+	 */
+	public void doneWithoutHandler() {
+		Runnable then = this.onHandled;
+		if (then != null) {
+			then.run();
+		}
+	}
+
 	/** The frame as a handler's delivery; the payload goes with it. */
 	public Delivery delivery() {
 		Delivery current = this.delivery;
@@ -77,7 +114,7 @@ public final class InboundEnvelope {
 					new PartisanMessage(sender(), this.frame.channel(), this.frame.destination(),
 							this.frame.messageId()),
 					this.frame.codecId(), this.frame.payloadType(), this.frame.compressed(), this.frame.payload(),
-					hasFlag(FrameCodec.FLAG_CALL));
+					hasFlag(FrameCodec.FLAG_CALL), this.onHandled);
 			this.delivery = current;
 		}
 		return current;

@@ -136,9 +136,8 @@ final class MessagePaths implements AutoCloseable {
 				new Route(routes, this.node.name(), this.incarnation, secret, this.alloc), interposing.egress(),
 				new ToTransport(transport)));
 		Acknowledgements acknowledgements = new Acknowledgements(this.acks, frames, outbound);
-		InboundPath reception = new InboundPath(
-				List.of(new Deduplicate(this.dedup, acknowledgements), new CausalHold(this.causal, this.dispatcher),
-						new Dispatch(this.dispatcher), new Acknowledge(this.dedup, acknowledgements)));
+		InboundPath reception = new InboundPath(List.of(new Deduplicate(this.dedup, acknowledgements),
+				new CausalHold(this.causal, this.dispatcher), new Dispatch(this.dispatcher), new Acknowledge()));
 		InboundPath inbound = new InboundPath(List.of(interposing.ingress(),
 				new ByKind(reception, this.calls, acknowledgements,
 						new Relaying(this.node.id(), routes, overlay::relaysFor, secret, outbound, this.alloc),

@@ -76,17 +76,41 @@ class InboundPathTest {
 		List<PipelineFixture.Got> got = this.paths.recordingHandler("inbox");
 
 		receive(B, this.paths.data(B, 3, "inbox", "once", FrameCodec.FLAG_ACK));
+		// Acknowledged once handled; a copy that comes after that is acknowledged again.
+		awaitPayloads(got, 1);
+		await().atMost(PATIENCE).until(() -> this.paths.sent(FrameKind.ACK).size() == 1);
 		receive(B, this.paths.data(B, 3, "inbox", "once", FrameCodec.FLAG_ACK));
 		receive(B, this.paths.data(B, 4, "inbox", "next", FrameCodec.FLAG_ACK));
 
 		// The next message is handled after the first, so the copy would have been
 		// handled by then.
 		assertThat(awaitPayloads(got, 2)).containsExactly("once", "next");
+		await().atMost(PATIENCE).until(() -> this.paths.sent(FrameKind.ACK).size() == 3);
 		List<Sent> acks = this.paths.sent(FrameKind.ACK);
 		assertThat(acks).extracting((ack) -> ack.frame().messageId()).containsExactly(3L, 3L, 4L);
 		assertThat(acks).extracting(Sent::peer).containsOnly(B);
 		assertThat(acks).extracting(Sent::channel).containsOnly(ChannelSpec.CONTROL);
 		assertThat(this.paths.dedup.duplicates()).isEqualTo(1);
+	}
+
+	@Test
+	void aCopyThatArrivesWhileTheFirstStillWaitsForItsHandlerIsAcknowledgedOnlyOnceHandled() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> handled = Collections.synchronizedList(new ArrayList<>());
+		this.paths.dispatcher.register("slow", String.class, (payload, meta) -> {
+			release.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+			handled.add(payload);
+		});
+
+		receive(B, this.paths.data(B, 5, "slow", "first", FrameCodec.FLAG_ACK));
+		receive(B, this.paths.data(B, 5, "slow", "first", FrameCodec.FLAG_ACK));
+
+		assertThat(this.paths.sent(FrameKind.ACK)).as("nothing acknowledged before the handler ran").isEmpty();
+		release.countDown();
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(this.paths.sent(FrameKind.ACK)).extracting((ack) -> ack.frame().messageId())
+				.containsExactly(5L));
+		assertThat(handled).containsExactly("first");
 	}
 
 	@Test
@@ -122,16 +146,21 @@ class InboundPathTest {
 
 		receive(B, this.paths.data(B, 3, "slow", "refused", FrameCodec.FLAG_ACK));
 
-		assertThat(this.paths.sent(FrameKind.ACK)).extracting((ack) -> ack.frame().messageId()).containsExactly(1L, 2L);
+		// Acknowledged means handled: nothing is acknowledged while the handler is busy.
+		assertThat(this.paths.sent(FrameKind.ACK)).isEmpty();
 		release.countDown();
 		await().atMost(PATIENCE).until(() -> handled.size() == 2);
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(this.paths.sent(FrameKind.ACK)).extracting((ack) -> ack.frame().messageId())
+				.containsExactly(1L, 2L));
 
 		receive(B, this.paths.data(B, 3, "slow", "refused", FrameCodec.FLAG_ACK));
 
 		await().atMost(PATIENCE).until(() -> handled.size() == 3);
 		assertThat(handled).containsExactly("busy", "queued", "refused");
-		assertThat(this.paths.sent(FrameKind.ACK)).extracting((ack) -> ack.frame().messageId())
-			.containsExactly(1L, 2L, 3L);
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(this.paths.sent(FrameKind.ACK)).extracting((ack) -> ack.frame().messageId())
+				.containsExactly(1L, 2L, 3L));
 		assertThat(this.paths.dedup.duplicates()).isZero();
 	}
 
@@ -150,9 +179,11 @@ class InboundPathTest {
 
 		assertThat(awaitPayloads(got, 3)).containsExactly("first", "second", "third");
 		assertThat(this.paths.causal.held()).isZero();
-		assertThat(this.paths.sent(FrameKind.ACK)).as("taken into the causal buffer counts as taken")
-			.extracting((ack) -> ack.frame().messageId())
-			.containsExactly(3L, 2L, 1L);
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(this.paths.sent(FrameKind.ACK))
+				.as("acknowledged once handled, so in the order handled")
+				.extracting((ack) -> ack.frame().messageId())
+				.containsExactly(1L, 2L, 3L));
 	}
 
 	@Test

@@ -168,9 +168,8 @@ final class PipelineFixture implements AutoCloseable {
 				new Route(this.routes, A.name(), INCARNATION, secret, this.alloc), interposing.egress(),
 				new ToTransport(this.transport)));
 		Acknowledgements acknowledgements = new Acknowledgements(this.acks, this.frames, this.outbound);
-		InboundPath reception = new InboundPath(
-				List.of(new Deduplicate(this.dedup, acknowledgements), new CausalHold(this.causal, this.dispatcher),
-						new Dispatch(this.dispatcher), new Acknowledge(this.dedup, acknowledgements)));
+		InboundPath reception = new InboundPath(List.of(new Deduplicate(this.dedup, acknowledgements),
+				new CausalHold(this.causal, this.dispatcher), new Dispatch(this.dispatcher), new Acknowledge()));
 		this.inbound = new InboundPath(List.of(interposing.ingress(),
 				new ByKind(reception, this.calls, acknowledgements,
 						new Relaying(A, this.routes, (relay, origin) -> this.relayers.contains(relay), secret,

@@ -1,9 +1,12 @@
 package dev.partisan.runtime;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.partisan.api.DeliveryStats;
@@ -12,6 +15,7 @@ import dev.partisan.api.LaneStats;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.OutstandingLimitException;
 import dev.partisan.interpose.MessageEvent;
+import dev.partisan.testing.FreePorts;
 import dev.partisan.testing.TestNodes;
 import dev.partisan.transport.ChannelSpec;
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +101,45 @@ class AcknowledgementTest {
 			.hasMessageContaining("Already 3 acknowledged messages to 'a'");
 		assertThat(b.deliveryStats().outstandingAcks()).isEqualTo(3);
 		assertThat(b.connectionTable().stream().mapToLong(LaneStats::droppedMessages).sum()).isZero();
+	}
+
+	@Test
+	void aReceiverThatCrashesWithABacklogGetsEveryUnhandledMessageAgainAfterItRestarts() throws Exception {
+		PartisanNode sender = this.nodes.start("sender", (c) -> c.retransmitInterval(Duration.ofMillis(200)));
+		int port = FreePorts.next();
+		PartisanNode receiver = this.nodes.start("receiver", (c) -> c.port(port));
+		receiver.syncJoin(sender.localNode()).join();
+		Set<Integer> handledBeforeCrash = ConcurrentHashMap.newKeySet();
+		CountDownLatch never = new CountDownLatch(1);
+		// A slow handler: it handles 50 messages, then is stuck while the rest queue
+		// behind it.
+		receiver.register("slow", Integer.class, (n, meta) -> {
+			if (handledBeforeCrash.size() >= 50) {
+				never.await();
+			}
+			handledBeforeCrash.add(n);
+		});
+
+		for (int i = 0; i < 1_000; i++) {
+			sender.forward(receiver.localNode().id(), "slow", i, ForwardOptions.defaults().ack(true));
+		}
+		await().atMost(TestNodes.awaitLimit()).until(() -> handledBeforeCrash.size() == 50);
+		long acknowledgedBeforeCrash = sender.deliveryStats().acknowledged();
+		receiver.close(); // its mailbox, with the rest of the messages, is gone
+
+		assertThat(acknowledgedBeforeCrash).as("only what was handled was acknowledged")
+			.isLessThanOrEqualTo(handledBeforeCrash.size());
+		Set<Integer> handledAfterRestart = ConcurrentHashMap.newKeySet();
+		PartisanNode restarted = this.nodes.start("receiver", (c) -> c.port(port));
+		restarted.register("slow", Integer.class, (n, meta) -> handledAfterRestart.add(n));
+		restarted.syncJoin(sender.localNode()).join();
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> sender.deliveryStats().outstandingAcks() == 0);
+		Set<Integer> handled = new HashSet<>(handledBeforeCrash);
+		handled.addAll(handledAfterRestart);
+		assertThat(handled).as("every message sent was handled, before the crash or after the restart").hasSize(1_000);
+		assertThat(handledAfterRestart).as("everything not acknowledged before the crash came again")
+			.hasSizeGreaterThanOrEqualTo((int) (1_000 - acknowledgedBeforeCrash));
 	}
 
 }
