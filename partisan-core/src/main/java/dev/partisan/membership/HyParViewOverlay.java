@@ -31,6 +31,24 @@ import org.slf4j.LoggerFactory;
  * when the active view is empty). {@link #members()} is the active view and this node.
  *
  * <p>
+ * Leaving. {@link #leave()} sends a LEAVE to the active view and forgets both views; each
+ * node that receives it drops the leaver from its views and passes the LEAVE on over its
+ * own active view when it taught it something, so it floods the overlay once. Every node
+ * remembers the leaver and its epoch (its incarnation, plus one per leave) for
+ * {@link #LEFT_NODES_REMEMBERED_FOR} and at most {@link #LEFT_NODES_REMEMBERED} nodes: in
+ * that time no shuffle, passive view, FORWARD_JOIN or NEIGHBOR request brings it back,
+ * only a JOIN, FORWARD_JOIN or NEIGHBOR from a later epoch (it joined again, or
+ * restarted). The node that left answers JOIN and NEIGHBOR requests with its LEAVE until
+ * it {@link #join joins} again, so it also stays out after the others forget it.
+ * {@link #leave(NodeId)} floods a LEAVE naming the node and the remover; the removed
+ * node's neighbours pass it to it, and it leaves as above. The node then reports a leaver
+ * down as {@code LEFT} (it is gone from {@link #members()}). A neighbour whose connection
+ * fails stays in {@link #members()} until the node has seen it go down, so a crash is
+ * reported {@code UNREACHABLE}, as on the other overlays. A neighbour that only moves to
+ * the passive view (a DISCONNECT when a full active view takes another) is still reported
+ * down, as {@code LEFT}: {@link #members()} is the active view.
+ *
+ * <p>
  * All of it runs on the overlay's thread and talks only to {@link OverlayContext}, so the
  * simulator drives this very class with virtual time.
  *
@@ -45,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * <li>FORWARD_JOIN and SHUFFLE travel along random walks over active views, so they are
  * taken only from an active neighbour, which must name itself as the FORWARD_JOIN's
  * {@code via}.</li>
+ * <li>A LEAVE is taken from anyone when it names its sender (a node may announce its own
+ * leave), and otherwise only from an active neighbour: news of another node's leave, and
+ * removals, travel over active links. Any neighbour may thus remove any node, as any
+ * member may on full-mesh ({@code Partisan.leave(NodeId)}); without a cluster secret that
+ * is anyone who can join.</li>
  * <li>Plumtree's GOSSIP, IHAVE, GRAFT and PRUNE are taken only from an active neighbour:
  * the broadcast trees are made of active links, and a stranger must not graft itself into
  * them or become the route to an origin.</li>
