@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,24 @@ import org.slf4j.LoggerFactory;
  * when the active view is empty). {@link #members()} is the active view and this node.
  *
  * <p>
+ * Leaving. {@link #leave()} sends a LEAVE to the active view and forgets both views; each
+ * node that receives it drops the leaver from its views and passes the LEAVE on over its
+ * own active view when it taught it something, so it floods the overlay once. Every node
+ * remembers the leaver and its epoch (its incarnation, plus one per leave) for
+ * {@link #LEFT_NODES_REMEMBERED_FOR} and at most {@link #LEFT_NODES_REMEMBERED} nodes: in
+ * that time no shuffle, passive view, FORWARD_JOIN or NEIGHBOR request brings it back,
+ * only a JOIN, FORWARD_JOIN or NEIGHBOR from a later epoch (it joined again, or
+ * restarted). The node that left answers JOIN and NEIGHBOR requests with its LEAVE until
+ * it {@link #join joins} again, so it also stays out after the others forget it.
+ * {@link #leave(NodeId)} floods a LEAVE naming the node and the remover; the removed
+ * node's neighbours pass it to it, and it leaves as above. The node then reports a leaver
+ * down as {@code LEFT} (it is gone from {@link #members()}). A neighbour whose connection
+ * fails stays in {@link #members()} until the node has seen it go down, so a crash is
+ * reported {@code UNREACHABLE}, as on the other overlays. A neighbour that only moves to
+ * the passive view (a DISCONNECT when a full active view takes another) is still reported
+ * down, as {@code LEFT}: {@link #members()} is the active view.
+ *
+ * <p>
  * All of it runs on the overlay's thread and talks only to {@link OverlayContext}, so the
  * simulator drives this very class with virtual time.
  *
@@ -44,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * <li>FORWARD_JOIN and SHUFFLE travel along random walks over active views, so they are
  * taken only from an active neighbour, which must name itself as the FORWARD_JOIN's
  * {@code via}.</li>
+ * <li>A LEAVE is taken from anyone when it names its sender (a node may announce its own
+ * leave), and otherwise only from an active neighbour: news of another node's leave, and
+ * removals, travel over active links. Any neighbour may thus remove any node, as any
+ * member may on full-mesh ({@code Partisan.leave(NodeId)}); without a cluster secret that
+ * is anyone who can join.</li>
  * <li>Plumtree's GOSSIP, IHAVE, GRAFT and PRUNE are taken only from an active neighbour:
  * the broadcast trees are made of active links, and a stranger must not graft itself into
  * them or become the route to an origin.</li>
@@ -113,20 +137,51 @@ public final class HyParViewOverlay implements Overlay {
 
 	}
 
-	public record Join(Node node) implements ControlMessage {
+	/**
+	 * Asks the receiver to take {@code node} into its active view and spread the news.
+	 *
+	 * @param epoch the joiner's membership epoch (see {@link Leave})
+	 */
+	public record Join(Node node, long epoch) implements ControlMessage {
+
+		public Join(Node node) {
+			this(node, 0);
+		}
+
 	}
 
-	public record ForwardJoin(Node node, int ttl, Node via) implements ControlMessage {
+	/** A JOIN's random walk, {@code epoch} being the newcomer's. */
+	public record ForwardJoin(Node node, int ttl, Node via, long epoch) implements ControlMessage {
+
+		public ForwardJoin(Node node, int ttl, Node via) {
+			this(node, ttl, via, 0);
+		}
+
 	}
 
 	/** Tells {@code node}'s target that it is now in the sender's active view. */
-	public record JoinReply(Node node) implements ControlMessage {
+	public record JoinReply(Node node, long epoch) implements ControlMessage {
+
+		public JoinReply(Node node) {
+			this(node, 0);
+		}
+
 	}
 
-	public record Neighbor(Node node, boolean highPriority) implements ControlMessage {
+	public record Neighbor(Node node, boolean highPriority, long epoch) implements ControlMessage {
+
+		public Neighbor(Node node, boolean highPriority) {
+			this(node, highPriority, 0);
+		}
+
 	}
 
-	public record NeighborReply(Node node, boolean accepted) implements ControlMessage {
+	public record NeighborReply(Node node, boolean accepted, long epoch) implements ControlMessage {
+
+		public NeighborReply(Node node, boolean accepted) {
+			this(node, accepted, 0);
+		}
+
 	}
 
 	public record Disconnect(Node node) implements ControlMessage {
@@ -136,6 +191,38 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	public record ShuffleReply(Node node, List<Node> nodes, long id) implements ControlMessage {
+	}
+
+	/**
+	 * {@code node} has left the cluster at membership epoch {@code epoch}, by itself
+	 * (when {@code removedBy} is {@code node}) or removed by {@code removedBy}. Flooded
+	 * over the active views: each node passes it on once, when it learns something from
+	 * it. A node's epoch is its incarnation when it starts and grows by one at every
+	 * leave, so a JOIN, FORWARD_JOIN or NEIGHBOR with a larger epoch is a later join (or
+	 * a restart) that supersedes the leave. {@code epoch} is {@link #UNKNOWN_EPOCH} when
+	 * the remover did not know it.
+	 */
+	public record Leave(Node node, long epoch, NodeId removedBy) implements ControlMessage {
+	}
+
+	/** A {@link Leave}'s epoch when the remover did not know the removed node's. */
+	public static final long UNKNOWN_EPOCH = -1;
+
+	/**
+	 * The most left nodes a node remembers (the oldest is forgotten first), so a flood of
+	 * leaves cannot grow its memory without bound.
+	 */
+	static final int LEFT_NODES_REMEMBERED = 1024;
+
+	/**
+	 * How long a node remembers that another left: meanwhile gossip, shuffles and stale
+	 * requests do not bring it back; only its own later join does. Counted in shuffle
+	 * rounds, at least one.
+	 */
+	static final Duration LEFT_NODES_REMEMBERED_FOR = Duration.ofMinutes(10);
+
+	/** A node that left, at which epoch, and until which shuffle round it is kept. */
+	private record Tombstone(long epoch, long untilRound) {
 	}
 
 	/**
@@ -173,6 +260,28 @@ public final class HyParViewOverlay implements Overlay {
 	private final Map<NodeId, CompletableFuture<Void>> pendingJoins = new HashMap<>();
 
 	private long shuffleIds;
+
+	/** Shuffle rounds so far: the clock left nodes expire by. */
+	private long rounds;
+
+	/** The nodes that left, with the epoch they left at; insertion order is age. */
+	private final LinkedHashMap<NodeId, Tombstone> left = new LinkedHashMap<>();
+
+	/** The epochs active neighbours joined at, from their own messages. */
+	private final Map<NodeId, Long> epochs = new HashMap<>();
+
+	/**
+	 * Active neighbours dropped because they could not be reached, kept in
+	 * {@link #members()} until the node has seen them go down, so that it reports them
+	 * unreachable rather than left.
+	 */
+	private final Map<NodeId, Node> failing = new LinkedHashMap<>();
+
+	/** This node's membership epoch: its incarnation, plus one for every leave. */
+	private long epoch;
+
+	/** Whether this node has left and not joined again: it then refuses to be joined. */
+	private boolean out;
 
 	private volatile Map<String, List<Node>> views = Map.of("active", List.of(), "passive", List.of());
 
@@ -260,6 +369,7 @@ public final class HyParViewOverlay implements Overlay {
 		types.put("hpv.disconnect", Disconnect.class);
 		types.put("hpv.shuffle", Shuffle.class);
 		types.put("hpv.shuffle-reply", ShuffleReply.class);
+		types.put("hpv.leave", Leave.class);
 		types.putAll(Plumtree.types());
 		return types;
 	}
@@ -267,6 +377,7 @@ public final class HyParViewOverlay implements Overlay {
 	@Override
 	public void start(OverlayContext context) {
 		this.context = context;
+		this.epoch = context.incarnation();
 		context.schedule(this.settings.shuffleInterval(), this::shuffle);
 		// Every node announces itself over the broadcast trees now and then, so every
 		// other node learns a
@@ -319,49 +430,81 @@ public final class HyParViewOverlay implements Overlay {
 		Set<Node> members = new LinkedHashSet<>();
 		members.add(self());
 		members.addAll(this.active.values());
+		members.addAll(this.failing.values());
 		return members;
 	}
 
+	/**
+	 * Joins through {@code seed}; after a leave this is the node's new join, which its
+	 * larger epoch lets the others tell from the old one.
+	 */
 	@Override
 	public CompletableFuture<Void> join(Node seed) {
 		if (seed.id().equals(self().id())) {
 			return CompletableFuture.failedFuture(new OverlayOperationException("A node cannot join itself"));
 		}
+		this.out = false;
+		// Asking to join through a node is reason enough to believe it is back.
+		this.left.remove(seed.id());
 		if (this.active.containsKey(seed.id())) {
 			return CompletableFuture.completedFuture(null);
 		}
 		CompletableFuture<Void> joined = this.pendingJoins.computeIfAbsent(seed.id(),
 				(id) -> new CompletableFuture<>());
 		addActive(seed);
-		ctx().send(seed.id(), new Join(self()));
+		ctx().send(seed.id(), new Join(self(), this.epoch));
 		changed();
 		return joined;
 	}
 
+	/**
+	 * Leaves: tells the active view (which floods the news on), forgets both views and
+	 * refuses to be joined until this node joins again; completes once the neighbours
+	 * have been told.
+	 */
 	@Override
 	public CompletableFuture<Void> leave() {
+		if (this.out) {
+			return CompletableFuture.completedFuture(null);
+		}
+		Leave leave = new Leave(self(), this.epoch, self().id());
+		this.epoch++;
+		this.out = true;
+		List<CompletableFuture<Void>> told = new ArrayList<>();
 		for (Node peer : List.copyOf(this.active.values())) {
-			ctx().send(peer.id(), new Disconnect(self()));
-			dropActive(peer.id(), false);
+			told.add(dropActiveTelling(peer, leave));
 		}
 		this.passive.clear();
+		this.pendingNeighbors.forEach((peer) -> ctx().disconnect(peer));
+		this.pendingNeighbors.clear();
+		this.triedThisRound.clear();
+		this.shufflesSent.clear();
+		this.failing.clear();
+		this.pendingJoins.values()
+			.forEach((join) -> join.completeExceptionally(new OverlayOperationException("The node left")));
+		this.pendingJoins.clear();
 		changed();
-		return CompletableFuture.completedFuture(null);
+		return CompletableFuture.allOf(told.toArray(CompletableFuture[]::new));
 	}
 
+	/**
+	 * Removes {@code node} from the cluster: this node drops it and tells its active
+	 * view, which floods the removal on; the removed node's own neighbours pass it to it,
+	 * and it leaves. Completes once this node's neighbours have been told.
+	 */
 	@Override
 	public CompletableFuture<Void> leave(NodeId node) {
 		if (node.equals(self().id())) {
 			return leave();
 		}
-		Node peer = this.active.get(node);
-		if (peer != null) {
-			ctx().send(node, new Disconnect(self()));
-			dropActive(node, false);
-			changed();
-		}
-		this.passive.remove(node);
-		return CompletableFuture.completedFuture(null);
+		Node known = this.active.getOrDefault(node, this.passive.get(node));
+		Node removed = (known != null) ? known : new Node(node, "unknown", 0, null);
+		Long epochKnown = this.epochs.get(node);
+		Leave removal = new Leave(removed, (epochKnown != null) ? epochKnown : UNKNOWN_EPOCH, self().id());
+		logger.info("Node {} removes {} from the cluster", self().id(), node);
+		CompletableFuture<Void> told = onLeave(self().id(), removal);
+		changed();
+		return told;
 	}
 
 	@Override
@@ -378,19 +521,25 @@ public final class HyParViewOverlay implements Overlay {
 			}
 			return;
 		}
+		if (this.out) {
+			whileOut(from, message);
+			return;
+		}
 		if (this.plumtree.onMessage(from, message)) {
 			publishRoutes();
 			return;
 		}
 		if (message instanceof Join join) {
-			onJoin(join.node());
+			onJoin(join);
 		}
 		else if (message instanceof ForwardJoin forward) {
 			onForwardJoin(forward);
 		}
 		else if (message instanceof JoinReply reply) {
-			addActive(reply.node());
-			completeJoin(reply.node().id());
+			if (admits(reply.node(), reply.epoch())) {
+				addActive(reply.node(), reply.epoch());
+				completeJoin(reply.node().id());
+			}
 		}
 		else if (message instanceof Neighbor neighbor) {
 			onNeighbor(neighbor);
@@ -411,7 +560,139 @@ public final class HyParViewOverlay implements Overlay {
 		else if (message instanceof ShuffleReply reply) {
 			integrate(reply.nodes(), this.shufflesSent.remove(reply.id()));
 		}
+		else if (message instanceof Leave leave) {
+			onLeave(from, leave);
+		}
 		changed();
+	}
+
+	/**
+	 * A node that left answers whoever asks to join it or have it as a neighbour that it
+	 * left (so the asker moves on and spreads the news), and ignores the rest.
+	 */
+	private void whileOut(NodeId from, ControlMessage message) {
+		if (message instanceof Join join) {
+			sendTemporarily(join.node(), new Leave(self(), this.epoch - 1, self().id()));
+		}
+		else if (message instanceof Neighbor neighbor) {
+			sendTemporarily(neighbor.node(), new Leave(self(), this.epoch - 1, self().id()));
+		}
+		else {
+			logger.debug("Node {} has left the cluster and ignored a {} from {}", self().id(),
+					message.getClass().getSimpleName(), from);
+		}
+	}
+
+	/**
+	 * {@code leave.node()} left or was removed: drop it from both views, remember it, and
+	 * pass the news on over the active view (to the removed node too, so that it leaves)
+	 * when it taught this node something. A removal of this node makes it leave. Returns
+	 * when the neighbours have been told.
+	 */
+	private CompletableFuture<Void> onLeave(NodeId from, Leave leave) {
+		Node self = self();
+		NodeId gone = leave.node().id();
+		if (gone.equals(self.id())) {
+			boolean ownEcho = leave.removedBy().equals(self.id());
+			boolean earlierSelf = leave.epoch() != UNKNOWN_EPOCH && leave.epoch() < this.epoch;
+			if (ownEcho || earlierSelf) {
+				return CompletableFuture.completedFuture(null);
+			}
+			logger.warn("Node {} leaves the cluster: {} removed it (as {} told it)", self.id(), leave.removedBy(),
+					from);
+			return leave();
+		}
+		Long known = this.epochs.get(gone);
+		Tombstone before = this.left.get(gone);
+		long epoch = (leave.epoch() != UNKNOWN_EPOCH) ? leave.epoch()
+				: Math.max((known != null) ? known : 0, (before != null) ? before.epoch() : 0);
+		if (known != null && epoch < known) {
+			logger.debug("Node {} ignored a stale leave of {} (epoch {}; it joined again at {})", self.id(), gone,
+					epoch, known);
+			return CompletableFuture.completedFuture(null);
+		}
+		boolean learned = before == null || epoch > before.epoch();
+		boolean present = this.active.containsKey(gone) || this.passive.containsKey(gone)
+				|| this.pendingNeighbors.contains(gone) || this.failing.containsKey(gone);
+		if (!learned && !present) {
+			return CompletableFuture.completedFuture(null);
+		}
+		remember(gone, epoch);
+		if (leave.removedBy().equals(gone)) {
+			logger.info("Node {} learned from {} that {} left the cluster", self.id(), from, gone);
+		}
+		else {
+			logger.info("Node {} learned from {} that {} removed {} from the cluster", self.id(), from,
+					leave.removedBy(), gone);
+		}
+		Leave onward = new Leave(leave.node(),
+				(leave.epoch() != UNKNOWN_EPOCH || known != null) ? epoch : UNKNOWN_EPOCH, leave.removedBy());
+		List<CompletableFuture<Void>> told = new ArrayList<>();
+		for (Node peer : List.copyOf(this.active.values())) {
+			if (!peer.id().equals(from) && !peer.id().equals(gone)) {
+				told.add(ctx().send(peer.id(), onward).exceptionally((ex) -> null));
+			}
+		}
+		Node goneActive = this.active.get(gone);
+		if (goneActive != null) {
+			if (!from.equals(gone) && !leave.removedBy().equals(gone)) {
+				told.add(dropActiveTelling(goneActive, onward));
+			}
+			else {
+				dropActive(gone, false);
+			}
+		}
+		this.passive.remove(gone);
+		this.failing.remove(gone);
+		if (this.pendingNeighbors.remove(gone)) {
+			disconnectUnlessActive(gone);
+		}
+		CompletableFuture<Void> join = this.pendingJoins.remove(gone);
+		if (join != null) {
+			join.completeExceptionally(new dev.partisan.api.JoinException("Seed '" + gone + "' has left the cluster"));
+		}
+		promote();
+		return CompletableFuture.allOf(told.toArray(CompletableFuture[]::new));
+	}
+
+	/**
+	 * Remembers that {@code node} left at {@code epoch}, for
+	 * {@link #LEFT_NODES_REMEMBERED_FOR}; the oldest memory goes first when there are too
+	 * many.
+	 */
+	private void remember(NodeId node, long epoch) {
+		long shuffles = Math.max(1,
+				(LEFT_NODES_REMEMBERED_FOR.toNanos() + this.settings.shuffleInterval().toNanos() - 1)
+						/ this.settings.shuffleInterval().toNanos());
+		this.left.remove(node);
+		this.left.put(node, new Tombstone(epoch, this.rounds + shuffles));
+		while (this.left.size() > LEFT_NODES_REMEMBERED) {
+			this.left.remove(this.left.keySet().iterator().next());
+		}
+	}
+
+	/**
+	 * Whether {@code node}, speaking at {@code epoch}, may come into this node's views:
+	 * unless it left at that epoch or a later one. A later epoch is a new join and clears
+	 * the memory of the leave.
+	 */
+	private boolean admits(Node node, long epoch) {
+		Tombstone tombstone = this.left.get(node.id());
+		if (tombstone == null) {
+			return true;
+		}
+		if (epoch > tombstone.epoch()) {
+			this.left.remove(node.id());
+			return true;
+		}
+		logger.debug("Node {} did not take {} back: it left at epoch {}, and this is from epoch {}", self().id(),
+				node.id(), tombstone.epoch(), epoch);
+		return false;
+	}
+
+	/** Whether {@code node} is remembered as having left. */
+	private boolean hasLeft(NodeId node) {
+		return this.left.containsKey(node);
 	}
 
 	/**
@@ -424,6 +705,11 @@ public final class HyParViewOverlay implements Overlay {
 		// shuffle's origin): only a neighbour may make it dial a node it never heard of.
 		if (Plumtree.carries(message) || message instanceof Shuffle) {
 			return neighbour ? null : NOT_A_NEIGHBOUR;
+		}
+		// A node may announce its own leave to anyone; news of another's leave or removal
+		// travels over active links only.
+		if (message instanceof Leave leave) {
+			return (neighbour || leave.node().id().equals(from)) ? null : NOT_A_NEIGHBOUR;
 		}
 		if (message instanceof ForwardJoin forward) {
 			if (!neighbour) {
@@ -459,28 +745,30 @@ public final class HyParViewOverlay implements Overlay {
 		return named.id().equals(from) ? null : "it speaks for " + named.id() + ", not for itself";
 	}
 
-	private void onJoin(Node newcomer) {
-		if (newcomer.id().equals(self().id())) {
+	private void onJoin(Join join) {
+		Node newcomer = join.node();
+		if (newcomer.id().equals(self().id()) || !admits(newcomer, join.epoch())) {
 			return;
 		}
-		addActive(newcomer);
-		ctx().send(newcomer.id(), new JoinReply(self()));
+		addActive(newcomer, join.epoch());
+		ctx().send(newcomer.id(), new JoinReply(self(), this.epoch));
 		for (Node peer : List.copyOf(this.active.values())) {
 			if (!peer.id().equals(newcomer.id())) {
-				ctx().send(peer.id(), new ForwardJoin(newcomer, this.settings.activeRandomWalkLength(), self()));
+				ctx().send(peer.id(),
+						new ForwardJoin(newcomer, this.settings.activeRandomWalkLength(), self(), join.epoch()));
 			}
 		}
 	}
 
 	private void onForwardJoin(ForwardJoin forward) {
 		Node newcomer = forward.node();
-		if (newcomer.id().equals(self().id())) {
+		if (newcomer.id().equals(self().id()) || !admits(newcomer, forward.epoch())) {
 			return;
 		}
 		if (forward.ttl() <= 0 || this.active.size() <= 1) {
 			if (!this.active.containsKey(newcomer.id())) {
-				addActive(newcomer);
-				ctx().send(newcomer.id(), new JoinReply(self()));
+				addActive(newcomer, forward.epoch());
+				ctx().send(newcomer.id(), new JoinReply(self(), this.epoch));
 			}
 			return;
 		}
@@ -489,31 +777,31 @@ public final class HyParViewOverlay implements Overlay {
 		}
 		Node next = randomActive(Set.of(forward.via().id(), newcomer.id()));
 		if (next == null) {
-			addActive(newcomer);
-			ctx().send(newcomer.id(), new JoinReply(self()));
+			addActive(newcomer, forward.epoch());
+			ctx().send(newcomer.id(), new JoinReply(self(), this.epoch));
 			return;
 		}
-		ctx().send(next.id(), new ForwardJoin(newcomer, forward.ttl() - 1, self()));
+		ctx().send(next.id(), new ForwardJoin(newcomer, forward.ttl() - 1, self(), forward.epoch()));
 	}
 
 	private void onNeighbor(Neighbor neighbor) {
 		Node asker = neighbor.node();
-		boolean accept = neighbor.highPriority() || this.active.size() < this.settings.activeMax()
-				|| this.active.containsKey(asker.id());
+		boolean accept = admits(asker, neighbor.epoch()) && (neighbor.highPriority()
+				|| this.active.size() < this.settings.activeMax() || this.active.containsKey(asker.id()));
 		if (accept) {
-			addActive(asker);
-			ctx().send(asker.id(), new NeighborReply(self(), true));
+			addActive(asker, neighbor.epoch());
+			ctx().send(asker.id(), new NeighborReply(self(), true, this.epoch));
 		}
 		else {
-			sendTemporarily(asker, new NeighborReply(self(), false));
+			sendTemporarily(asker, new NeighborReply(self(), false, this.epoch));
 		}
 	}
 
 	private void onNeighborReply(NeighborReply reply) {
 		this.pendingNeighbors.remove(reply.node().id());
-		if (reply.accepted()) {
+		if (reply.accepted() && admits(reply.node(), reply.epoch())) {
 			this.passive.remove(reply.node().id());
-			addActive(reply.node());
+			addActive(reply.node(), reply.epoch());
 		}
 		else {
 			// We asked over a connection of our own; it is no longer needed.
@@ -523,7 +811,7 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	private void onShuffle(Shuffle shuffle) {
-		if (shuffle.origin().id().equals(self().id())) {
+		if (shuffle.origin().id().equals(self().id()) || hasLeft(shuffle.origin().id())) {
 			return;
 		}
 		if (shuffle.ttl() > 0 && this.active.size() > 1) {
@@ -543,6 +831,11 @@ public final class HyParViewOverlay implements Overlay {
 	 * its own sample.
 	 */
 	private void shuffle() {
+		if (this.out) {
+			return;
+		}
+		this.rounds++;
+		this.left.values().removeIf((tombstone) -> tombstone.untilRound() <= this.rounds);
 		this.triedThisRound.clear();
 		Node target = randomActive(Set.of());
 		if (target == null) {
@@ -573,7 +866,7 @@ public final class HyParViewOverlay implements Overlay {
 		List<Node> evictFirst = (sent != null) ? new ArrayList<>(sent) : new ArrayList<>();
 		for (Node node : received) {
 			if (node.id().equals(self().id()) || this.active.containsKey(node.id())
-					|| this.passive.containsKey(node.id())) {
+					|| this.passive.containsKey(node.id()) || hasLeft(node.id())) {
 				continue;
 			}
 			if (this.passive.size() >= this.settings.passiveMax()) {
@@ -595,6 +888,7 @@ public final class HyParViewOverlay implements Overlay {
 
 	@Override
 	public void onPeerDown(Node peer) {
+		this.failing.remove(peer.id());
 		this.passive.remove(peer.id());
 		if (dropActive(peer.id(), true)) {
 			this.triedThisRound.clear();
@@ -605,10 +899,20 @@ public final class HyParViewOverlay implements Overlay {
 
 	@Override
 	public void onPeerUnreachable(NodeId peer, Throwable cause) {
-		boolean wasActive = this.active.containsKey(peer);
+		Node wasActive = this.active.get(peer);
 		this.passive.remove(peer);
-		if (this.pendingNeighbors.remove(peer) || wasActive) {
+		if (this.pendingNeighbors.remove(peer) || wasActive != null) {
 			dropActive(peer, true);
+			if (wasActive != null) {
+				// Still a member until the node has seen it go down: it is unreachable,
+				// it did not leave.
+				this.failing.put(peer, wasActive);
+				ctx().scheduleOnce(Duration.ZERO, () -> {
+					if (this.failing.remove(peer) != null) {
+						changed();
+					}
+				});
+			}
 			promote();
 			changed();
 		}
@@ -641,7 +945,14 @@ public final class HyParViewOverlay implements Overlay {
 		this.triedThisRound.add(candidate.id());
 		this.pendingNeighbors.add(candidate.id());
 		ctx().connect(candidate);
-		ctx().send(candidate.id(), new Neighbor(self(), this.active.isEmpty()));
+		ctx().send(candidate.id(), new Neighbor(self(), this.active.isEmpty(), this.epoch));
+	}
+
+	private void addActive(Node node, long epoch) {
+		addActive(node);
+		if (this.active.containsKey(node.id())) {
+			this.epochs.merge(node.id(), epoch, Math::max);
+		}
 	}
 
 	private void addActive(Node node) {
@@ -651,12 +962,12 @@ public final class HyParViewOverlay implements Overlay {
 		if (this.active.size() >= this.settings.activeMax()) {
 			Node dropped = randomActive(Set.of());
 			if (dropped != null) {
-				ctx().send(dropped.id(), new Disconnect(self()));
-				dropActive(dropped.id(), false);
+				dropActiveTelling(dropped, new Disconnect(self()));
 				addPassive(dropped);
 			}
 		}
 		this.passive.remove(node.id());
+		this.failing.remove(node.id());
 		this.active.put(node.id(), node);
 		ctx().connect(node);
 		this.plumtree.neighborUp(node.id());
@@ -681,6 +992,7 @@ public final class HyParViewOverlay implements Overlay {
 	 */
 	private boolean dropActive(NodeId peer, boolean keepConnectionIfPending) {
 		Node removed = this.active.remove(peer);
+		this.epochs.remove(peer);
 		if (removed != null) {
 			this.plumtree.neighborDown(peer);
 		}
@@ -690,9 +1002,22 @@ public final class HyParViewOverlay implements Overlay {
 		return removed != null;
 	}
 
+	/**
+	 * Removes a peer from the active view and tells it {@code farewell}, dropping the
+	 * connection once that is written (dropping it at once would drop the farewell with
+	 * it). Completes when it is written or cannot be.
+	 */
+	private CompletableFuture<Void> dropActiveTelling(Node peer, ControlMessage farewell) {
+		if (this.active.remove(peer.id()) != null) {
+			this.plumtree.neighborDown(peer.id());
+		}
+		this.epochs.remove(peer.id());
+		return sendTemporarily(peer, farewell);
+	}
+
 	private void addPassive(Node node) {
-		if (node.id().equals(self().id()) || this.active.containsKey(node.id())
-				|| this.passive.containsKey(node.id())) {
+		if (node.id().equals(self().id()) || this.active.containsKey(node.id()) || this.passive.containsKey(node.id())
+				|| hasLeft(node.id())) {
 			return;
 		}
 		if (this.passive.size() >= this.settings.passiveMax()) {
@@ -705,15 +1030,15 @@ public final class HyParViewOverlay implements Overlay {
 	 * Sends to a node outside the active view over a short-lived connection, closed once
 	 * the message is written (or after a bound, if it never is).
 	 */
-	private void sendTemporarily(Node peer, ControlMessage message) {
+	private CompletableFuture<Void> sendTemporarily(Node peer, ControlMessage message) {
 		if (this.active.containsKey(peer.id())) {
-			ctx().send(peer.id(), message);
-			return;
+			return ctx().send(peer.id(), message).exceptionally((ex) -> null);
 		}
 		ctx().connect(peer);
-		ctx().send(peer.id(), message)
+		CompletableFuture<Void> sent = ctx().send(peer.id(), message)
 			.whenComplete((ok, error) -> ctx().scheduleOnce(Duration.ZERO, () -> disconnectUnlessActive(peer.id())));
 		ctx().scheduleOnce(TEMPORARY_CONNECTION_LIMIT, () -> disconnectUnlessActive(peer.id()));
+		return sent.exceptionally((ex) -> null);
 	}
 
 	private void disconnectUnlessActive(NodeId peer) {
