@@ -28,6 +28,33 @@ import org.slf4j.LoggerFactory;
  * itself removed resets to a cluster of one.
  *
  * <p>
+ * Leaving and removal:
+ * <ul>
+ * <li>{@link #leave()}: the node marks itself removed at a version above its own (its
+ * tombstone), sends that state (its farewell) to every member it connects to, whether or
+ * not the connection is open yet, waits at most {@link #FAREWELL_WAIT} for the farewells
+ * to be written, then closes its connections and stays on its own. The others drop it as
+ * LEFT; nodes leaving at the same moment each reach the others with their own
+ * farewell.</li>
+ * <li>{@link #leave(NodeId)}: the node removes the other at a version above the one it
+ * knows, sends it a {@link LeaveRequest} and gossips the removal. Every member that
+ * merges a removal of a member it connects to (other than that member's own farewell)
+ * sends it the new state before dropping it, so the removed node is told even when the
+ * remover does not connect to it (a client removed by another client hears it from its
+ * server), and leaves at once.</li>
+ * <li>Causality: a tombstone for a node at version {@code v} beats every entry of that
+ * node at {@code v} or below (see {@link MemberEntry#supersedes}), so no join or gossip
+ * still in flight can undo it. A node that left stays present only to itself at
+ * {@code v}, which its tombstone beats, and ignores every gossip that mentions it from
+ * anyone but a seed it is joining (that is the cluster it left, still talking), until it
+ * joins again. Only its own {@link #join} — which bumps its version to {@code v + 1} — or
+ * a restart (a larger incarnation) re-admits it. A join racing a removal is resolved by
+ * version, the same on every replica: the removal wins unless the rejoin carries a higher
+ * version. A node that left and is then joined by a node that never knew it (a gossip
+ * that does not mention it) starts a cluster anew.</li>
+ * </ul>
+ *
+ * <p>
  * Who may ask what ({@code from} is the sender's identity from its connection):
  * <ul>
  * <li>{@code full-mesh.leave} (leave the cluster) is obeyed only from a current member:
