@@ -3,6 +3,7 @@ package dev.partisan.membership;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,33 @@ import org.slf4j.LoggerFactory;
  * gossip interval, and answers a state that differs from its own with its own, so all
  * replicas converge. A leave is a removal in the CRDT, so it sticks; a node that finds
  * itself removed resets to a cluster of one.
+ *
+ * <p>
+ * Leaving and removal:
+ * <ul>
+ * <li>{@link #leave()}: the node marks itself removed at a version above its own (its
+ * tombstone), sends that state (its farewell) to every member it connects to, whether or
+ * not the connection is open yet, waits at most {@link #FAREWELL_WAIT} for the farewells
+ * to be written, then closes its connections and stays on its own. The others drop it as
+ * LEFT; nodes leaving at the same moment each reach the others with their own
+ * farewell.</li>
+ * <li>{@link #leave(NodeId)}: the node removes the other at a version above the one it
+ * knows, sends it a {@link LeaveRequest} and gossips the removal. Every member that
+ * merges a removal of a member it connects to (other than that member's own farewell)
+ * sends it the new state before dropping it, so the removed node is told even when the
+ * remover does not connect to it (a client removed by another client hears it from its
+ * server), and leaves at once.</li>
+ * <li>Causality: a tombstone for a node at version {@code v} beats every entry of that
+ * node at {@code v} or below (see {@link MemberEntry#supersedes}), so no join or gossip
+ * still in flight can undo it. A node that left stays present only to itself at
+ * {@code v}, which its tombstone beats, and ignores every gossip that mentions it from
+ * anyone but a seed it is joining (that is the cluster it left, still talking), until it
+ * joins again. Only its own {@link #join} — which bumps its version to {@code v + 1} — or
+ * a restart (a larger incarnation) re-admits it. A join racing a removal is resolved by
+ * version, the same on every replica: the removal wins unless the rejoin carries a higher
+ * version. A node that left and is then joined by a node that never knew it (a gossip
+ * that does not mention it) starts a cluster anew.</li>
+ * </ul>
  *
  * <p>
  * Who may ask what ({@code from} is the sender's identity from its connection):
@@ -58,6 +86,13 @@ public final class FullMeshOverlay implements Overlay {
 	 * many at a time.
 	 */
 	public static final int MAX_NEW_MEMBERS_PER_GOSSIP = 1024;
+
+	/**
+	 * How long a leaving node waits for its farewell to be written to every member (and a
+	 * node that drops a removed member, for the notice to be written to it) before it
+	 * closes those connections anyway.
+	 */
+	static final Duration FAREWELL_WAIT = Duration.ofSeconds(1);
 
 	/** The membership state, pushed between members. */
 	public record Gossip(List<MemberEntry> members) implements ControlMessage {
@@ -112,6 +147,20 @@ public final class FullMeshOverlay implements Overlay {
 	private final MemberSet state = new MemberSet();
 
 	private final Map<NodeId, CompletableFuture<Void>> pendingJoins = new HashMap<>();
+
+	/**
+	 * Removed members this node is telling of their removal: their connections stay open
+	 * until the notice is written (or {@link #FAREWELL_WAIT} passes).
+	 */
+	private final Set<NodeId> notifying = new HashSet<>();
+
+	/**
+	 * Whether this node left (or was removed) and has not joined again since: it then
+	 * ignores the gossip of the cluster it left, and its own entry stays at the version
+	 * of its tombstone, which that tombstone beats, until an explicit {@link #join} bumps
+	 * it.
+	 */
+	private boolean out;
 
 	private @Nullable OverlayContext context;
 
@@ -172,6 +221,14 @@ public final class FullMeshOverlay implements Overlay {
 		}
 		CompletableFuture<Void> joined = this.pendingJoins.computeIfAbsent(seed.id(),
 				(id) -> new CompletableFuture<>());
+		if (this.out) {
+			// The explicit rejoin: a version above the tombstone the cluster holds for
+			// this node, so the cluster takes it back.
+			MemberEntry self = this.state.get(ctx.localNode().id());
+			long version = (self != null) ? self.version() : ctx.incarnation();
+			this.state.add(ctx.localNode(), version + 1);
+			this.out = false;
+		}
 		ctx.connect(seed);
 		ctx.send(seed.id(), new Gossip(this.state.entries()));
 		return joined;
@@ -194,24 +251,37 @@ public final class FullMeshOverlay implements Overlay {
 		}
 	}
 
+	/**
+	 * Marks this node removed, sends that state (the farewell) to every member it
+	 * connects to, whether or not the connection is open yet, and once each farewell is
+	 * written — or after {@link #FAREWELL_WAIT} — closes the connections and stays on its
+	 * own, out of the cluster until it joins again.
+	 */
 	@Override
 	public CompletableFuture<Void> leave() {
 		OverlayContext ctx = ctx();
 		Node self = ctx.localNode();
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		if (this.out) {
+			done.complete(null);
+			return done;
+		}
 		long version = this.state.remove(self.id());
+		this.out = true;
 		List<CompletableFuture<Void>> told = new ArrayList<>();
 		Gossip farewell = new Gossip(this.state.entries());
 		for (Node member : others()) {
-			if (ctx.isConnected(member.id())) {
-				told.add(ctx.send(member.id(), farewell).exceptionally((ex) -> null));
-			}
+			told.add(ctx.send(member.id(), farewell).exceptionally((ex) -> null));
 		}
-		CompletableFuture<Void> done = new CompletableFuture<>();
-		CompletableFuture.allOf(told.toArray(CompletableFuture[]::new))
-			.whenComplete((ok, ex) -> ctx.scheduleOnce(Duration.ZERO, () -> {
-				becomeAlone(version + 1);
+		Runnable alone = () -> {
+			if (!done.isDone()) {
+				becomeAlone(version);
 				done.complete(null);
-			}));
+			}
+		};
+		CompletableFuture.allOf(told.toArray(CompletableFuture[]::new))
+			.whenComplete((ok, ex) -> ctx.scheduleOnce(Duration.ZERO, alone));
+		ctx.scheduleOnce(FAREWELL_WAIT, alone);
 		return done;
 	}
 
@@ -289,6 +359,10 @@ public final class FullMeshOverlay implements Overlay {
 	/** Only a current member may remove this node (Partisan.leave(NodeId)). */
 	private void onLeaveRequest(NodeId from, LeaveRequest request) {
 		NodeId self = ctx().localNode().id();
+		if (this.out) {
+			logger.debug("Node {} has left already; request to leave from {} ignored", self, from);
+			return;
+		}
 		if (from.equals(self) || !isMember(from)) {
 			this.refusals.warn(from, "Node {} ignored a request to leave the cluster from {}, which is not a member",
 					self, from);
@@ -308,16 +382,32 @@ public final class FullMeshOverlay implements Overlay {
 	private void onGossip(NodeId from, Gossip gossip) {
 		OverlayContext ctx = ctx();
 		Node self = ctx.localNode();
+		if (this.out && !this.pendingJoins.containsKey(from) && mentions(gossip, self.id())) {
+			// The cluster this node left, still talking (a gossip in flight, or one sent
+			// before the farewell arrived): none of it is taken, nor answered, so none of
+			// it brings this node back.
+			logger.debug("Node {} has left; gossip from {} about the cluster it left ignored", self.id(), from);
+			return;
+		}
+		// A node that left and is joined by a node that never knew it starts a cluster
+		// anew.
+		boolean joinedAnew = this.out && !mentions(gossip, self.id());
 		MemberEntry mine = this.state.get(self.id());
+		Set<Node> aliveBefore = this.state.alive();
 		boolean changed = this.state.merge(admissible(from, gossip.members()));
 		MemberEntry merged = this.state.get(self.id());
 		if (mine != null && merged != null && merged.removed()) {
 			logger.warn("Node {} learned from member {} that it was removed from the cluster; it is now on its own",
 					self.id(), from);
-			becomeAlone(merged.version() + 1);
+			this.out = true;
+			becomeAlone(merged.version());
 			return;
 		}
 		if (changed) {
+			if (joinedAnew) {
+				this.out = false;
+			}
+			tellRemoved(from, aliveBefore);
 			applyConnections();
 			completeJoins();
 			ctx.membersChanged();
@@ -325,6 +415,45 @@ public final class FullMeshOverlay implements Overlay {
 		}
 		else if (!this.state.sameAs(gossip.members()) && ctx.isConnected(from)) {
 			ctx.send(from, new Gossip(this.state.entries()));
+		}
+	}
+
+	private static boolean mentions(Gossip gossip, NodeId node) {
+		for (MemberEntry entry : gossip.members()) {
+			if (entry.node().id().equals(node)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Tells each member this gossip removed, and that this node connects to, of its
+	 * removal before dropping it: in client-server a client removed by another client is
+	 * not connected to it, and hears it from its server. A node that left on its own (the
+	 * gossip is its farewell) needs no telling.
+	 */
+	private void tellRemoved(NodeId from, Set<Node> aliveBefore) {
+		OverlayContext ctx = ctx();
+		Node self = ctx.localNode();
+		Gossip notice = null;
+		for (Node node : aliveBefore) {
+			NodeId id = node.id();
+			MemberEntry now = this.state.get(id);
+			if (id.equals(self.id()) || id.equals(from) || now == null || !now.removed()
+					|| !this.reach.connects(self, node) || !ctx.isConnected(id) || !this.notifying.add(id)) {
+				continue;
+			}
+			if (notice == null) {
+				notice = new Gossip(this.state.entries());
+			}
+			Runnable drop = () -> {
+				if (this.notifying.remove(id)) {
+					dropIfRemoved(id);
+				}
+			};
+			ctx.send(id, notice).whenComplete((ok, ex) -> ctx.scheduleOnce(Duration.ZERO, drop));
+			ctx.scheduleOnce(FAREWELL_WAIT, drop);
 		}
 	}
 
@@ -391,8 +520,14 @@ public final class FullMeshOverlay implements Overlay {
 		ctx().send(peer.id(), new Gossip(this.state.entries()));
 	}
 
+	/**
+	 * Forgets everyone and stays present only to itself, at {@code version}: the version
+	 * of this node's tombstone, which the tombstone beats, so nothing this node says
+	 * before it joins again can undo its removal.
+	 */
 	private void becomeAlone(long version) {
 		OverlayContext ctx = ctx();
+		this.notifying.clear();
 		for (MemberEntry entry : this.state.entries()) {
 			if (!entry.node().id().equals(ctx.localNode().id())) {
 				ctx.disconnect(entry.node().id());
@@ -411,7 +546,7 @@ public final class FullMeshOverlay implements Overlay {
 				continue;
 			}
 			if (entry.removed() || !this.reach.connects(self, entry.node())) {
-				if (!this.pendingJoins.containsKey(entry.node().id())) {
+				if (!this.pendingJoins.containsKey(entry.node().id()) && !this.notifying.contains(entry.node().id())) {
 					ctx.disconnect(entry.node().id());
 				}
 			}

@@ -102,6 +102,13 @@ public final class AmqpTransport implements Transport {
 	 */
 	private static final int ANNOUNCE_QUEUE = 10_000;
 
+	/**
+	 * The longest this node's own deafness (see {@link #deafSinceNanos}) is not counted
+	 * against its peers: a node cut off from the broker for longer sees them go down, as
+	 * it should.
+	 */
+	static final long DEAF_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
 	/** What this node knows of another: which start of it it last heard, and when. */
 	private static final class Peer {
 
@@ -163,6 +170,19 @@ public final class AmqpTransport implements Transport {
 	private final int prefetch;
 
 	private volatile boolean brokerUp;
+
+	/**
+	 * When this node lost the broker and so stopped hearing anyone (while {@link #deaf}).
+	 * Reconnecting is not hearing: its consumers come back later than its connection (by
+	 * seconds, after {@code close_all_connections}). It hears again once its own
+	 * announcement comes back through its membership queue; until then, within
+	 * {@link #DEAF_GRACE_NANOS}, its peers' silence is counted only up to the moment it
+	 * went deaf, and once it hears again they are all heard anew: silence this node could
+	 * not have heard through is no evidence against them.
+	 */
+	private volatile long deafSinceNanos;
+
+	private volatile boolean deaf;
 
 	private volatile boolean closing;
 
@@ -282,7 +302,16 @@ public final class AmqpTransport implements Transport {
 	@Override
 	public long silenceNanos(NodeId peer) {
 		Peer known = this.peers.get(peer);
-		return (known != null) ? System.nanoTime() - known.lastHeardNanos : Long.MAX_VALUE;
+		if (known == null) {
+			return Long.MAX_VALUE;
+		}
+		long now = System.nanoTime();
+		long heard = known.lastHeardNanos;
+		long deafSince = this.deafSinceNanos;
+		if (this.deaf && now - deafSince < DEAF_GRACE_NANOS) {
+			return Math.max(0, deafSince - heard);
+		}
+		return now - heard;
 	}
 
 	@Override
@@ -452,7 +481,10 @@ public final class AmqpTransport implements Transport {
 			return;
 		}
 		if (sender.equals(this.local.name())) {
-			if (senderIncarnation != this.incarnation) {
+			if (senderIncarnation == this.incarnation) {
+				hearingAgain();
+			}
+			else {
 				this.refusals.warn("twin:" + senderIncarnation,
 						"Another node named '{}' (incarnation {}) uses the broker; node names must be unique",
 						LogText.escape(sender), senderIncarnation);
@@ -494,6 +526,21 @@ public final class AmqpTransport implements Transport {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * This node's own announcement came back: its consumers work, so it hears its peers
+	 * again; after an outage each is given a fresh start, as if just heard.
+	 */
+	private void hearingAgain() {
+		if (this.deaf) {
+			this.deaf = false;
+			long now = System.nanoTime();
+			this.peers.values().forEach((peer) -> peer.lastHeardNanos = now);
+			logger.debug(
+					"Node {} hears the broker again; its peers' silence during the outage is not held against them",
+					this.local.id());
 		}
 	}
 
@@ -614,6 +661,10 @@ public final class AmqpTransport implements Transport {
 	private void brokerLost(@Nullable String reason) {
 		boolean was = this.brokerUp;
 		this.brokerUp = false;
+		if (!this.deaf) {
+			this.deafSinceNanos = System.nanoTime();
+			this.deaf = true;
+		}
 		if (was) {
 			logger.warn("Node {} lost the AMQP broker at {}:{} ({}); sends fail until it reconnects", this.local.id(),
 					this.connectionFactory.getHost(), this.connectionFactory.getPort(), reason);

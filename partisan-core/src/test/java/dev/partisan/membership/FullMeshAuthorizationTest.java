@@ -180,6 +180,47 @@ class FullMeshAuthorizationTest {
 		assertThat(this.overlay.relaysFor(B.id(), C.id())).as("in a full mesh everyone speaks for itself").isFalse();
 	}
 
+	@Test
+	void aMemberRemovedByAnotherIsToldByEveryMemberConnectedToIt() {
+		this.context.connect(C);
+
+		this.overlay.onControlMessage(B.id(), gossip(alive(B, 1), removed(C, 2)));
+
+		assertThat(this.context.sentTo(C.id())).singleElement()
+			.satisfies((notice) -> assertThat(entryOf(notice, C).removed()).isTrue());
+		assertThat(this.context.connected).doesNotContain(C.id());
+	}
+
+	@Test
+	void aNodeThatLeftIgnoresTheGossipOfTheClusterItLeftUntilItJoinsAgain() {
+		this.overlay.leave();
+		this.context.sent.clear();
+
+		// Sent by b before the farewell reached it, and after: neither brings a back.
+		this.overlay.onControlMessage(B.id(), gossip(alive(A, 1), alive(B, 1), alive(C, 1)));
+		this.overlay.onControlMessage(B.id(), gossip(removed(A, 2), alive(B, 1), alive(C, 1)));
+
+		assertThat(this.overlay.members()).containsExactly(A);
+		assertThat(this.context.sent).isEmpty();
+	}
+
+	@Test
+	void aNodeThatLeftStaysAtItsTombstonesVersionAndRejoinsAboveIt() {
+		this.overlay.leave();
+		MemberEntry tombstone = entryOf(this.context.sentTo(B.id()).get(0), A);
+		this.context.sent.clear();
+
+		this.overlay.join(B);
+
+		MemberEntry rejoin = entryOf(this.context.sentTo(B.id()).get(0), A);
+		assertThat(tombstone.removed()).isTrue();
+		assertThat(rejoin.removed()).isFalse();
+		assertThat(rejoin.supersedes(tombstone)).isTrue();
+		assertThat(new MemberEntry(A, tombstone.version(), false).supersedes(tombstone))
+			.as("alone, a stays at the tombstone's version, which the tombstone beats")
+			.isFalse();
+	}
+
 	private static FullMeshOverlay.Gossip gossip(MemberEntry... entries) {
 		return new FullMeshOverlay.Gossip(List.of(entries));
 	}

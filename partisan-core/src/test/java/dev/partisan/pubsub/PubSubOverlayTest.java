@@ -280,6 +280,48 @@ class PubSubOverlayTest {
 	}
 
 	@Test
+	void aBrokerBlipShorterThanTheFailureTimeoutProducesNoDownOrUpEvents() throws Exception {
+		BrokerProxy proxy = proxy();
+		List<PartisanNode> cluster = List.of(start("a", proxy.port(), (b) -> {
+		}), start("b", proxy.port(), (c) -> {
+		}), start("c", proxy.port(), (d) -> {
+		}));
+		awaitMembers(cluster);
+		List<String> events = new CopyOnWriteArrayList<>();
+		for (PartisanNode node : cluster) {
+			String on = node.localNode().name();
+			node.addMembershipListener(new MembershipListener() {
+				@Override
+				public void memberUp(Node node) {
+					events.add(on + ": " + node.name() + " up");
+				}
+
+				@Override
+				public void memberDown(Node node, DownReason reason) {
+					events.add(on + ": " + node.name() + " down " + reason);
+				}
+			});
+		}
+
+		// Every node's connection closes at once (rabbitmqctl close_all_connections), and
+		// the broker is back well within the failure timeout (1 s here).
+		proxy.cut();
+		Thread.sleep(200);
+		proxy.restore();
+
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(cluster)
+				.allMatch((node) -> Boolean.TRUE.equals(node.transportDetails().get("brokerConnected"))));
+		// Three failure timeouts: a node that took the outage for its peers' silence
+		// would
+		// have reported them down by now.
+		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(events).isEmpty();
+			awaitMembers(cluster);
+		});
+	}
+
+	@Test
 	void afterTheBrokerConnectionIsCutSendsFailFastAndMessagingResumesOnceItIsBack() throws Exception {
 		BrokerProxy proxy = proxy();
 		PartisanNode a = start("a", proxy.port(), (b) -> {

@@ -105,6 +105,99 @@ class ClientServerOverlayTest {
 			.hasMessageContaining("needs every node tagged 'client' or 'server'");
 	}
 
+	/** A short gossip interval, so that "several gossip periods" pass quickly. */
+	private static final Duration GOSSIP = Duration.ofMillis(50);
+
+	@Test
+	void aClientRemovedByAnotherClientRightAfterJoiningIsToldThroughItsServerAndStaysOut() {
+		PartisanNode server = startFast("s1", "server");
+		PartisanNode c1 = startFast("c1", "client");
+		PartisanNode c2 = startFast("c2", "client");
+		c1.join(server.localNode()).join();
+		List<String> downsOnC2 = FullMeshClusterTest.downsSeenBy(c2);
+		List<String> downsOnServer = FullMeshClusterTest.downsSeenBy(server);
+		c2.join(server.localNode()).join();
+
+		// As soon as c1 has heard of c2 (from the server) it removes it.
+		await().pollInterval(Duration.ofMillis(1))
+			.atMost(TestNodes.awaitLimit())
+			.ignoreExceptions()
+			.until(() -> c1.leave(c2.localNode().id()).handle((ok, ex) -> ex == null).join());
+
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(downsOnC2).as("c2 was told, not left to detect silence")
+				.containsExactly("s1 LEFT"));
+		assertThat(names(c2)).containsExactly("c2");
+		assertHeldOut(List.of(server, c1), c2);
+		assertThat(downsOnServer).containsExactly("c2 LEFT");
+		assertThat(downsOnC2).containsExactly("s1 LEFT");
+
+		c2.join(server.localNode()).join();
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(names(server)).containsExactlyInAnyOrder("s1", "c1", "c2"));
+	}
+
+	@Test
+	void aClientRemovedByAServerIsToldAndStaysOut() {
+		PartisanNode server = startFast("s1", "server");
+		PartisanNode c1 = startFast("c1", "client");
+		c1.join(server.localNode()).join();
+		List<String> downsOnC1 = FullMeshClusterTest.downsSeenBy(c1);
+
+		server.leave(c1.localNode().id()).join();
+
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(downsOnC1).containsExactly("s1 LEFT"));
+		assertHeldOut(List.of(server), c1);
+	}
+
+	@Test
+	void aClientThatLeavesStaysOutAndRejoins() {
+		PartisanNode s1 = startFast("s1", "server");
+		PartisanNode s2 = startFast("s2", "server");
+		s2.join(s1.localNode()).join();
+		PartisanNode c1 = startFast("c1", "client");
+		c1.join(s2.localNode()).join();
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(names(s1)).containsExactlyInAnyOrder("s1", "s2", "c1"));
+		List<String> downsOnS1 = FullMeshClusterTest.downsSeenBy(s1);
+
+		c1.leave().join();
+
+		assertHeldOut(List.of(s1, s2), c1);
+		assertThat(downsOnS1).containsExactly("c1 LEFT");
+		c1.join(s1.localNode()).join();
+		for (PartisanNode server : List.of(s1, s2)) {
+			await().atMost(TestNodes.awaitLimit())
+				.untilAsserted(() -> assertThat(names(server)).containsExactlyInAnyOrder("s1", "s2", "c1"));
+		}
+	}
+
+	/**
+	 * No node of {@code others} has {@code out} up, {@code out} has no one, and so it
+	 * stays for six gossip periods.
+	 */
+	private static void assertHeldOut(List<PartisanNode> others, PartisanNode out) {
+		String name = out.localNode().name();
+		for (PartisanNode node : others) {
+			await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(names(node)).doesNotContain(name));
+		}
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(names(out)).containsExactly(name));
+		await().pollInterval(Duration.ofMillis(10))
+			.during(GOSSIP.multipliedBy(6))
+			.atMost(GOSSIP.multipliedBy(18))
+			.untilAsserted(() -> {
+				for (PartisanNode node : others) {
+					assertThat(names(node)).as("%s still out on %s", name, node.localNode().name())
+						.doesNotContain(name);
+				}
+				assertThat(names(out)).as("%s still on its own", name).containsExactly(name);
+			});
+	}
+
+	private PartisanNode startFast(String name, String tag) {
+		return this.nodes.start(name, (b) -> b.overlay("client-server").tag(tag).gossipInterval(GOSSIP));
+	}
+
 	private PartisanNode start(String name, String tag) {
 		return start(name, tag, null);
 	}
