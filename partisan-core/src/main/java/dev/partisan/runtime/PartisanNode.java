@@ -7,15 +7,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import dev.partisan.api.CallTimeoutException;
 import dev.partisan.api.DeliveryStats;
+import dev.partisan.api.DownReason;
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.JoinException;
 import dev.partisan.api.LaneStats;
 import dev.partisan.api.MembershipListener;
 import dev.partisan.api.MessageHandler;
 import dev.partisan.api.Node;
+import dev.partisan.api.NodeDownException;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.Partisan;
 import dev.partisan.api.PartisanException;
@@ -87,6 +90,9 @@ public final class PartisanNode implements Partisan {
 		this.loop = new ControlLoop(config.node().id(), this.tracker, this.paths.calls, config.failureTimeout());
 		this.faults = new FaultInjector(this.paths.interposition, config.node().id(), this::close,
 				config.node().name().hashCode());
+		this.paths.registerRequestHandler(Watches.PROBE, String.class, (probe, meta) -> "up");
+		this.loop.useWatches(new Watches(config.node().id(), this.tracker, (node) -> call(node, Watches.PROBE, "probe",
+				String.class, ForwardOptions.defaults(), config.failureTimeout())));
 	}
 
 	/** A node with this configuration, not started yet. */
@@ -261,7 +267,33 @@ public final class PartisanNode implements Partisan {
 	@Override
 	public void forward(NodeId node, String name, Object message, ForwardOptions options) {
 		requireStarted();
+		failFastIfDown(node, name);
 		outbound().send(this.paths.sending.envelope(node, name, message, options));
+	}
+
+	/**
+	 * With {@code failFastToDownNodes}, refuses a message for a node seen go down (and
+	 * not up since) that the overlay has no other route to.
+	 */
+	private void failFastIfDown(NodeId node, String name) {
+		if (!this.config.failFastToDownNodes()) {
+			return;
+		}
+		DownReason reason = this.tracker.downReason(node);
+		if (reason != null && overlay().nextHop(node) == null) {
+			throw new NodeDownException(node, name, reason);
+		}
+	}
+
+	@Override
+	public Registration watch(NodeId node, Consumer<DownReason> onDown) {
+		requireStarted();
+		if (node.equals(this.local.id())) {
+			throw new IllegalArgumentException("Node " + node + " cannot watch itself");
+		}
+		Registration watch = Watches.create(node, onDown);
+		this.loop.addWatch(watch);
+		return watch;
 	}
 
 	@Override
@@ -297,6 +329,7 @@ public final class PartisanNode implements Partisan {
 		CompletableFuture<Object> reply = this.paths.calls.expect(id, node, name, replyType);
 		try {
 			requireStarted();
+			failFastIfDown(node, name);
 			outbound().send(envelope);
 		}
 		catch (RuntimeException ex) {
