@@ -20,6 +20,7 @@ import dev.partisan.api.MessageHandler;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeDownException;
 import dev.partisan.api.NodeId;
+import dev.partisan.api.NodeNameConflictException;
 import dev.partisan.api.Partisan;
 import dev.partisan.api.PartisanException;
 import dev.partisan.api.Registration;
@@ -30,6 +31,7 @@ import dev.partisan.membership.Overlay;
 import dev.partisan.pipeline.OutboundEnvelope;
 import dev.partisan.pipeline.OutboundPath;
 import dev.partisan.pipeline.Sending;
+import dev.partisan.transport.NodeNameMismatchException;
 import dev.partisan.transport.Transport;
 import dev.partisan.wire.FrameCodec;
 import org.jspecify.annotations.Nullable;
@@ -192,9 +194,45 @@ public final class PartisanNode implements Partisan {
 	@Override
 	public CompletableFuture<Void> join(Node seed) {
 		requireStarted();
-		return Futures.withTimeout(this.loop.join(overlay(), seed), this.config.joinTimeout(),
+		if (seed.id().equals(this.local.id()) && !seed.address().equals(this.local.address())) {
+			return CompletableFuture.failedFuture(sameName(seed));
+		}
+		CompletableFuture<Void> joined = Futures.withTimeout(this.loop.join(overlay(), seed), this.config.joinTimeout(),
 				() -> new JoinException("Seed " + seed.address() + " did not answer within " + this.config.joinTimeout()
 						+ " (partisan.join-timeout)"));
+		return joined.exceptionallyCompose((error) -> CompletableFuture.failedFuture(identityConflict(seed, error)));
+	}
+
+	/**
+	 * A join failure caused by the seed's address answering to another name becomes a
+	 * {@link NodeNameConflictException} naming both, logged at ERROR; others stay as they
+	 * are.
+	 */
+	private Throwable identityConflict(Node seed, Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof NodeNameMismatchException mismatch) {
+				NodeNameConflictException conflict = new NodeNameConflictException(
+						"Seed " + seed.address() + " answers as '" + mismatch.found() + "', not '" + mismatch.expected()
+								+ "' (name expected: '" + mismatch.expected() + "', name found: '" + mismatch.found()
+								+ "'): correct the seed, or the " + "name of the node at that address",
+						mismatch.expected(), mismatch.found(), error);
+				logger.error("Node {} cannot join: {}", this.local.id(), conflict.getMessage());
+				return conflict;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return ControlLoop.unwrap(error);
+	}
+
+	private NodeNameConflictException sameName(Node seed) {
+		NodeNameConflictException conflict = new NodeNameConflictException(
+				"Seed " + seed.address() + " is another node named '" + seed.name() + "', like this node at "
+						+ this.local.address() + ": node names must be unique in a cluster (partisan.node.name)",
+				this.local.name(), seed.name());
+		logger.error("Node {} cannot join: {}", this.local.id(), conflict.getMessage());
+		return conflict;
 	}
 
 	/**
