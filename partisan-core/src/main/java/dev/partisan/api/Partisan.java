@@ -35,8 +35,10 @@ public interface Partisan extends AutoCloseable {
 	/**
 	 * Joins the cluster that {@code seed} belongs to. The future completes when the seed
 	 * is an up member of this node, and fails with {@link JoinException} when the seed
-	 * cannot be reached, or with {@link OverlayOperationException} when the overlay has
-	 * no join (static).
+	 * cannot be reached, with {@link NodeNameConflictException} when the node at the
+	 * seed's address answers to another name or the seed is another node with this node's
+	 * name, or with {@link OverlayOperationException} when the overlay has no join
+	 * (static).
 	 */
 	CompletableFuture<Void> join(Node seed);
 

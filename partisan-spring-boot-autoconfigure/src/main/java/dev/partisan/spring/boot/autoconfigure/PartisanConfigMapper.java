@@ -142,11 +142,7 @@ final class PartisanConfigMapper {
 	private static String nodeName(PartisanProperties p, @Nullable String applicationName) {
 		String name = p.getNode().getName();
 		if (name == null || name.isBlank()) {
-			// Unique per instance: two instances of one application on different hosts
-			// (or
-			// pods, whose host name is the pod name) get different names.
-			name = (applicationName != null && !applicationName.isBlank())
-					? sanitize(applicationName) + "-" + hostName() : hostName();
+			name = (applicationName != null && !applicationName.isBlank()) ? sanitize(applicationName) : hostName();
 		}
 		try {
 			return NodeId.of(name).name();

@@ -541,10 +541,10 @@ public class PartisanProperties {
 	public static class NodeSettings {
 
 		/**
-		 * Node name, unique in the cluster. Defaults to spring.application.name, a dash
-		 * and the host name (the pod name on Kubernetes), else the host name alone.
+		 * Node name, unique in the cluster. Defaults to spring.application.name, else the
+		 * host name.
 		 */
-		@SpringOnly("core requires a name; this one falls back to spring.application.name and the host name")
+		@SpringOnly("core requires a name; this one falls back to spring.application.name or the host name")
 		private @Nullable String name;
 
 		/**
