@@ -35,8 +35,10 @@ public interface Partisan extends AutoCloseable {
 	/**
 	 * Joins the cluster that {@code seed} belongs to. The future completes when the seed
 	 * is an up member of this node, and fails with {@link JoinException} when the seed
-	 * cannot be reached, or with {@link OverlayOperationException} when the overlay has
-	 * no join (static).
+	 * cannot be reached, with {@link NodeNameConflictException} when the node at the
+	 * seed's address answers to another name or the seed is another node with this node's
+	 * name, or with {@link OverlayOperationException} when the overlay has no join
+	 * (static).
 	 */
 	CompletableFuture<Void> join(Node seed);
 
@@ -83,6 +85,9 @@ public interface Partisan extends AutoCloseable {
 	/**
 	 * Sends {@code message} to the handler registered under {@code name} on {@code node}.
 	 * Returns as soon as the message is queued on a lane; delivery is best effort.
+	 * @throws NodeDownException when {@code node} is known to be down and failing fast is
+	 * on (the default): a message for a crashed node is not queued for a node that later
+	 * takes its name
 	 * @throws UnknownNodeException when this node has no route to {@code node}
 	 * @throws MessageTooLargeException when the encoded message exceeds the maximum frame
 	 * size
@@ -113,7 +118,8 @@ public interface Partisan extends AutoCloseable {
 	 * Sends {@code message} to the handler {@code name} on {@code node} and completes
 	 * with what the handler returns, decoded as {@code replyType} (which is
 	 * allow-listed). Fails with {@link CallTimeoutException} after {@code timeout}, with
-	 * {@link NodeDownException} as soon as the node is detected down, and with
+	 * {@link NodeDownException} as soon as the node is detected down (at once when it is
+	 * known down already and failing fast is on, the default), and with
 	 * {@link RemoteHandlerException} when the handler throws or does not exist. The reply
 	 * travels on the request's channel.
 	 */
@@ -151,6 +157,21 @@ public interface Partisan extends AutoCloseable {
 	void unregister(String name);
 
 	Registration addMembershipListener(MembershipListener listener);
+
+	/**
+	 * Watches {@code node} (the Erlang original's {@code on_down}, Erlang's
+	 * {@code monitor_node}): {@code onDown} runs once, on the control thread, when the
+	 * node is detected down ({@link DownReason#UNREACHABLE}) or leaves
+	 * ({@link DownReason#LEFT}), then the watch ends. A member this node is connected to
+	 * is watched by failure detection; any other node it can reach (another client
+	 * through the server, a peer outside the active view) by a probe every heartbeat
+	 * interval, which must be answered within the failure timeout. When the node is
+	 * already known down, or is neither up, a member nor reachable, it runs at once.
+	 * Removing the registration cancels the watch.
+	 * @throws IllegalStateException when the node is not started
+	 * @throws IllegalArgumentException when {@code node} is this node
+	 */
+	Registration watch(NodeId node, java.util.function.Consumer<DownReason> onDown);
 
 	/** A snapshot of the connection table: one row per peer × channel × lane. */
 	List<LaneStats> connectionTable();

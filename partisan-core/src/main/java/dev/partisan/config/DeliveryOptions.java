@@ -16,18 +16,21 @@ import java.time.Duration;
  * per destination and key goes out
  * @param mailboxCapacity messages one handler's mailbox holds before its source is paused
  * @param handlerThreads threads that run handlers; 0 means max(2, cores)
+ * @param failFastToDownNodes whether a call or send to a node seen go down (and not up
+ * since) with no other route to it fails at once with {@code NodeDownException} instead
+ * of being queued (a call would otherwise wait its whole timeout)
  */
 @SettingGroup("")
 public record DeliveryOptions(Duration retransmitInterval, int maxOutstandingAcks, Duration dedupWindow,
-		Duration monotonicWindow, int mailboxCapacity, int handlerThreads) {
+		Duration monotonicWindow, int mailboxCapacity, int handlerThreads, boolean failFastToDownNodes) {
 
 	/**
 	 * Retransmit after 1 s, 10,000 outstanding acknowledgements per peer, duplicates
-	 * remembered 10 min, a monotonic window of 1 s, mailboxes of 100,000 and a handler
-	 * thread per core.
+	 * remembered 10 min, a monotonic window of 1 s, mailboxes of 100,000, a handler
+	 * thread per core, and calls and sends to down nodes failing fast.
 	 */
 	public static final DeliveryOptions DEFAULTS = new DeliveryOptions(Duration.ofSeconds(1), 10_000,
-			Duration.ofMinutes(10), Duration.ofSeconds(1), 100_000, 0);
+			Duration.ofMinutes(10), Duration.ofSeconds(1), 100_000, 0, true);
 
 	public DeliveryOptions {
 		Check.positive("retransmit-interval", retransmitInterval);
@@ -68,6 +71,8 @@ public record DeliveryOptions(Duration retransmitInterval, int maxOutstandingAck
 
 		private int handlerThreads;
 
+		private boolean failFastToDownNodes;
+
 		private Builder(DeliveryOptions from) {
 			this.retransmitInterval = from.retransmitInterval;
 			this.maxOutstandingAcks = from.maxOutstandingAcks;
@@ -75,6 +80,7 @@ public record DeliveryOptions(Duration retransmitInterval, int maxOutstandingAck
 			this.monotonicWindow = from.monotonicWindow;
 			this.mailboxCapacity = from.mailboxCapacity;
 			this.handlerThreads = from.handlerThreads;
+			this.failFastToDownNodes = from.failFastToDownNodes;
 		}
 
 		public Builder retransmitInterval(Duration interval) {
@@ -107,9 +113,14 @@ public record DeliveryOptions(Duration retransmitInterval, int maxOutstandingAck
 			return this;
 		}
 
+		public Builder failFastToDownNodes(boolean failFast) {
+			this.failFastToDownNodes = failFast;
+			return this;
+		}
+
 		public DeliveryOptions build() {
 			return new DeliveryOptions(this.retransmitInterval, this.maxOutstandingAcks, this.dedupWindow,
-					this.monotonicWindow, this.mailboxCapacity, this.handlerThreads);
+					this.monotonicWindow, this.mailboxCapacity, this.handlerThreads, this.failFastToDownNodes);
 		}
 
 	}

@@ -1,9 +1,16 @@
 package dev.partisan.interpose;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -18,11 +25,21 @@ import dev.partisan.api.Registration;
  * healing, payload corruption (bit flips), and crash. Every fault is a named
  * interposition function; removing it (or {@link #clear()}) ends it. Random choices use
  * one seeded source, so a schedule can be repeated.
+ *
+ * <p>
+ * Partitions made with {@link #partition} are handles: {@link #partitions()} lists the
+ * ones this node is in, and each heals by itself ({@link Partition#heal()},
+ * {@link #heal(String)}) while the others stay.
  */
 public final class FaultInjector {
 
-	/** The name a partition is registered under on each node. */
+	/**
+	 * The name {@link #isolateFrom} registers under; a {@link Partition} registers under
+	 * this name, a colon and its id.
+	 */
 	public static final String PARTITION = "fault:partition";
+
+	private static final AtomicLong PARTITION_IDS = new AtomicLong();
 
 	private final Interposition interposition;
 
@@ -38,7 +55,10 @@ public final class FaultInjector {
 
 	private final LongAdder corrupted = new LongAdder();
 
-	private final Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	private final Set<String> names = ConcurrentHashMap.newKeySet();
+
+	/** The partitions this node is in, by id, in the order they were made. */
+	private final Map<String, Partition> partitions = Collections.synchronizedMap(new LinkedHashMap<>());
 
 	/**
 	 * @param interposition the node's pipeline
@@ -129,19 +149,66 @@ public final class FaultInjector {
 	}
 
 	/**
-	 * Partitions the cluster into two sides that cannot reach each other until
-	 * {@link #heal}.
+	 * Partitions the cluster into two sides that cannot reach each other (heartbeats
+	 * included) until the partition is healed: returns its handle. Several partitions may
+	 * be in force at once; each heals on its own.
 	 */
-	public static void partition(Collection<FaultInjector> sideA, Collection<FaultInjector> sideB) {
+	public static Partition partition(Collection<FaultInjector> sideA, Collection<FaultInjector> sideB) {
 		Set<NodeId> a = sideA.stream().map((f) -> f.self).collect(java.util.stream.Collectors.toSet());
 		Set<NodeId> b = sideB.stream().map((f) -> f.self).collect(java.util.stream.Collectors.toSet());
-		sideA.forEach((f) -> f.isolateFrom(b));
-		sideB.forEach((f) -> f.isolateFrom(a));
+		List<FaultInjector> injectors = new ArrayList<>(sideA);
+		injectors.addAll(sideB);
+		Partition partition = new Partition("partition-" + PARTITION_IDS.incrementAndGet(), a, b, injectors);
+		sideA.forEach((f) -> f.cut(partition, b));
+		sideB.forEach((f) -> f.cut(partition, a));
+		return partition;
 	}
 
-	/** Ends a partition on every given node. */
+	/**
+	 * Ends every partition on the given nodes: those made with {@link #partition} (on all
+	 * the nodes each was injected on) and {@link #isolateFrom}.
+	 */
 	public static void heal(Collection<FaultInjector> nodes) {
-		nodes.forEach((f) -> f.remove(PARTITION));
+		nodes.forEach((f) -> {
+			f.partitions().forEach(Partition::heal);
+			f.remove(PARTITION);
+		});
+	}
+
+	/**
+	 * The partitions made with {@link #partition} that this node is in and that are not
+	 * healed, oldest first (the original's {@code partitions()}).
+	 */
+	public List<Partition> partitions() {
+		synchronized (this.partitions) {
+			return List.copyOf(this.partitions.values());
+		}
+	}
+
+	/** Heals {@code partition} on every node it was injected on. */
+	public void heal(Partition partition) {
+		partition.heal();
+	}
+
+	/**
+	 * Heals the partition with this id, if this node is in it, on every node it was
+	 * injected on.
+	 * @return whether this node was in such a partition
+	 */
+	public boolean heal(String partitionId) {
+		Optional<Partition> found = Optional.ofNullable(this.partitions.get(partitionId));
+		found.ifPresent(Partition::heal);
+		return found.isPresent();
+	}
+
+	private void cut(Partition partition, Set<NodeId> others) {
+		this.partitions.put(partition.id(), partition);
+		omit(partition.functionName(), null, (event) -> others.contains(event.peer()), 1.0, Long.MAX_VALUE);
+	}
+
+	void removePartition(Partition partition) {
+		remove(partition.functionName());
+		this.partitions.remove(partition.id());
 	}
 
 	/** Stops the node abruptly, as a crash would: no leave, connections cut. */
@@ -156,9 +223,13 @@ public final class FaultInjector {
 		this.names.remove(name);
 	}
 
-	/** Removes every fault this injector added. */
+	/**
+	 * Removes every fault this injector added, its side of any partition included (the
+	 * other nodes keep theirs).
+	 */
 	public void clear() {
 		Set.copyOf(this.names).forEach(this::remove);
+		this.partitions.clear();
 	}
 
 	public long dropped() {

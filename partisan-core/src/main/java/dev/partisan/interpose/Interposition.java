@@ -11,7 +11,8 @@ import io.netty.buffer.ByteBuf;
 /**
  * A node's interposition pipeline. For every message in each direction: the
  * pre-interposition observers see it as it enters, the interposers of that direction
- * decide its fate (a drop wins over a delay, the longest delay wins), and the
+ * decide its fate (a drop wins over everything, the longest delay wins, the last
+ * replacement payload wins; each interposer sees the original payload), and the
  * post-interposition observers see the outcome. Functions are named, and added or removed
  * at run time; the change applies from the next message. With nothing registered the
  * pipeline costs one volatile read.

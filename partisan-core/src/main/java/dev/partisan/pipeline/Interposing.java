@@ -1,5 +1,7 @@
 package dev.partisan.pipeline;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,13 +13,18 @@ import dev.partisan.interpose.Interposition;
 import dev.partisan.interpose.MessageEvent;
 import dev.partisan.interpose.Verdict;
 import dev.partisan.wire.Frame;
+import dev.partisan.wire.FrameCodec;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The node's interposition functions on the message path, both ways. Leaving, a frame may
  * be dropped (as a lossy network would: a waiting future completes as if it was sent),
- * held back on its lane, or rewritten in place; arriving, it may be dropped or delayed
- * before it is processed. With nothing registered a frame pays one volatile read.
+ * held back on its lane, rewritten in place, or rebuilt around a replacement payload of
+ * any length; arriving, it may be dropped, delayed or given a replacement payload before
+ * it is processed. With nothing registered a frame pays one volatile read.
  */
 public final class Interposing {
 
@@ -26,6 +33,11 @@ public final class Interposing {
 	private final NodeId local;
 
 	private final ScheduledExecutorService delays;
+
+	private final InboundStage ingress = this::ingress;
+
+	/** The inbound path this stage heads, once built with {@link #inbound(List)}. */
+	private volatile @Nullable InboundPath inbound;
 
 	public Interposing(Interposition interposition, NodeId local, ScheduledExecutorService delays) {
 		this.interposition = interposition;
@@ -38,9 +50,25 @@ public final class Interposing {
 		return this::egress;
 	}
 
-	/** The stage on the inbound path. */
+	/**
+	 * The stage on the inbound path. Used on its own (not through {@link #inbound}), an
+	 * ingress replacement must keep the payload's length.
+	 */
 	public InboundStage ingress() {
-		return this::ingress;
+		return this.ingress;
+	}
+
+	/**
+	 * The inbound path: this stage, then {@code after}. A message given a replacement
+	 * payload on arrival continues along it as a new frame.
+	 */
+	public InboundPath inbound(List<InboundStage> after) {
+		List<InboundStage> stages = new ArrayList<>();
+		stages.add(this.ingress);
+		stages.addAll(after);
+		InboundPath path = new InboundPath(stages);
+		this.inbound = path;
+		return path;
 	}
 
 	private boolean egress(OutboundEnvelope envelope) {
@@ -60,10 +88,30 @@ public final class Interposing {
 			}
 			return false;
 		}
-		if (verdict.kind() == Verdict.Kind.DELAY) {
+		if (verdict.kind() == Verdict.Kind.REPLACE) {
+			byte[] replacement = verdict.replacement();
+			if (replacement != null) {
+				envelope.frame(rebuild(frame, replacement), replacement.length);
+			}
+		}
+		if (!verdict.delay().isZero()) {
 			envelope.notBefore(System.nanoTime() + verdict.delay().toNanos());
 		}
 		return true;
+	}
+
+	/**
+	 * The frame (length prefix included) with {@code payload} in place of its own; the
+	 * old frame is released.
+	 */
+	private static ByteBuf rebuild(ByteBuf frame, byte[] payload) {
+		int start = frame.readerIndex() + FrameCodec.LENGTH_FIELD_SIZE;
+		Frame decoded = FrameCodec.decode(frame.slice(start, frame.writerIndex() - start));
+		decoded.release();
+		ByteBuf rebuilt = FrameCodec.encode(ByteBufAllocator.DEFAULT,
+				decoded.withPayload(Unpooled.wrappedBuffer(payload)));
+		frame.release();
+		return rebuilt;
 	}
 
 	private boolean ingress(InboundEnvelope envelope) {
@@ -78,15 +126,51 @@ public final class Interposing {
 			envelope.release();
 			return false;
 		}
-		if (verdict.kind() == Verdict.Kind.DELAY) {
-			try {
-				this.delays.schedule(envelope::resume, verdict.delay().toNanos(), TimeUnit.NANOSECONDS);
+		byte[] replacement = verdict.replacement();
+		if (verdict.kind() == Verdict.Kind.REPLACE && replacement != null) {
+			InboundPath path = this.inbound;
+			if (path == null) {
+				return replaceInPlace(frame, replacement) && hold(envelope, verdict);
 			}
-			catch (RejectedExecutionException ex) {
-				envelope.release();
+			InboundEnvelope replaced = new InboundEnvelope(envelope.from(),
+					frame.withPayload(Unpooled.wrappedBuffer(replacement)), envelope.flow());
+			envelope.release();
+			if (verdict.delay().isZero()) {
+				path.run(replaced, 1);
+			}
+			else {
+				replaced.resumeAt(path, 1);
+				hold(replaced, verdict);
 			}
 			return false;
 		}
+		return hold(envelope, verdict);
+	}
+
+	/**
+	 * Schedules the rest of the path after the verdict's delay; true (go on now) when
+	 * there is none.
+	 */
+	private boolean hold(InboundEnvelope envelope, Verdict verdict) {
+		if (verdict.delay().isZero()) {
+			return true;
+		}
+		try {
+			this.delays.schedule(envelope::resume, verdict.delay().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			envelope.release();
+		}
+		return false;
+	}
+
+	private static boolean replaceInPlace(Frame frame, byte[] replacement) {
+		ByteBuf payload = frame.payload();
+		if (payload.readableBytes() != replacement.length) {
+			throw new IllegalStateException("A replacement of " + replacement.length + " bytes for a payload of "
+					+ payload.readableBytes() + " needs the path built with Interposing.inbound");
+		}
+		payload.setBytes(payload.readerIndex(), replacement);
 		return true;
 	}
 

@@ -48,6 +48,8 @@ final class ControlLoop {
 
 	private volatile @Nullable Parts parts;
 
+	private volatile @Nullable Watches watches;
+
 	ControlLoop(NodeId node, MemberTracker tracker, Calls calls, Duration failureTimeout) {
 		this.node = node.toString();
 		this.tracker = tracker;
@@ -63,6 +65,25 @@ final class ControlLoop {
 	/** The executor, for the transport's periodic work (which must not block). */
 	ScheduledExecutorService executor() {
 		return this.executor;
+	}
+
+	/** The per-node watches to fire on changes and probe at each heartbeat. */
+	void useWatches(Watches nodeWatches) {
+		this.watches = nodeWatches;
+	}
+
+	/**
+	 * Adds a watch made by {@link Watches#create} (queued to the control thread); dropped
+	 * once the node is closed.
+	 */
+	void addWatch(dev.partisan.api.Registration watch) {
+		execute(() -> {
+			Parts current = this.parts;
+			Watches nodeWatches = this.watches;
+			if (current != null && nodeWatches != null) {
+				nodeWatches.add(watch, current.overlay());
+			}
+		});
 	}
 
 	/** From now on the loop drives these (the overlay starts on this thread next). */
@@ -183,6 +204,10 @@ final class ControlLoop {
 			this.calls.failCallsTo(down.id());
 			overlay.onPeerDown(down);
 		});
+		Watches nodeWatches = this.watches;
+		if (nodeWatches != null) {
+			nodeWatches.changed(changes);
+		}
 	}
 
 	private void heartbeat() {
@@ -202,6 +227,10 @@ final class ControlLoop {
 			}
 		}
 		evaluate();
+		Watches nodeWatches = this.watches;
+		if (nodeWatches != null) {
+			nodeWatches.probe(this);
+		}
 	}
 
 	private Runnable guard(Runnable task) {

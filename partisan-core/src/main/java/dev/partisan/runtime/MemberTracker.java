@@ -15,6 +15,7 @@ import dev.partisan.api.MembershipListener;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.Registration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,15 @@ final class MemberTracker {
 
 	private volatile Map<NodeId, Node> up = Map.of();
 
+	/**
+	 * The members seen go down and not up since, with why; read from any thread (for
+	 * failing fast).
+	 */
+	private volatile Map<NodeId, DownReason> down = Map.of();
+
+	/** The overlay's members at the last evaluation (control thread). */
+	private Set<NodeId> members = Set.of();
+
 	private record Waiter(NodeId node, CompletableFuture<Void> future) {
 	}
 
@@ -49,6 +59,21 @@ final class MemberTracker {
 
 	Map<NodeId, Node> up() {
 		return this.up;
+	}
+
+	/**
+	 * Why {@code node} went down, when it was seen go down and has not come up since;
+	 * else {@code null}.
+	 */
+	@Nullable DownReason downReason(NodeId node) {
+		return this.down.get(node);
+	}
+
+	/**
+	 * The overlay's members at the last evaluation, this node excluded (control thread).
+	 */
+	Set<NodeId> members() {
+		return this.members;
 	}
 
 	/** Completes when {@code node} is up (control thread only). */
@@ -91,6 +116,11 @@ final class MemberTracker {
 			}
 		});
 		this.up = Map.copyOf(next);
+		Set<NodeId> previousMembers = this.members;
+		stillMembers.remove(this.self);
+		this.members = Set.copyOf(stillMembers);
+		Map<NodeId, DownReason> downNow = new LinkedHashMap<>(this.down);
+		cameUp.forEach((node) -> downNow.remove(node.id()));
 		this.waiters.removeIf((waiter) -> {
 			if (waiter.future.isDone()) {
 				return true;
@@ -105,12 +135,24 @@ final class MemberTracker {
 			logger.info("Member up on {}: {}", this.self, node);
 			notifyUp(node);
 		}
+		Map<NodeId, DownReason> reasons = new LinkedHashMap<>();
+		for (Node node : wentDown) {
+			reasons.put(node.id(), stillMembers.contains(node.id()) ? DownReason.UNREACHABLE : DownReason.LEFT);
+		}
+		downNow.putAll(reasons);
+		this.down = Map.copyOf(downNow);
 		for (Node node : wentDown) {
 			DownReason reason = stillMembers.contains(node.id()) ? DownReason.UNREACHABLE : DownReason.LEFT;
 			logger.info("Member down on {}: {} ({})", this.self, node, reason.name().toLowerCase());
 			notifyDown(node, reason);
 		}
-		return new Changes(cameUp, wentDown);
+		List<NodeId> removed = new ArrayList<>();
+		for (NodeId member : previousMembers) {
+			if (!stillMembers.contains(member) && !reasons.containsKey(member)) {
+				removed.add(member);
+			}
+		}
+		return new Changes(cameUp, wentDown, reasons, removed);
 	}
 
 	private void notifyUp(Node node) {
@@ -135,7 +177,16 @@ final class MemberTracker {
 		}
 	}
 
-	record Changes(List<Node> cameUp, List<Node> wentDown) {
+	/**
+	 * What an evaluation changed.
+	 *
+	 * @param cameUp members that came up
+	 * @param wentDown members that went down
+	 * @param reasons why each of {@code wentDown} went down
+	 * @param removed nodes that left the overlay's membership without being up here
+	 * (members this node does not connect to, such as another client of a server)
+	 */
+	record Changes(List<Node> cameUp, List<Node> wentDown, Map<NodeId, DownReason> reasons, List<NodeId> removed) {
 	}
 
 }

@@ -138,10 +138,9 @@ final class MessagePaths implements AutoCloseable {
 		Acknowledgements acknowledgements = new Acknowledgements(this.acks, frames, outbound);
 		InboundPath reception = new InboundPath(List.of(new Deduplicate(this.dedup, acknowledgements),
 				new CausalHold(this.causal, this.dispatcher), new Dispatch(this.dispatcher), new Acknowledge()));
-		InboundPath inbound = new InboundPath(List.of(interposing.ingress(),
-				new ByKind(reception, this.calls, acknowledgements,
-						new Relaying(this.node.id(), routes, overlay::relaysFor, secret, outbound, this.alloc),
-						new ControlIn(controlCodec, loop::onControlMessage))));
+		InboundPath inbound = interposing.inbound(List.of(new ByKind(reception, this.calls, acknowledgements,
+				new Relaying(this.node.id(), routes, overlay::relaysFor, secret, outbound, this.alloc),
+				new ControlIn(controlCodec, loop::onControlMessage))));
 		listener.bind(inbound);
 		this.replies.bind(outbound);
 		return new Assembled(outbound, frames,

@@ -173,6 +173,14 @@ public final class PartisanConfig implements OverlayConfig {
 		return this.delivery.mailboxCapacity();
 	}
 
+	/**
+	 * Whether calls and sends to a node known to be down fail at once with
+	 * {@link dev.partisan.api.NodeDownException}.
+	 */
+	public boolean failFastToDownNodes() {
+		return this.delivery.failFastToDownNodes();
+	}
+
 	/** The handler threads to start (a configured 0 resolved to max(2, cores)). */
 	public int handlerThreads() {
 		return this.delivery.handlerThreadCount();
@@ -506,6 +514,18 @@ public final class PartisanConfig implements OverlayConfig {
 		 */
 		public Builder handlerThreads(int threads) {
 			this.delivery.handlerThreads(threads);
+			return this;
+		}
+
+		/**
+		 * Whether a call or send to a node this node knows to be down, or that is neither
+		 * a member nor reachable, fails at once with
+		 * {@link dev.partisan.api.NodeDownException} (default true). Off, such a send is
+		 * queued as before (and lost if the node never returns) and a call waits for its
+		 * timeout.
+		 */
+		public Builder failFastToDownNodes(boolean failFast) {
+			this.delivery.failFastToDownNodes(failFast);
 			return this;
 		}
 

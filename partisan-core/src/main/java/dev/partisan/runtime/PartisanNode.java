@@ -7,16 +7,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import dev.partisan.api.CallTimeoutException;
 import dev.partisan.api.DeliveryStats;
+import dev.partisan.api.DownReason;
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.JoinException;
 import dev.partisan.api.LaneStats;
 import dev.partisan.api.MembershipListener;
 import dev.partisan.api.MessageHandler;
 import dev.partisan.api.Node;
+import dev.partisan.api.NodeDownException;
 import dev.partisan.api.NodeId;
+import dev.partisan.api.NodeNameConflictException;
 import dev.partisan.api.Partisan;
 import dev.partisan.api.PartisanException;
 import dev.partisan.api.Registration;
@@ -27,6 +31,7 @@ import dev.partisan.membership.Overlay;
 import dev.partisan.pipeline.OutboundEnvelope;
 import dev.partisan.pipeline.OutboundPath;
 import dev.partisan.pipeline.Sending;
+import dev.partisan.transport.NodeNameMismatchException;
 import dev.partisan.transport.Transport;
 import dev.partisan.wire.FrameCodec;
 import org.jspecify.annotations.Nullable;
@@ -87,6 +92,9 @@ public final class PartisanNode implements Partisan {
 		this.loop = new ControlLoop(config.node().id(), this.tracker, this.paths.calls, config.failureTimeout());
 		this.faults = new FaultInjector(this.paths.interposition, config.node().id(), this::close,
 				config.node().name().hashCode());
+		this.paths.registerRequestHandler(Watches.PROBE, String.class, (probe, meta) -> "up");
+		this.loop.useWatches(new Watches(config.node().id(), this.tracker, (node) -> call(node, Watches.PROBE, "probe",
+				String.class, ForwardOptions.defaults(), config.failureTimeout())));
 	}
 
 	/** A node with this configuration, not started yet. */
@@ -186,9 +194,45 @@ public final class PartisanNode implements Partisan {
 	@Override
 	public CompletableFuture<Void> join(Node seed) {
 		requireStarted();
-		return Futures.withTimeout(this.loop.join(overlay(), seed), this.config.joinTimeout(),
+		if (seed.id().equals(this.local.id()) && !seed.address().equals(this.local.address())) {
+			return CompletableFuture.failedFuture(sameName(seed));
+		}
+		CompletableFuture<Void> joined = Futures.withTimeout(this.loop.join(overlay(), seed), this.config.joinTimeout(),
 				() -> new JoinException("Seed " + seed.address() + " did not answer within " + this.config.joinTimeout()
 						+ " (partisan.join-timeout)"));
+		return joined.exceptionallyCompose((error) -> CompletableFuture.failedFuture(identityConflict(seed, error)));
+	}
+
+	/**
+	 * A join failure caused by the seed's address answering to another name becomes a
+	 * {@link NodeNameConflictException} naming both, logged at ERROR; others stay as they
+	 * are.
+	 */
+	private Throwable identityConflict(Node seed, Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof NodeNameMismatchException mismatch) {
+				NodeNameConflictException conflict = new NodeNameConflictException(
+						"Seed " + seed.address() + " answers as '" + mismatch.found() + "', not '" + mismatch.expected()
+								+ "' (name expected: '" + mismatch.expected() + "', name found: '" + mismatch.found()
+								+ "'): correct the seed, or the " + "name of the node at that address",
+						mismatch.expected(), mismatch.found(), error);
+				logger.error("Node {} cannot join: {}", this.local.id(), conflict.getMessage());
+				return conflict;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return ControlLoop.unwrap(error);
+	}
+
+	private NodeNameConflictException sameName(Node seed) {
+		NodeNameConflictException conflict = new NodeNameConflictException(
+				"Seed " + seed.address() + " is another node named '" + seed.name() + "', like this node at "
+						+ this.local.address() + ": node names must be unique in a cluster (partisan.node.name)",
+				this.local.name(), seed.name());
+		logger.error("Node {} cannot join: {}", this.local.id(), conflict.getMessage());
+		return conflict;
 	}
 
 	/**
@@ -261,7 +305,33 @@ public final class PartisanNode implements Partisan {
 	@Override
 	public void forward(NodeId node, String name, Object message, ForwardOptions options) {
 		requireStarted();
+		failFastIfDown(node, name);
 		outbound().send(this.paths.sending.envelope(node, name, message, options));
+	}
+
+	/**
+	 * With {@code failFastToDownNodes}, refuses a message for a node seen go down (and
+	 * not up since) that the overlay has no other route to.
+	 */
+	private void failFastIfDown(NodeId node, String name) {
+		if (!this.config.failFastToDownNodes()) {
+			return;
+		}
+		DownReason reason = this.tracker.downReason(node);
+		if (reason != null && overlay().nextHop(node) == null) {
+			throw new NodeDownException(node, name, reason);
+		}
+	}
+
+	@Override
+	public Registration watch(NodeId node, Consumer<DownReason> onDown) {
+		requireStarted();
+		if (node.equals(this.local.id())) {
+			throw new IllegalArgumentException("Node " + node + " cannot watch itself");
+		}
+		Registration watch = Watches.create(node, onDown);
+		this.loop.addWatch(watch);
+		return watch;
 	}
 
 	@Override
@@ -297,6 +367,7 @@ public final class PartisanNode implements Partisan {
 		CompletableFuture<Object> reply = this.paths.calls.expect(id, node, name, replyType);
 		try {
 			requireStarted();
+			failFastIfDown(node, name);
 			outbound().send(envelope);
 		}
 		catch (RuntimeException ex) {

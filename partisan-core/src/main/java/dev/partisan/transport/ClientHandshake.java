@@ -122,6 +122,9 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 				frame.release();
 			}
 		}
+		catch (HandshakeRejectedException ex) {
+			fail(ctx, ex);
+		}
 		catch (PartisanException ex) {
 			fail(ctx, ex.getMessage());
 		}
@@ -139,8 +142,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 		if (this.step == Step.WELCOME && frame.kind() == FrameKind.WELCOME) {
 			Handshake.Welcome welcome = this.handshake.checkWelcome(frame.payload());
 			if (this.expected != null && !this.expected.equals(welcome.node().name())) {
-				throw new HandshakeRejectedException(
-						"dialled '" + this.expected + "' but '" + welcome.node().name() + "' answered");
+				throw new NodeNameMismatchException(this.expected, welcome.node().name());
 			}
 			if (!this.credentials.tls()) {
 				this.macs.open(this.handshake.sessionKey(welcome.node().name(), welcome.incarnation()));
@@ -174,7 +176,11 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 	}
 
 	private void fail(ChannelHandlerContext ctx, @Nullable String reason) {
-		if (this.result.completeExceptionally(new HandshakeRejectedException(String.valueOf(reason)))) {
+		fail(ctx, new HandshakeRejectedException(String.valueOf(reason)));
+	}
+
+	private void fail(ChannelHandlerContext ctx, HandshakeRejectedException rejection) {
+		if (this.result.completeExceptionally(rejection)) {
 			ctx.close();
 		}
 	}

@@ -168,11 +168,25 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		ByteBuf welcome = frame(FrameKind.WELCOME, hello.channel(),
 				accepted.welcome(this.alloc, local, this.acceptor.incarnation()));
 		settle(ctx);
+		boolean sameName = hello.node().name().equals(local.name())
+				&& hello.incarnation() != this.acceptor.incarnation();
+		if (sameName) {
+			logger.error(
+					"Node {} at {} is named '{}' like this node ({}): node names must be unique in a cluster; "
+							+ "it is refused (set partisan.node.name to a name of its own)",
+					LogText.escape(hello.node()), ctx.channel().remoteAddress(), LogText.escape(local.name()),
+					local.address());
+		}
 		if (ChannelSpec.IDENTIFY.equals(hello.channel())) {
 			// A probe that knows our address but not our name, and has proven it may know
 			// it.
 			this.rejected = true;
 			ctx.writeAndFlush(welcome).addListener(ChannelFutureListener.CLOSE);
+			return;
+		}
+		if (sameName) {
+			welcome.release();
+			reject(ctx, "another node is already named '" + local.name() + "'");
 			return;
 		}
 		ctx.writeAndFlush(welcome);

@@ -1,5 +1,6 @@
 package dev.partisan.runtime;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -115,6 +116,66 @@ class InterpositionTest {
 			assertThat(this.inbox.get(i)).isEqualTo("m" + i);
 		}
 		assertThat(this.b.faults().delayed()).isEqualTo(20);
+	}
+
+	@Test
+	void anEgressFunctionCanReplaceThePayloadWithALongerOne() {
+		this.b.interposition().interpose("expand", Direction.EGRESS, (event, payload) -> {
+			if (event.destination().equals("inbox") && payload.toString(StandardCharsets.UTF_8).equals("short")) {
+				return Verdict.replace("a much longer replacement".getBytes(StandardCharsets.UTF_8));
+			}
+			return Verdict.PASS;
+		});
+		send("short");
+		send("untouched");
+		await().atMost(TestNodes.awaitLimit()).until(() -> this.inbox.size() == 2);
+		assertThat(this.inbox).containsExactly("a much longer replacement", "untouched");
+	}
+
+	@Test
+	void anIngressFunctionCanReplaceThePayloadWithAShorterOneAndTheRestOfThePathSeesIt() {
+		List<String> observed = new CopyOnWriteArrayList<>();
+		this.a.interposition().afterEach("verdicts", (event, verdict) -> {
+			if (event.isApplication()) {
+				observed.add(verdict.toString());
+			}
+		});
+		this.a.interposition().interpose("shrink", Direction.INGRESS, (event, payload) -> {
+			if (event.destination().equals("inbox") && payload.toString(StandardCharsets.UTF_8).startsWith("long")) {
+				return Verdict.replace("s".getBytes(StandardCharsets.UTF_8));
+			}
+			return Verdict.PASS;
+		});
+		send("long message");
+		send("after");
+		await().atMost(TestNodes.awaitLimit()).until(() -> this.inbox.size() == 2);
+		assertThat(this.inbox).containsExactly("s", "after");
+		assertThat(observed).containsExactly("REPLACE 1 bytes", "PASS");
+	}
+
+	@Test
+	void aDropWinsOverAReplacementAndTheLastReplacementWinsOverAnEarlierOne() {
+		this.a.interposition()
+			.interpose("first", Direction.INGRESS, (event, payload) -> event.destination().equals("inbox")
+					? Verdict.replace("first".getBytes(StandardCharsets.UTF_8)) : Verdict.PASS);
+		this.a.interposition()
+			.interpose("second", Direction.INGRESS, (event, payload) -> event.destination().equals("inbox")
+					? Verdict.replace("second".getBytes(StandardCharsets.UTF_8)) : Verdict.PASS);
+		send("original");
+		await().atMost(TestNodes.awaitLimit()).until(() -> this.inbox.size() == 1);
+		this.b.interposition()
+			.interpose("drop", Direction.EGRESS,
+					(event, payload) -> event.destination().equals("inbox") ? Verdict.DROP : Verdict.PASS);
+		this.b.interposition()
+			.interpose("replace", Direction.EGRESS, (event, payload) -> event.destination().equals("inbox")
+					? Verdict.replace("replaced".getBytes(StandardCharsets.UTF_8)) : Verdict.PASS);
+		send("dropped");
+		this.b.interposition().remove("drop");
+		this.b.interposition().remove("replace");
+		this.a.interposition().remove("second");
+		send("third");
+		await().atMost(TestNodes.awaitLimit()).until(() -> this.inbox.size() == 2);
+		assertThat(this.inbox).containsExactly("second", "first");
 	}
 
 	private void send(String text) {

@@ -5,12 +5,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import dev.partisan.api.CallTimeoutException;
+import dev.partisan.api.DownReason;
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.Partisan;
 import dev.partisan.api.PartisanException;
+import dev.partisan.api.Registration;
 import dev.partisan.spring.handler.PartisanHandlerRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -93,6 +96,15 @@ public class PartisanTemplate {
 	public ForwardOptions optionsFor(String handler) {
 		String channel = this.handlers.channelOf(handler);
 		return (channel != null) ? ForwardOptions.channel(channel) : ForwardOptions.defaults();
+	}
+
+	/**
+	 * Watches {@code node}: {@code onDown} runs once when it is detected down or leaves,
+	 * whether or not it is a direct neighbour (see {@link Partisan#watch}). For every
+	 * member's ups and downs, listen for {@link PartisanMembershipEvent} instead.
+	 */
+	public Registration watch(String node, Consumer<DownReason> onDown) {
+		return this.partisan.watch(NodeId.of(node), onDown);
 	}
 
 	public Partisan getPartisan() {

@@ -83,6 +83,7 @@ final class PartisanConfigMapper {
 		map.from(p::getEventLoopThreads).to(b::eventLoopThreads);
 		map.from(p::getMailboxCapacity).to(b::mailboxCapacity);
 		map.from(p::getHandlerThreads).to(b::handlerThreads);
+		map.from(p::isFailFastToDownNodes).to(b::failFastToDownNodes);
 		map.from(p::getClusterSecret).to(b::clusterSecret);
 		map.from(p::getRetransmitInterval).to(b::retransmitInterval);
 		map.from(p::getMaxOutstandingAcks).to(b::maxOutstandingAcks);

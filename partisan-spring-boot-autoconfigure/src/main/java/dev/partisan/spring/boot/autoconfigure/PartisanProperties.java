@@ -192,6 +192,14 @@ public class PartisanProperties {
 	private int handlerThreads = 0;
 
 	/**
+	 * Whether a call or send to a node this node has seen go down (and not come back up),
+	 * with no other route to it, fails at once with NodeDownException instead of being
+	 * queued (a call would otherwise wait for its timeout). Messages to a crashed node
+	 * are then not kept for a node that later takes its name.
+	 */
+	private boolean failFastToDownNodes = true;
+
+	/**
 	 * Packages whose classes may be decoded from the wire besides handler parameter
 	 * types. Keep it to your message packages: every allowed class is a deserialization
 	 * target.
@@ -439,6 +447,14 @@ public class PartisanProperties {
 
 	public void setHandlerThreads(int handlerThreads) {
 		this.handlerThreads = handlerThreads;
+	}
+
+	public boolean isFailFastToDownNodes() {
+		return this.failFastToDownNodes;
+	}
+
+	public void setFailFastToDownNodes(boolean failFastToDownNodes) {
+		this.failFastToDownNodes = failFastToDownNodes;
 	}
 
 	public List<String> getAllowedPackages() {
