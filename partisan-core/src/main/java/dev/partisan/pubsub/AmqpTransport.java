@@ -1,8 +1,6 @@
 package dev.partisan.pubsub;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -18,9 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -44,6 +39,7 @@ import dev.partisan.transport.TransportSettings;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.Hello;
+import dev.partisan.wire.Hmac;
 import dev.partisan.wire.MalformedFrameException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -94,8 +90,6 @@ public final class AmqpTransport implements Transport {
 
 	static final String MAC = "partisan-mac";
 
-	private static final String MAC_ALGORITHM = "HmacSHA256";
-
 	/**
 	 * Announcements are tiny and periodic, but broadcasts share their lane: give it room
 	 * for bursts.
@@ -137,7 +131,8 @@ public final class AmqpTransport implements Transport {
 
 	private final TransportListener listener;
 
-	private final byte @Nullable [] secret;
+	/** The cluster secret's HMAC, or {@code null} when the cluster has none. */
+	private final @Nullable Hmac hmac;
 
 	private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
 
@@ -164,8 +159,6 @@ public final class AmqpTransport implements Transport {
 	private final RateLimitedLog refusals = new RateLimitedLog(logger);
 
 	private final ConnectionListener connectionListener = new BrokerConnectionListener();
-
-	private final ThreadLocal<Mac> macs;
 
 	private final int prefetch;
 
@@ -195,7 +188,7 @@ public final class AmqpTransport implements Transport {
 		this.local = local.withPort(0);
 		this.incarnation = incarnation;
 		this.listener = listener;
-		this.secret = Hello.secretBytes(settings.clusterSecret());
+		this.hmac = Hmac.of(settings.clusterSecret());
 		this.timer = timer;
 		this.chooser = new LaneChooser(settings.channels(), settings.affinity(), this.local.id());
 		this.topology = new PubSubTopology(pubSub, local.name(), settings.channels());
@@ -210,8 +203,6 @@ public final class AmqpTransport implements Transport {
 		}
 		this.announcer = new PublishLane("partisan-" + local.name() + "-announce", connectionFactory, ANNOUNCE_QUEUE,
 				settings.maxQueuedBytes(), this::publishFailed);
-		byte[] key = this.secret;
-		this.macs = (key != null) ? ThreadLocal.withInitial(() -> newMac(key)) : ThreadLocal.withInitial(() -> null);
 		this.prefetch = pubSub.prefetch();
 	}
 
@@ -563,8 +554,8 @@ public final class AmqpTransport implements Transport {
 	}
 
 	private boolean signatureValid(String sender, long senderIncarnation, byte[] body, @Nullable Object mac) {
-		Mac hmac = this.macs.get();
-		if (hmac == null) {
+		Hmac key = this.hmac;
+		if (key == null) {
 			return true;
 		}
 		if (mac == null) {
@@ -572,7 +563,7 @@ public final class AmqpTransport implements Transport {
 			return false;
 		}
 		byte[] given = mac.toString().getBytes(StandardCharsets.US_ASCII);
-		if (!MessageDigest.isEqual(sign(hmac, sender, senderIncarnation, body), given)) {
+		if (!Hmac.matches(sign(key, sender, senderIncarnation, body), given)) {
 			reject("missigned:" + sender, "a message from '{}' signed with another cluster secret", sender);
 			return false;
 		}
@@ -604,10 +595,10 @@ public final class AmqpTransport implements Transport {
 			headers.put(TAG, this.local.tag());
 		}
 		headers.put(INCARNATION, this.incarnation);
-		Mac hmac = this.macs.get();
-		if (hmac != null) {
+		Hmac key = this.hmac;
+		if (key != null) {
 			headers.put(MAC,
-					new String(sign(hmac, this.local.name(), this.incarnation, body), StandardCharsets.US_ASCII));
+					new String(sign(key, this.local.name(), this.incarnation, body), StandardCharsets.US_ASCII));
 		}
 		return new AMQP.BasicProperties.Builder().headers(headers).deliveryMode(1).build();
 	}
@@ -616,24 +607,14 @@ public final class AmqpTransport implements Transport {
 	 * The signature as Base64 ASCII: a string header, which every AMQP 0-9-1 broker
 	 * carries unchanged.
 	 */
-	private static byte[] sign(Mac hmac, String sender, long senderIncarnation, byte[] body) {
-		hmac.reset();
-		hmac.update(sender.getBytes(StandardCharsets.UTF_8));
-		for (int shift = 56; shift >= 0; shift -= 8) {
-			hmac.update((byte) (senderIncarnation >>> shift));
-		}
-		return Base64.getEncoder().encode(hmac.doFinal(body));
-	}
-
-	private static Mac newMac(byte[] key) {
-		try {
-			Mac mac = Mac.getInstance(MAC_ALGORITHM);
-			mac.init(new SecretKeySpec(key, MAC_ALGORITHM));
-			return mac;
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is unavailable", ex);
-		}
+	private static byte[] sign(Hmac key, String sender, long senderIncarnation, byte[] body) {
+		return Base64.getEncoder().encode(key.sign((mac) -> {
+			mac.update(sender.getBytes(StandardCharsets.UTF_8));
+			for (int shift = 56; shift >= 0; shift -= 8) {
+				mac.update((byte) (senderIncarnation >>> shift));
+			}
+			mac.update(body);
+		}));
 	}
 
 	/** The frame without its length prefix: the message body already has a length. */

@@ -38,7 +38,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 	 * What the dialler needs to say who it is and to prove it; {@code tls} says that TLS
 	 * protects the frames, so they need no MAC of their own.
 	 */
-	record Credentials(Hello hello, byte @Nullable [] secret, String sender, boolean tls) {
+	record Credentials(Hello hello, byte @Nullable [] secret, @Nullable Hmac key, String sender, boolean tls) {
 	}
 
 	private final Credentials credentials;
@@ -65,8 +65,9 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 	 */
 	ClientHandshake(Credentials credentials, @Nullable String expected, FrameMacWriter macs, Duration timeout) {
 		this.credentials = credentials;
-		this.handshake = Handshake.dialling((credentials.secret() != null) ? new Hmac(credentials.secret()) : null,
-				credentials.hello());
+		// The transport's one Hmac of the secret: a Mac per thread, not one made per
+		// dial.
+		this.handshake = Handshake.dialling(credentials.key(), credentials.hello());
 		this.expected = expected;
 		this.macs = macs;
 		this.timeout = timeout;

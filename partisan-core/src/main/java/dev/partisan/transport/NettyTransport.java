@@ -373,9 +373,9 @@ public final class NettyTransport implements Transport {
 	/** The dialling side of the handshake for one new connection. */
 	private ClientHandshake handshake(String channel, int lane, @Nullable String expected) {
 		Hello hello = new Hello(this.local, this.incarnation, channel, lane, System.currentTimeMillis());
-		return new ClientHandshake(
-				new ClientHandshake.Credentials(hello, this.secret, this.local.name(), this.settings.tls() != null),
-				expected, new FrameMacWriter(), this.acceptor.handshakeTimeout());
+		return new ClientHandshake(new ClientHandshake.Credentials(hello, this.secret, this.acceptor.secret(),
+				this.local.name(), this.settings.tls() != null), expected, new FrameMacWriter(),
+				this.acceptor.handshakeTimeout());
 	}
 
 	/**
