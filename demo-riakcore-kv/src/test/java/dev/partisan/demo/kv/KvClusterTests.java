@@ -25,9 +25,7 @@ import dev.partisan.demo.kv.ring.Ring;
 import dev.partisan.demo.kv.vnode.Versioned;
 import dev.partisan.demo.kv.vnode.Vnode;
 import dev.partisan.demo.kv.vnode.VnodeManager;
-import dev.partisan.interpose.Direction;
-import dev.partisan.interpose.FaultInjector;
-import dev.partisan.runtime.PartisanNode;
+import dev.partisan.test.Fault;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
@@ -61,14 +59,11 @@ class KvClusterTests {
 
 	private static final List<String> KEYS = new ArrayList<>();
 
-	private static final TestCluster cluster = new TestCluster("--kv.anti-entropy-interval=1h");
+	private static final TestCluster cluster = new TestCluster("kv.anti-entropy-interval=1h");
 
 	@BeforeAll
 	static void startThreeNodes() {
-		cluster.start("n1", null);
-		String seed = cluster.seedOf("n1");
-		cluster.start("n2", seed);
-		cluster.start("n3", seed);
+		cluster.start();
 		awaitRing(Set.of("n1", "n2", "n3"));
 		for (int i = 0; i < 30; i++) {
 			KEYS.add("key-" + i);
@@ -167,9 +162,9 @@ class KvClusterTests {
 	@Test
 	@Order(3)
 	void withoutAQuorumAPutFailsWithA503NamingTheReplicasThatAnswered() {
-		FaultInjector faults = cluster.bean("n1", PartisanNode.class).faults();
 		// n1 can no longer send to the other nodes: at most its own replica answers.
-		faults.omit("cut-off", Direction.EGRESS, (e) -> e.isApplication(), 1.0, Long.MAX_VALUE);
+		List<Fault> cutOff = List.of(cluster.nodes().between("n1", "n2").oneWay().drop(),
+				cluster.nodes().between("n1", "n3").oneWay().drop());
 		try {
 			Response put = cluster.put("n1", "unreachable", "value");
 			assertThat(put.status()).as(put.body()).isEqualTo(503);
@@ -177,7 +172,7 @@ class KvClusterTests {
 					"\"failed\":{\"vnode-", "\"path\":\"/kv/unreachable\"");
 		}
 		finally {
-			faults.remove("cut-off");
+			cutOff.forEach(Fault::heal);
 		}
 		assertThat(cluster.put("n1", "reachable", "value").status()).isEqualTo(200);
 	}
@@ -205,21 +200,20 @@ class KvClusterTests {
 		for (String key : KEYS) {
 			assertThat(cluster.put("n1", key, "value-of-" + key).status()).isEqualTo(200);
 		}
-		cluster.bean("n2", PartisanNode.class).faults().crash();
+		cluster.crash("n2");
 
 		// At once, before n2 is found down, and again once the ring has moved its
 		// partitions.
 		readAndWriteThroughSurvivors("right after the crash");
 		awaitRing(Set.of("n1", "n3"));
 		readAndWriteThroughSurvivors("after the ring dropped n2");
-		cluster.stop("n2");
 	}
 
 	@Test
 	@Order(6)
 	void aFourthNodeTakesPartitionsWithTheirDataAndAGetFindsItAfterTheOldOwnerLeaves() {
 		Ring before = cluster.ring("n1");
-		cluster.start("n4", cluster.seedOf("n1"));
+		cluster.start("n4");
 		Ring after = awaitRing(Set.of("n1", "n3", "n4"));
 		assertThat(after.ownership().get("n4")).hasSizeBetween(21, 22);
 

@@ -6,76 +6,77 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
-import dev.partisan.api.Partisan;
 import dev.partisan.demo.kv.ring.Ring;
 import dev.partisan.demo.kv.ring.RingManager;
-import org.jspecify.annotations.Nullable;
+import dev.partisan.test.PartisanCluster;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Demo nodes as full Spring Boot applications in this JVM, on free loopback ports, with
- * fast failure detection and gossip, and an HTTP client for their API.
+ * Demo nodes as full Spring Boot applications in this JVM, started by the Partisan test
+ * kit (free loopback ports, fast failure detection), with fast gossip and an HTTP client
+ * for their API.
  */
 final class TestCluster implements AutoCloseable {
 
 	record Response(int status, String body) {
 	}
 
-	private final Map<String, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
+	private final PartisanCluster nodes;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-	private final List<String> extra;
-
+	/**
+	 * n1, n2 and n3, not started; {@code extra} are more properties as {@code key=value}.
+	 */
 	TestCluster(String... extra) {
-		this.extra = List.of(extra);
-	}
-
-	ConfigurableApplicationContext start(String name, @Nullable String seed) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--partisan.node.name=" + name,
-				"--partisan.node.port=0", "--partisan.heartbeat-interval=100ms", "--partisan.failure-timeout=1s",
-				"--partisan.connection-refresh-interval=20ms", "--partisan.join-retry-interval=200ms",
-				"--partisan.handler-threads=8", "--kv.gossip-interval=200ms", "--kv.request-timeout=1s",
-				"--kv.handoff-timeout=3s", "--management.endpoints.web.exposure.include=health"));
-		if (seed != null) {
-			args.add("--partisan.seeds=" + seed);
-		}
-		args.addAll(this.extra);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(KvDemoApplication.class)
+		this.nodes = PartisanCluster.spring(KvDemoApplication.class)
+			.nodes("n1", "n2", "n3")
 			.profiles("partisan")
-			.run(args.toArray(String[]::new));
-		this.nodes.put(name, context);
-		return context;
+			.properties("partisan.handler-threads=8", "kv.gossip-interval=200ms", "kv.request-timeout=1s",
+					"kv.handoff-timeout=3s", "management.endpoints.web.exposure.include=health")
+			.properties(extra)
+			.build();
 	}
 
-	String seedOf(String name) {
-		return name + "@127.0.0.1:" + node(name).getBean(Partisan.class).localNode().port();
+	/**
+	 * Starts n1, n2 and n3, each seeded with those before it, and waits until they see
+	 * each other.
+	 */
+	void start() {
+		this.nodes.start();
+	}
+
+	/** Starts one more node, seeded with the running ones. */
+	ConfigurableApplicationContext start(String name) {
+		return this.nodes.start(name).context();
+	}
+
+	PartisanCluster nodes() {
+		return this.nodes;
 	}
 
 	ConfigurableApplicationContext node(String name) {
-		return this.nodes.get(name);
+		return this.nodes.node(name).context();
 	}
 
 	<T> T bean(String name, Class<T> type) {
-		return node(name).getBean(type);
+		return this.nodes.bean(name, type);
 	}
 
 	Ring ring(String name) {
 		return bean(name, RingManager.class).current();
 	}
 
+	/** Stops a node as its application would on shutdown: it leaves, handing off. */
 	void stop(String name) {
-		ConfigurableApplicationContext context = this.nodes.remove(name);
-		if (context != null) {
-			context.close();
-		}
+		this.nodes.stop(name);
+	}
+
+	/** Kills a node: no leave, no handoff; the others find it down. */
+	void crash(String name) {
+		this.nodes.crash(name);
 	}
 
 	Response put(String name, String key, String value) {
@@ -109,7 +110,7 @@ final class TestCluster implements AutoCloseable {
 
 	@Override
 	public void close() {
-		new ArrayList<>(this.nodes.keySet()).forEach(this::stop);
+		this.nodes.close();
 	}
 
 }
