@@ -2,8 +2,10 @@ package dev.partisan.test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.partisan.api.NodeId;
 
@@ -22,6 +24,8 @@ public abstract class ClusterBuilder<B extends ClusterBuilder<B>> {
 	Duration awaitTimeout = DEFAULT_AWAIT_TIMEOUT;
 
 	boolean awaitMembershipOnStart = true;
+
+	final Set<String> seedNodes = new LinkedHashSet<>();
 
 	ClusterBuilder() {
 	}
@@ -67,12 +71,22 @@ public abstract class ClusterBuilder<B extends ClusterBuilder<B>> {
 		return self();
 	}
 
+	/**
+	 * Seeds each starting node with only these of the running nodes (the servers of a
+	 * client-server cluster) instead of all of them.
+	 */
+	public B seedsFrom(String... names) {
+		this.seedNodes.addAll(List.of(names));
+		return self();
+	}
+
 	/** The cluster, not started: register it as an extension, or call its start. */
 	public PartisanCluster build() {
 		if (this.names.isEmpty()) {
 			throw new IllegalStateException("Name the cluster's nodes first: nodes(\"n1\", \"n2\") or nodes(3)");
 		}
-		return new PartisanCluster(this.names, launcher(), this.awaitTimeout, this.awaitMembershipOnStart);
+		return new PartisanCluster(this.names, launcher(), this.awaitTimeout, this.awaitMembershipOnStart,
+				this.seedNodes);
 	}
 
 	void add(String name) {

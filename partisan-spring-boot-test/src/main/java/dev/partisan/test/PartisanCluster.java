@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeSet;
 
@@ -88,13 +89,18 @@ public final class PartisanCluster
 
 	private final boolean awaitMembershipOnStart;
 
+	/** The nodes that may seed others; empty for every running node. */
+	private final Set<String> seedNodes;
+
 	private Scope scope = Scope.NONE;
 
-	PartisanCluster(List<String> names, NodeLauncher launcher, Duration awaitTimeout, boolean awaitMembershipOnStart) {
+	PartisanCluster(List<String> names, NodeLauncher launcher, Duration awaitTimeout, boolean awaitMembershipOnStart,
+			Set<String> seedNodes) {
 		names.forEach((name) -> this.slots.put(name, new Slot(name)));
 		this.launcher = launcher;
 		this.awaitTimeout = awaitTimeout;
 		this.awaitMembershipOnStart = awaitMembershipOnStart;
+		this.seedNodes = Set.copyOf(seedNodes);
 	}
 
 	/**
@@ -356,7 +362,9 @@ public final class PartisanCluster
 	private ClusterNode launch(Slot slot) {
 		List<Node> seeds = new ArrayList<>();
 		for (ClusterNode running : nodes()) {
-			seeds.add(running.partisan().localNode());
+			if (this.seedNodes.isEmpty() || this.seedNodes.contains(running.name())) {
+				seeds.add(running.partisan().localNode());
+			}
 		}
 		if (slot.port == 0) {
 			// Chosen at the first start only: a restart comes back at the same address.

@@ -50,8 +50,7 @@ abstract class AdCounterScenarios {
 
 	@BeforeAll
 	void startCluster() {
-		this.cluster = new TestCluster(overlay(), "--lasp.threshold=" + THRESHOLD,
-				"--lasp.ads=" + String.join(",", ADS));
+		this.cluster = new TestCluster(overlay(), "lasp.threshold=" + THRESHOLD, "lasp.ads=" + String.join(",", ADS));
 		this.cluster.startAll();
 		await().atMost(LIMIT).untilAsserted(() -> {
 			for (String node : this.cluster.names()) {

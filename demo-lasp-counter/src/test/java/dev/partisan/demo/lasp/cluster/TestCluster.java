@@ -5,25 +5,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import dev.partisan.api.Partisan;
 import dev.partisan.demo.lasp.LaspDemoApplication;
 import dev.partisan.demo.lasp.ads.Replica;
 import dev.partisan.demo.lasp.crdt.AdState;
 import dev.partisan.demo.lasp.sync.StateSync;
+import dev.partisan.test.PartisanCluster;
+import dev.partisan.test.SpringClusterBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Demo nodes as full Spring Boot applications in this JVM, on free loopback ports, with
- * fast failure detection and a 100 ms sync interval, and an HTTP client for their API.
+ * Demo nodes as full Spring Boot applications in this JVM, started by the Partisan test
+ * kit (free loopback ports, fast failure detection, clients seeded with the servers),
+ * with a 100 ms sync interval, and an HTTP client for their API.
  */
 final class TestCluster implements AutoCloseable {
 
@@ -41,17 +39,27 @@ final class TestCluster implements AutoCloseable {
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-	private final Map<String, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
+	private final PartisanCluster nodes;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-	private final String overlay;
-
-	private final List<String> extra;
-
+	/**
+	 * s1, s2, c1, c2, c3 on {@code overlay} (a profile), not started; {@code extra} are
+	 * more properties as {@code key=value}.
+	 */
 	TestCluster(String overlay, String... extra) {
-		this.overlay = overlay;
-		this.extra = List.of(extra);
+		SpringClusterBuilder builder = PartisanCluster.spring(LaspDemoApplication.class)
+			.profiles(overlay)
+			.seedsFrom(SERVERS.toArray(String[]::new))
+			// Clients of a client-server cluster never see each other: the tests wait for
+			// what they need.
+			.awaitMembershipOnStart(false)
+			.properties("lasp.sync-interval=100ms", "lasp.flush-timeout=2s",
+					"management.endpoints.web.exposure.include=health")
+			.properties(extra);
+		SERVERS.forEach((name) -> builder.node(name, "partisan.node.tag=server"));
+		CLIENTS.forEach((name) -> builder.node(name, "partisan.node.tag=client"));
+		this.nodes = builder.build();
 	}
 
 	/**
@@ -59,47 +67,20 @@ final class TestCluster implements AutoCloseable {
 	 * running.
 	 */
 	void startAll() {
-		for (String name : SERVERS) {
-			start(name);
-		}
-		for (String name : CLIENTS) {
-			start(name);
-		}
+		this.nodes.start();
 	}
 
+	/** Starts a stopped node again, at its address, joining through the servers. */
 	ConfigurableApplicationContext start(String name) {
-		String tag = SERVERS.contains(name) ? "server" : "client";
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--partisan.node.name=" + name,
-				"--partisan.node.tag=" + tag, "--partisan.node.port=0", "--partisan.heartbeat-interval=100ms",
-				"--partisan.failure-timeout=1s", "--partisan.connection-refresh-interval=20ms",
-				"--partisan.join-retry-interval=200ms", "--lasp.sync-interval=100ms", "--lasp.flush-timeout=2s",
-				"--management.endpoints.web.exposure.include=health"));
-		List<String> seeds = SERVERS.stream().filter(this.nodes::containsKey).map(this::seedOf).toList();
-		if (!seeds.isEmpty()) {
-			args.add("--partisan.seeds=" + String.join(",", seeds));
-		}
-		args.addAll(this.extra);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(LaspDemoApplication.class)
-			.profiles(this.overlay)
-			.run(args.toArray(String[]::new));
-		this.nodes.put(name, context);
-		return context;
-	}
-
-	String seedOf(String name) {
-		return name + "@127.0.0.1:" + node(name).getBean(Partisan.class).localNode().port();
+		return this.nodes.restart(name).context();
 	}
 
 	List<String> names() {
-		return List.copyOf(this.nodes.keySet());
+		return this.nodes.names();
 	}
 
 	ConfigurableApplicationContext node(String name) {
-		ConfigurableApplicationContext context = this.nodes.get(name);
-		if (context == null) {
-			throw new IllegalArgumentException("No node " + name + " running");
-		}
-		return context;
+		return this.nodes.node(name).context();
 	}
 
 	<T> T bean(String name, Class<T> type) {
@@ -126,11 +107,9 @@ final class TestCluster implements AutoCloseable {
 		return bean(name, StateSync.class).neighbours().size();
 	}
 
+	/** Stops a node as its application would on shutdown. */
 	void stop(String name) {
-		ConfigurableApplicationContext context = this.nodes.remove(name);
-		if (context != null) {
-			context.close();
-		}
+		this.nodes.stop(name);
 	}
 
 	Response view(String name, String ad) {
@@ -160,10 +139,7 @@ final class TestCluster implements AutoCloseable {
 
 	@Override
 	public void close() {
-		List<String> running = new ArrayList<>(this.nodes.keySet());
-		for (int i = running.size() - 1; i >= 0; i--) {
-			stop(running.get(i));
-		}
+		this.nodes.close();
 	}
 
 }
