@@ -25,12 +25,22 @@ final class Report {
 
 	private final Map<String, String> environment = new LinkedHashMap<>();
 
+	/**
+	 * Sections of experiments outside the network stages (crash, acknowledgement cost).
+	 */
+	private final List<String> more = new ArrayList<>();
+
 	void environment(String key, String value) {
 		this.environment.put(key, value);
 	}
 
 	void add(Section section) {
 		this.sections.add(section);
+	}
+
+	/** Appends a section written by an experiment of its own. */
+	void add(String markdown) {
+		this.more.add(markdown);
 	}
 
 	void write(Path dir, String mode) throws IOException {
@@ -54,6 +64,7 @@ final class Report {
 		for (Section section : this.sections) {
 			section(md, section, dir);
 		}
+		this.more.forEach(md::append);
 		Files.writeString(dir.resolve("REPORT.md"), md.toString());
 	}
 
