@@ -25,7 +25,7 @@ import java.util.function.ToDoubleFunction;
 record AckCost(int repetitions, int caseMillis, int warmupMillis, int size) {
 
 	static AckCost of(String mode) {
-		return mode.equals("smoke") ? new AckCost(1, 300, 0, 128) : new AckCost(3, 3_000, 1_000, 128);
+		return mode.equals("smoke") ? new AckCost(1, 300, 0, 128) : new AckCost(5, 3_000, 1_000, 128);
 	}
 
 	/** Runs the receiver and sender JVMs on loopback and collects the sender's cases. */
@@ -114,8 +114,23 @@ record AckCost(int repetitions, int caseMillis, int warmupMillis, int size) {
 		double cpu = median(acked, AckCostPeer.Measured::cpuMicrosPerMessage)
 				/ median(plain, AckCostPeer.Measured::cpuMicrosPerMessage);
 		md.append(String.format(Locale.ROOT,
-				"%nAcked / plain, medians: **%.2f×** the throughput, **%.2f×** the CPU per message.%n%n", rate, cpu));
-		return md.toString();
+				"%nAcked / plain, medians: **%.2f×** the throughput, **%.2f×** the CPU per message.", rate, cpu));
+		List<Double> paired = new ArrayList<>();
+		for (AckCostPeer.Measured a : acked) {
+			plain.stream()
+				.filter((p) -> p.repetition() == a.repetition() && p.messagesPerSecond() > 0)
+				.findFirst()
+				.ifPresent((p) -> paired.add(a.messagesPerSecond() / p.messagesPerSecond()));
+		}
+		if (!paired.isEmpty()) {
+			List<Double> sorted = paired.stream().sorted().toList();
+			int mid = sorted.size() / 2;
+			double median = (sorted.size() % 2 == 1) ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+			md.append(String.format(Locale.ROOT,
+					" Throughput ratio within each repetition (adjacent cases): median %.2f×, range %.2f–%.2f×.",
+					median, sorted.get(0), sorted.get(sorted.size() - 1)));
+		}
+		return md.append("\n\n").toString();
 	}
 
 	private static List<AckCostPeer.Measured> of(List<AckCostPeer.Measured> results, String config) {

@@ -69,6 +69,9 @@ final class Report {
 	}
 
 	private void headlines(StringBuilder md) {
+		if (this.sections.isEmpty()) {
+			return; // only experiments of their own ran (crash, acknowledgement cost)
+		}
 		md.append("## The papers' claims and targets, next to ours\n\n");
 		md.append("| claim | paper | measured here | where |\n|---|---|---|---|\n");
 		for (Section s : this.sections) {
