@@ -7,4 +7,4 @@ root=$(dirname "$here")
 echo "== building (tests skipped)"
 "$root/mvnw" -q -B -ntp -f "$root/pom.xml" -pl partisan-bench -am install -DskipTests
 classpath="$here/target/classes:$(cat "$here/target/classpath.txt")"
-exec java -cp "$classpath" dev.partisan.bench.BenchMain --bench-dir="$here" "$@"
+exec java -Dlogback.configurationFile=bench-logback.xml -cp "$classpath" dev.partisan.bench.BenchMain --bench-dir="$here" "$@"

@@ -16,7 +16,7 @@ import java.util.Set;
  * --net=auto|netns|loopback where: namespaces with added latency need root; auto falls back to loopback
  * --out=DIR                 where REPORT.md goes (default partisan-bench/report)
  * --bench-dir=DIR           the partisan-bench folder (default: found from the working directory)
- * --only=kv,echo,...        only these experiments (micro, isolation, hol, kv, echo); default all
+ * --only=kv,echo,...        only these experiments (micro, isolation, hol, kv, echo, ackcost, crash); default all
  * </pre>
  */
 public final class BenchMain {
@@ -89,6 +89,9 @@ public final class BenchMain {
 		int port = 20100;
 		for (Plan.Stage stage : plan.stages()) {
 			NetSetting setting = stage.setting();
+			if (stage.partisan().size() + stage.raw().size() + stage.pekko().size() + stage.kv().size() == 0) {
+				continue;
+			}
 			try (Network network = Network.up(benchDir, setting)) {
 				double rtt = network.measuredRttMillis();
 				// Warm-up is for the JIT; on a window-limited link it would only spend
@@ -112,6 +115,16 @@ public final class BenchMain {
 				report.add(new Report.Section(setting, rtt, network.state(), results));
 				port += 20;
 			}
+		}
+		if (only.isEmpty() || only.contains("ackcost")) {
+			AckCost ackCost = AckCost.of(plan.mode());
+			System.out.println("[ackcost] acknowledged vs plain channel, loopback");
+			report.add(ackCost.markdown(ackCost.run(allStages.withWarmup(0), port)));
+		}
+		if (only.isEmpty() || only.contains("crash")) {
+			CrashScenario crash = CrashScenario.of(plan.mode());
+			System.out.println("[crash] a receiver killed with a backlog, loopback");
+			report.add(crash.markdown(crash.run(allStages)));
 		}
 		report.write(out, plan.mode());
 		return out.resolve("REPORT.md");

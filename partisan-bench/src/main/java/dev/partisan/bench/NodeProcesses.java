@@ -95,6 +95,15 @@ final class NodeProcesses {
 		return results;
 	}
 
+	/**
+	 * Starts {@code main} with {@code args} in a JVM set up like the measured nodes', its
+	 * standard error inherited.
+	 */
+	Process start(Class<?> main, List<String> args) throws IOException {
+		return new ProcessBuilder(jvm(main, args.toArray(String[]::new))).redirectError(ProcessBuilder.Redirect.INHERIT)
+			.start();
+	}
+
 	private List<String> jvm(Class<?> main, String... args) {
 		List<String> command = new ArrayList<>(List.of(this.java, "-Xms1g", "-Xmx3g", "-XX:+UseParallelGC",
 				"-Dlogback.configurationFile=bench-logback.xml", "-Dbench.warmup=" + this.warmup, "-cp", this.classpath,

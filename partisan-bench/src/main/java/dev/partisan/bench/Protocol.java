@@ -35,6 +35,17 @@ final class Protocol {
 		return Arrays.asList(JSON.readValue(json, BenchCase[].class));
 	}
 
+	/** One line of {@code prefix} and {@code value} as JSON. */
+	static synchronized void line(String prefix, Object value) {
+		System.out.println(prefix + JSON.writeValueAsString(value));
+		System.out.flush();
+	}
+
+	/** The value of a line written by {@link #line}. */
+	static <T> T readLine(String prefix, String line, Class<T> type) {
+		return JSON.readValue(line.substring(prefix.length()), type);
+	}
+
 	static CaseResult readResult(String line) {
 		return JSON.readValue(line.substring(RESULT.length()), CaseResult.class);
 	}

@@ -25,12 +25,22 @@ final class Report {
 
 	private final Map<String, String> environment = new LinkedHashMap<>();
 
+	/**
+	 * Sections of experiments outside the network stages (crash, acknowledgement cost).
+	 */
+	private final List<String> more = new ArrayList<>();
+
 	void environment(String key, String value) {
 		this.environment.put(key, value);
 	}
 
 	void add(Section section) {
 		this.sections.add(section);
+	}
+
+	/** Appends a section written by an experiment of its own. */
+	void add(String markdown) {
+		this.more.add(markdown);
 	}
 
 	void write(Path dir, String mode) throws IOException {
@@ -54,10 +64,14 @@ final class Report {
 		for (Section section : this.sections) {
 			section(md, section, dir);
 		}
+		this.more.forEach(md::append);
 		Files.writeString(dir.resolve("REPORT.md"), md.toString());
 	}
 
 	private void headlines(StringBuilder md) {
+		if (this.sections.isEmpty()) {
+			return; // only experiments of their own ran (crash, acknowledgement cost)
+		}
 		md.append("## The papers' claims and targets, next to ours\n\n");
 		md.append("| claim | paper | measured here | where |\n|---|---|---|---|\n");
 		for (Section s : this.sections) {

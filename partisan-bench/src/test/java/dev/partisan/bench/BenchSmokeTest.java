@@ -28,7 +28,15 @@ class BenchSmokeTest {
 			.contains("| isolation | own-channel |")
 			.contains("| kv | baseline | 1 | 2 | 64KiB |")
 			.contains("| echo | partisan | 4 | 2 | 64KiB |")
-			.doesNotContain("failed:");
+			.contains("## Acknowledgement cost (loopback)")
+			.contains("| 1 | plain |")
+			.contains("| 2 | acked |")
+			.contains("Acked / plain, medians:")
+			.contains("## Crash: a receiver killed with a backlog (loopback)")
+			.contains("Every message acknowledged before the kill was handled")
+			.doesNotContain("failed:")
+			.doesNotContain("Incomplete")
+			.doesNotContain("Violated");
 	}
 
 }

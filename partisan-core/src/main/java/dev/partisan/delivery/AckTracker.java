@@ -52,6 +52,9 @@ public final class AckTracker {
 
 		private final ByteBuf frame;
 
+		/** Guarded by this entry: whether the tracker has let go of its frame. */
+		private boolean released;
+
 		volatile long lastSentNanos;
 
 		Outstanding(long id, NodeId peer, Resend resend, ByteBuf frame) {
@@ -66,9 +69,22 @@ public final class AckTracker {
 			this.lastSentNanos = System.nanoTime();
 		}
 
-		/** A new reference to the encoded frame, for one more transmission. */
-		public ByteBuf frameForResend() {
-			return this.frame.retainedDuplicate();
+		/**
+		 * A new reference to the encoded frame, for one more transmission; {@code null}
+		 * when the message was acknowledged (or forgotten) since it was found overdue.
+		 * The retransmission runs on the control thread while acknowledgements arrive on
+		 * network threads: without this check it would duplicate a released frame, whose
+		 * pooled buffer may by then hold another message.
+		 */
+		public synchronized @Nullable ByteBuf frameForResend() {
+			return this.released ? null : this.frame.retainedDuplicate();
+		}
+
+		synchronized void releaseFrame() {
+			if (!this.released) {
+				this.released = true;
+				this.frame.release();
+			}
 		}
 
 	}
@@ -153,7 +169,7 @@ public final class AckTracker {
 
 	private void release(@Nullable Outstanding entry) {
 		if (entry != null) {
-			entry.frame.release();
+			entry.releaseFrame();
 			AtomicInteger count = this.perPeer.get(entry.peer);
 			if (count != null) {
 				count.decrementAndGet();

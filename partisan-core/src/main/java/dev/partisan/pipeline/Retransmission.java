@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.partisan.api.PartisanException;
 import dev.partisan.delivery.AckTracker;
 import dev.partisan.wire.FrameKind;
+import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,12 @@ public final class Retransmission implements Runnable {
 	@Override
 	public void run() {
 		for (AckTracker.Outstanding entry : this.acks.overdue(this.intervalNanos)) {
+			ByteBuf frame = entry.frameForResend();
+			if (frame == null) {
+				continue; // acknowledged since it was found overdue
+			}
 			try {
-				this.outbound.send(OutboundEnvelope.framed(FrameKind.DATA, entry.id, entry.peer, entry.frameForResend())
+				this.outbound.send(OutboundEnvelope.framed(FrameKind.DATA, entry.id, entry.peer, frame)
 					.channel(entry.channel)
 					.partitionKey(entry.partitionKey)
 					.senderIdentity(entry.identity)

@@ -154,6 +154,21 @@ class AckTrackerTest {
 	}
 
 	@Test
+	void anEntryAcknowledgedAfterItWasFoundOverdueHasNoFrameToResend() {
+		// The retransmission takes the overdue entries on the control thread; an
+		// acknowledgement may arrive on a network thread before it sends them.
+		ByteBuf own = Unpooled.copiedBuffer("own", StandardCharsets.UTF_8);
+		this.tracker.track(1, A, own, new AckTracker.Resend("default", null, "sender", "handler", 3));
+		AckTracker.Outstanding entry = this.tracker.overdue(0).get(0);
+
+		this.tracker.acknowledge(A, 1);
+
+		assertThat(entry.frameForResend()).isNull();
+		assertThat(own.refCnt()).as("the caller's only").isEqualTo(1);
+		own.release();
+	}
+
+	@Test
 	void anOverdueEntryCarriesWhatIsNeededToSendItAgain() {
 		this.tracker.track(7, A, this.frame, new AckTracker.Resend("kv", "key-1", "sender", "store", 5));
 
