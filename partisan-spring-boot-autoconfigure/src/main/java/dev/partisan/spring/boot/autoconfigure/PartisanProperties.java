@@ -118,6 +118,14 @@ public class PartisanProperties {
 	private boolean leaveOnShutdown = true;
 
 	/**
+	 * Whether a running node keeps the JVM alive (with a non-daemon thread from start to
+	 * stop), so an application without a web server serves until it is stopped. False
+	 * leaves that to the application (e.g. spring.main.keep-alive or a web server).
+	 */
+	@SpringOnly("read by PartisanLifecycle; core's threads are daemons by design")
+	private boolean keepAlive = true;
+
+	/**
 	 * Largest frame sent or accepted. A larger send fails at once; a larger incoming
 	 * frame closes its connection. Bounds what one connection can make the node buffer.
 	 */
@@ -343,6 +351,14 @@ public class PartisanProperties {
 
 	public void setJoinRetryInterval(Duration joinRetryInterval) {
 		this.joinRetryInterval = joinRetryInterval;
+	}
+
+	public boolean isKeepAlive() {
+		return this.keepAlive;
+	}
+
+	public void setKeepAlive(boolean keepAlive) {
+		this.keepAlive = keepAlive;
 	}
 
 	public boolean isLeaveOnShutdown() {
