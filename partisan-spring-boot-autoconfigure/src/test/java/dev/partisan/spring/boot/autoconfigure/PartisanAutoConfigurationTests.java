@@ -200,7 +200,22 @@ class PartisanAutoConfigurationTests {
 	@Test
 	void anUnknownOverlayIsExplained() {
 		assertFailure("partisan.overlay=mesh", "partisan.overlay", "mesh",
-				"[static, full-mesh, client-server, peer-to-peer]");
+				"'static', 'full-mesh', 'client-server', 'peer-to-peer', 'pubsub', "
+						+ "or the name of an OverlayFactory bean (this application defines none)");
+	}
+
+	@Test
+	void anUnknownOverlayErrorNamesTheApplicationsOverlayFactoryBeans() {
+		this.runner.withUserConfiguration(CustomOverlayConfiguration.class)
+			.withPropertyValues("partisan.overlay=fixed")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription())
+					.contains("or the name of an OverlayFactory bean (this application defines 'fixedMembers')");
+			});
 	}
 
 	@Test
