@@ -87,8 +87,10 @@ public class PartisanProperties {
 	private Duration heartbeatInterval = Duration.ofSeconds(1);
 
 	/**
-	 * Silence after which a member is down. Shorter detects crashes sooner and risks
-	 * calling a busy node down; at least twice the heartbeat interval.
+	 * Silence after which a member is down. Silence is checked at every heartbeat, so a
+	 * silent member is reported down between failure-timeout and failure-timeout plus one
+	 * heartbeat interval after it was last heard. Shorter detects crashes sooner and
+	 * risks calling a busy node down; at least twice the heartbeat interval.
 	 */
 	private Duration failureTimeout = Duration.ofSeconds(5);
 
