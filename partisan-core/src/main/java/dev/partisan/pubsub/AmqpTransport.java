@@ -224,7 +224,7 @@ public final class AmqpTransport implements Transport {
 			logger.warn("Node {} cannot reach the AMQP broker at {}:{} yet ({}); it keeps trying", this.local.id(),
 					this.connectionFactory.getHost(), this.connectionFactory.getPort(), ex.getMessage());
 		}
-		DirectMessageListenerContainer consumers = new DirectMessageListenerContainer(this.connectionFactory);
+		DirectMessageListenerContainer consumers = new LaneConsumers(this.connectionFactory);
 		consumers.setQueueNames(this.topology.queues().toArray(String[]::new));
 		consumers.setConsumersPerQueue(1);
 		consumers.setPrefetchCount(this.prefetch);
@@ -529,9 +529,11 @@ public final class AmqpTransport implements Transport {
 			this.deaf = false;
 			long now = System.nanoTime();
 			this.peers.values().forEach((peer) -> peer.lastHeardNanos = now);
-			logger.debug(
-					"Node {} hears the broker again; its peers' silence during the outage is not held against them",
-					this.local.id());
+			// INFO: the end of an outage the loss of which was logged at WARN.
+			logger.info(
+					"Node {} hears the broker again after {} ms; its peers' silence during the outage is not "
+							+ "held against them",
+					this.local.id(), TimeUnit.NANOSECONDS.toMillis(now - this.deafSinceNanos));
 		}
 	}
 

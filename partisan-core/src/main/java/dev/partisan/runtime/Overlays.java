@@ -1,6 +1,7 @@
 package dev.partisan.runtime;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 import dev.partisan.api.InvalidSettingException;
 import dev.partisan.membership.ClientServerReach;
@@ -60,10 +61,11 @@ public final class Overlays {
 			case FullMeshOverlay.NAME -> fullMesh();
 			case ClientServerReach.NAME -> clientServer();
 			case HyParViewOverlay.NAME -> peerToPeer();
-			default -> throw new InvalidSettingException("overlay", name,
-					"one of " + NAMES
-							+ ", or, for an overlay that needs more than settings (such as pubsub and its broker), "
-							+ "its factory given to PartisanConfig.Builder#overlay(OverlayFactory)");
+			default -> throw new InvalidSettingException("overlay", name, NAMES.stream()
+				.map((known) -> "'" + known + "', ")
+				.collect(Collectors.joining("", "",
+						"or an OverlayFactory given to PartisanConfig.Builder#overlay(OverlayFactory), "
+								+ "as an overlay that needs more than settings takes (pubsub and its broker)")));
 		};
 	}
 

@@ -114,7 +114,8 @@ class PartisanConfigTest {
 			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("node.port"));
 		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> PartisanConfig.builder("n").overlay("mesh"))
-			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("overlay"));
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("overlay"))
+			.withMessageContaining("'static', 'full-mesh', 'client-server', 'peer-to-peer', or an OverlayFactory");
 		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> PartisanConfig.builder("n").allowPackage("java.util"))
 			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("allowed-packages"));

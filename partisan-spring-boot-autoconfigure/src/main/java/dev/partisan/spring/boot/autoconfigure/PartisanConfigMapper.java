@@ -2,8 +2,10 @@ package dev.partisan.spring.boot.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.partisan.api.InvalidSettingException;
 import dev.partisan.api.Node;
@@ -134,9 +136,32 @@ final class PartisanConfigMapper {
 					"an overlay whose dependencies are present: 'pubsub' needs Spring AMQP on the class path "
 							+ "(add spring-boot-starter-amqp) and a RabbitMQ ConnectionFactory (spring.rabbitmq.*)");
 		}
-		String beans = overlayBeans.isEmpty() ? "" : ", or an OverlayFactory bean: " + overlayBeans.keySet();
-		throw new InvalidPartisanPropertyException("partisan.overlay", name,
-				"one of " + Overlays.NAMES + ", '" + PUBSUB + "'" + beans);
+		throw new InvalidPartisanPropertyException("partisan.overlay", name, allowedOverlays(overlayBeans.keySet()));
+	}
+
+	/**
+	 * Every value partisan.overlay takes, in one style: the built-in names, then the
+	 * OverlayFactory beans the context has (the pub-sub one is a bean too, but listed as
+	 * a built-in, where the README lists it).
+	 */
+	static String allowedOverlays(Set<String> beanNames) {
+		List<String> builtIns = new ArrayList<>(Overlays.NAMES);
+		builtIns.add(PUBSUB);
+		StringBuilder allowed = new StringBuilder();
+		for (String builtIn : builtIns) {
+			allowed.append('\'').append(builtIn).append("', ");
+		}
+		allowed.append("or the name of an OverlayFactory bean");
+		List<String> beans = beanNames.stream().filter((bean) -> !builtIns.contains(bean)).sorted().toList();
+		if (beans.isEmpty()) {
+			allowed.append(" (this application defines none)");
+		}
+		else {
+			allowed.append(" (this application defines ")
+				.append(String.join(", ", beans.stream().map((bean) -> "'" + bean + "'").toList()))
+				.append(')');
+		}
+		return allowed.toString();
 	}
 
 	private static String nodeName(PartisanProperties p, @Nullable String applicationName) {

@@ -25,7 +25,12 @@ import org.springframework.context.SmartLifecycle;
  * events, and leaves gracefully on shutdown. Whether to join seeds and whether to leave
  * are the overlay's answers ({@link Partisan#joinsSeeds()},
  * {@link Partisan#leavesOnShutdown()}), so a new overlay needs no change here. Starts
- * before, and stops after, the web server.
+ * before, and stops after, the web server. While running it holds a non-daemon
+ * {@link KeepAlive} thread (unless {@code partisan.keep-alive} is false), as Spring's
+ * listener containers keep an application alive while they consume: the node's own
+ * threads are daemons, so without it an application with no web server would exit right
+ * after start-up. SIGTERM closes the context, which stops this bean and releases the
+ * thread.
  */
 public class PartisanLifecycle implements SmartLifecycle {
 
@@ -44,6 +49,8 @@ public class PartisanLifecycle implements SmartLifecycle {
 	private @Nullable ScheduledExecutorService joiner;
 
 	private @Nullable Registration listener;
+
+	private final KeepAlive keepAlive = new KeepAlive();
 
 	public PartisanLifecycle(Partisan partisan, PartisanProperties properties, List<Node> seeds,
 			ApplicationEventPublisher events) {
@@ -72,6 +79,9 @@ public class PartisanLifecycle implements SmartLifecycle {
 		// analyzer explains.
 		this.partisan.start();
 		this.running = true;
+		if (this.properties.isKeepAlive()) {
+			this.keepAlive.start(this.partisan.localNode().name());
+		}
 		if (this.partisan.joinsSeeds()) {
 			startJoining();
 		}
@@ -167,6 +177,13 @@ public class PartisanLifecycle implements SmartLifecycle {
 		if (this.listener != null) {
 			this.listener.remove();
 		}
+		// Last: until the node is closed, the JVM has a reason to stay.
+		this.keepAlive.stop();
+	}
+
+	/** Whether this node currently holds the JVM alive with its keep-alive thread. */
+	public boolean isKeepingAlive() {
+		return this.keepAlive.isHeld();
 	}
 
 	@Override

@@ -87,8 +87,10 @@ public class PartisanProperties {
 	private Duration heartbeatInterval = Duration.ofSeconds(1);
 
 	/**
-	 * Silence after which a member is down. Shorter detects crashes sooner and risks
-	 * calling a busy node down; at least twice the heartbeat interval.
+	 * Silence after which a member is down. Silence is checked at every heartbeat, so a
+	 * silent member is reported down between failure-timeout and failure-timeout plus one
+	 * heartbeat interval after it was last heard. Shorter detects crashes sooner and
+	 * risks calling a busy node down; at least twice the heartbeat interval.
 	 */
 	private Duration failureTimeout = Duration.ofSeconds(5);
 
@@ -116,6 +118,14 @@ public class PartisanProperties {
 	 */
 	@SpringOnly("read by PartisanLifecycle on stop")
 	private boolean leaveOnShutdown = true;
+
+	/**
+	 * Whether a running node keeps the JVM alive (with a non-daemon thread from start to
+	 * stop), so an application without a web server serves until it is stopped. False
+	 * leaves that to the application (e.g. spring.main.keep-alive or a web server).
+	 */
+	@SpringOnly("read by PartisanLifecycle; core's threads are daemons by design")
+	private boolean keepAlive = true;
 
 	/**
 	 * Largest frame sent or accepted. A larger send fails at once; a larger incoming
@@ -343,6 +353,14 @@ public class PartisanProperties {
 
 	public void setJoinRetryInterval(Duration joinRetryInterval) {
 		this.joinRetryInterval = joinRetryInterval;
+	}
+
+	public boolean isKeepAlive() {
+		return this.keepAlive;
+	}
+
+	public void setKeepAlive(boolean keepAlive) {
+		this.keepAlive = keepAlive;
 	}
 
 	public boolean isLeaveOnShutdown() {

@@ -3,6 +3,7 @@ package dev.partisan.spring.boot.autoconfigure;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.Partisan;
@@ -16,6 +17,7 @@ import dev.partisan.spring.handler.InvalidPartisanHandlerException;
 import dev.partisan.spring.handler.PartisanChannel;
 import dev.partisan.spring.handler.PartisanHandlerRegistry;
 import dev.partisan.transport.LanePlacement;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -52,6 +54,41 @@ class PartisanAutoConfigurationTests {
 			assertThat(partisan.localNode().port()).isPositive();
 			assertThat(context.getBean(PartisanLifecycle.class).isRunning()).isTrue();
 		});
+	}
+
+	@Test
+	void aRunningNodeHoldsANonDaemonKeepAliveThreadUntilTheContextCloses() {
+		AtomicReference<@Nullable Thread> held = new AtomicReference<>();
+		this.runner.withPropertyValues("partisan.node.name=kept").run((context) -> {
+			assertThat(context.getBean(PartisanLifecycle.class).isKeepingAlive()).isTrue();
+			Thread thread = keepAliveThread("kept");
+			assertThat(thread).isNotNull();
+			assertThat(thread.isDaemon()).isFalse();
+			held.set(thread);
+		});
+		// The runner closed the context: the thread is released, not merely forgotten.
+		Thread thread = held.get();
+		assertThat(thread).isNotNull();
+		assertThat(thread.isAlive()).isFalse();
+		assertThat(keepAliveThread("kept")).isNull();
+	}
+
+	@Test
+	void keepAliveFalseLeavesTheJvmToTheApplication() {
+		this.runner.withPropertyValues("partisan.node.name=unkept", "partisan.keep-alive=false").run((context) -> {
+			assertThat(context.getBean(PartisanLifecycle.class).isRunning()).isTrue();
+			assertThat(context.getBean(PartisanLifecycle.class).isKeepingAlive()).isFalse();
+			assertThat(keepAliveThread("unkept")).isNull();
+		});
+	}
+
+	private static @Nullable Thread keepAliveThread(String nodeName) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals(KeepAlive.THREAD_NAME_PREFIX + nodeName) && thread.isAlive())
+			.findFirst()
+			.orElse(null);
 	}
 
 	@Test
@@ -163,7 +200,22 @@ class PartisanAutoConfigurationTests {
 	@Test
 	void anUnknownOverlayIsExplained() {
 		assertFailure("partisan.overlay=mesh", "partisan.overlay", "mesh",
-				"[static, full-mesh, client-server, peer-to-peer]");
+				"'static', 'full-mesh', 'client-server', 'peer-to-peer', 'pubsub', "
+						+ "or the name of an OverlayFactory bean (this application defines none)");
+	}
+
+	@Test
+	void anUnknownOverlayErrorNamesTheApplicationsOverlayFactoryBeans() {
+		this.runner.withUserConfiguration(CustomOverlayConfiguration.class)
+			.withPropertyValues("partisan.overlay=fixed")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PartisanFailureAnalyzers.InvalidProperty()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription())
+					.contains("or the name of an OverlayFactory bean (this application defines 'fixedMembers')");
+			});
 	}
 
 	@Test
