@@ -162,6 +162,13 @@ public final class FullMeshOverlay implements Overlay {
 	 */
 	private boolean out;
 
+	/**
+	 * While {@link #out}: the state this node left with (its own tombstone, and every
+	 * removal it knew of), to answer a member that still lists it — one that missed the
+	 * farewell, being partitioned away or not yet connected when it went out.
+	 */
+	private @Nullable Gossip farewell;
+
 	private @Nullable OverlayContext context;
 
 	public FullMeshOverlay(Duration gossipInterval) {
@@ -228,9 +235,15 @@ public final class FullMeshOverlay implements Overlay {
 			long version = (self != null) ? self.version() : ctx.incarnation();
 			this.state.add(ctx.localNode(), version + 1);
 			this.out = false;
+			this.farewell = null;
 		}
 		ctx.connect(seed);
-		ctx.send(seed.id(), new Gossip(this.state.entries()));
+		// Joining through a node this one knows removed asks it back: the seed is not
+		// shown its own removal, or it would take this gossip for the cluster it left
+		// still talking.
+		List<MemberEntry> entries = new ArrayList<>(this.state.entries());
+		entries.removeIf((entry) -> entry.node().id().equals(seed.id()) && entry.removed());
+		ctx.send(seed.id(), new Gossip(entries));
 		return joined;
 	}
 
@@ -270,11 +283,25 @@ public final class FullMeshOverlay implements Overlay {
 		this.out = true;
 		List<CompletableFuture<Void>> told = new ArrayList<>();
 		Gossip farewell = new Gossip(this.state.entries());
+		this.farewell = farewell;
 		for (Node member : others()) {
 			told.add(ctx.send(member.id(), farewell).exceptionally((ex) -> null));
 		}
+		// A join still in flight is overtaken by this leave: its seed may have taken this
+		// node in already, so it is told too, and what it answers is no longer taken.
+		List<NodeId> seeds = List.copyOf(this.pendingJoins.keySet());
+		for (NodeId seed : seeds) {
+			if (!isMember(seed)) {
+				told.add(ctx.send(seed, farewell).exceptionally((ex) -> null));
+			}
+			CompletableFuture<Void> join = this.pendingJoins.remove(seed);
+			if (join != null) {
+				join.completeExceptionally(new OverlayOperationException("The node left before the join completed"));
+			}
+		}
 		Runnable alone = () -> {
 			if (!done.isDone()) {
+				seeds.forEach(ctx::disconnect);
 				becomeAlone(version);
 				done.complete(null);
 			}
@@ -384,9 +411,17 @@ public final class FullMeshOverlay implements Overlay {
 		Node self = ctx.localNode();
 		if (this.out && !this.pendingJoins.containsKey(from) && mentions(gossip, self.id())) {
 			// The cluster this node left, still talking (a gossip in flight, or one sent
-			// before the farewell arrived): none of it is taken, nor answered, so none of
-			// it brings this node back.
+			// before the farewell arrived): none of it is taken, so none of it brings
+			// this
+			// node back. A sender that still lists this node missed the farewell (it was
+			// partitioned away, or the farewell was lost): it gets it again, else it
+			// would
+			// keep this node as a member for good.
 			logger.debug("Node {} has left; gossip from {} about the cluster it left ignored", self.id(), from);
+			Gossip told = this.farewell;
+			if (told != null && listsPresent(gossip, self.id())) {
+				sendOnce(from, gossip, told);
+			}
 			return;
 		}
 		// A node that left and is joined by a node that never knew it starts a cluster
@@ -400,12 +435,17 @@ public final class FullMeshOverlay implements Overlay {
 			logger.warn("Node {} learned from member {} that it was removed from the cluster; it is now on its own",
 					self.id(), from);
 			this.out = true;
+			this.farewell = new Gossip(this.state.entries());
 			becomeAlone(merged.version());
 			return;
 		}
 		if (changed) {
 			if (joinedAnew) {
+				// Being joined anew is joining again: above the tombstone the old cluster
+				// holds, or that tombstone removes this node once the two clusters meet.
 				this.out = false;
+				this.farewell = null;
+				this.state.add(self, (mine != null) ? mine.version() + 1 : ctx.incarnation());
 			}
 			tellRemoved(from, aliveBefore);
 			applyConnections();
@@ -416,6 +456,65 @@ public final class FullMeshOverlay implements Overlay {
 		else if (!this.state.sameAs(gossip.members()) && ctx.isConnected(from)) {
 			ctx.send(from, new Gossip(this.state.entries()));
 		}
+		if (missedItsRemoval(from, gossip)) {
+			// A node removed while it could not hear it (partitioned away, or its notice
+			// was lost) still gossips as a member; this node no longer connects to it, so
+			// it would never learn. It is told now, and leaves.
+			sendOnce(from, gossip, new Gossip(this.state.entries()));
+		}
+	}
+
+	/**
+	 * Whether {@code from} was removed here, yet its gossip still lists it present at a
+	 * version its removal supersedes.
+	 */
+	private boolean missedItsRemoval(NodeId from, Gossip gossip) {
+		MemberEntry known = this.state.get(from);
+		if (known == null || !known.removed()) {
+			return false;
+		}
+		for (MemberEntry entry : gossip.members()) {
+			if (entry.node().id().equals(from)) {
+				return !entry.removed() && known.supersedes(entry);
+			}
+		}
+		return false;
+	}
+
+	private static boolean listsPresent(Gossip gossip, NodeId node) {
+		for (MemberEntry entry : gossip.members()) {
+			if (entry.node().id().equals(node)) {
+				return !entry.removed();
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Sends {@code told} to {@code to} (the sender of {@code gossip}, whose address is in
+	 * it) over a connection of its own, closed once it is written or after
+	 * {@link #FAREWELL_WAIT} unless {@code to} is a member by then; at most one at a time
+	 * per node.
+	 */
+	private void sendOnce(NodeId to, Gossip gossip, Gossip told) {
+		OverlayContext ctx = ctx();
+		Node sender = null;
+		for (MemberEntry entry : gossip.members()) {
+			if (entry.node().id().equals(to)) {
+				sender = entry.node();
+			}
+		}
+		if (sender == null || !this.notifying.add(to)) {
+			return;
+		}
+		Runnable drop = () -> {
+			if (this.notifying.remove(to) && !isMember(to) && !this.pendingJoins.containsKey(to)) {
+				ctx.disconnect(to);
+			}
+		};
+		ctx.connect(sender);
+		ctx.send(to, told).whenComplete((ok, ex) -> ctx.scheduleOnce(Duration.ZERO, drop));
+		ctx.scheduleOnce(FAREWELL_WAIT, drop);
 	}
 
 	private static boolean mentions(Gossip gossip, NodeId node) {
@@ -521,9 +620,10 @@ public final class FullMeshOverlay implements Overlay {
 	}
 
 	/**
-	 * Forgets everyone and stays present only to itself, at {@code version}: the version
-	 * of this node's tombstone, which the tombstone beats, so nothing this node says
-	 * before it joins again can undo its removal.
+	 * Forgets every member and stays present only to itself, at {@code version}: the
+	 * version of this node's tombstone, which the tombstone beats, so nothing this node
+	 * says before it joins again can undo its removal. The removals of others it knows
+	 * are kept, so a cluster it starts anew does not take back a node it removed.
 	 */
 	private void becomeAlone(long version) {
 		OverlayContext ctx = ctx();

@@ -92,9 +92,13 @@ public final class MemberSet {
 		return true;
 	}
 
-	/** Forgets everyone but {@code self}, which is kept present at {@code version}. */
+	/**
+	 * Forgets every member but {@code self}, which is kept present at {@code version}.
+	 * Removals of other nodes are kept: a removal is knowledge, not membership, and a
+	 * node that forgot it would take the removed node back in a cluster it starts anew.
+	 */
 	public void resetTo(Node self, long version) {
-		this.entries.clear();
+		this.entries.values().removeIf((entry) -> !entry.removed());
 		this.entries.put(self.id(), new MemberEntry(self, version, false));
 	}
 

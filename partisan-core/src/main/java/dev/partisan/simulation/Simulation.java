@@ -16,20 +16,46 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
+import dev.partisan.api.DownReason;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.membership.ControlMessage;
 import dev.partisan.membership.Overlay;
 import dev.partisan.membership.OverlayContext;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs overlays on a simulated network. Every node has its own {@link OverlayContext}; a
- * message takes the configured latency plus up to as much again of seeded jitter; a
- * crashed node receives nothing and its neighbours are told it is down after the
- * detection delay, as failure detection would. Events run one at a time in time order
- * (ties in the order they were scheduled), so a seed gives the same run.
+ * message takes the configured latency plus up to as much again of seeded jitter. Events
+ * run one at a time in time order (ties in the order they were scheduled), so a seed
+ * gives the same run.
+ *
+ * <p>
+ * Each node decides which members are up as the runtime's member tracker does: a member
+ * is up while this node keeps a connection to it and has not lost contact; a member that
+ * goes down is reported {@code UNREACHABLE} when it is still in the overlay's members and
+ * {@code LEFT} when it is not, and the overlay hears {@code onPeerUp} /
+ * {@code onPeerDown} for each change. Every such report is recorded
+ * ({@link #memberEvents()}).
+ *
+ * <p>
+ * Faults, as a real node would see them:
+ * <ul>
+ * <li>{@link #crash}: the node receives and sends nothing more; each node connected to it
+ * loses contact after the detection delay (its member goes down, and a redial fails:
+ * {@code onPeerUnreachable}).</li>
+ * <li>{@link #restart}: a crashed node comes back under the same name with a fresh
+ * overlay and a larger incarnation; nodes still connected to its name reach the new
+ * instance one latency later, as a transport redialling would.</li>
+ * <li>{@link #partition} / {@link #heal}: messages between the two sides are dropped
+ * (those in flight too); each side loses contact with the other after the detection
+ * delay, as a silent peer is detected; after a heal, contact comes back one latency
+ * later.</li>
+ * <li>A connection opened to a node that is down or across a partition fails: no contact,
+ * and {@code onPeerUnreachable} one latency later.</li>
+ * </ul>
  */
 public final class Simulation {
 
@@ -61,9 +87,48 @@ public final class Simulation {
 
 	private final Map<String, Long> byType = new TreeMap<>();
 
+	private final List<MemberEvent> memberEvents = new ArrayList<>();
+
+	private final List<Partition> partitions = new ArrayList<>();
+
 	private long now;
 
 	private long seq;
+
+	/** Messages sent and not yet delivered or dropped. */
+	private long inFlight;
+
+	/**
+	 * One report of a member coming up or going down, as the node's member listeners
+	 * would have heard it.
+	 *
+	 * @param at virtual time of the report
+	 * @param observer the node that reported it
+	 * @param observerIncarnation which start of the observer
+	 * @param peer the member
+	 * @param up whether it came up (else it went down)
+	 * @param reason why it went down; {@code null} when it came up
+	 */
+	public record MemberEvent(Duration at, NodeId observer, long observerIncarnation, Node peer, boolean up,
+			@Nullable DownReason reason) {
+
+		@Override
+		public String toString() {
+			return String.format("%.3fs %s: %s %s", this.at.toNanos() / 1e9, this.observer.name(), this.peer.name(),
+					this.up ? "up" : "down " + this.reason);
+		}
+
+	}
+
+	/** Two sides that cannot hear each other. */
+	private record Partition(Set<NodeId> left, Set<NodeId> right) {
+
+		boolean separates(NodeId a, NodeId b) {
+			return (this.left.contains(a) && this.right.contains(b))
+					|| (this.left.contains(b) && this.right.contains(a));
+		}
+
+	}
 
 	/**
 	 * @param seed the seed of every random choice (network jitter and each node's own
@@ -80,11 +145,139 @@ public final class Simulation {
 
 	/** Adds and starts a node running {@code overlay}. */
 	public SimNode add(String name, Overlay overlay) {
-		Node node = new Node(NodeId.of(name), "sim", 1 + this.nodes.size() % 65535, null);
-		SimNode sim = new SimNode(node, overlay, new Random(this.seed * 31 + name.hashCode()));
+		return add(new Node(NodeId.of(name), "sim", 1 + this.nodes.size() % 65535, null), overlay);
+	}
+
+	/**
+	 * Adds and starts a node (with its tag, e.g. client or server) running
+	 * {@code overlay}.
+	 */
+	public SimNode add(Node node, Overlay overlay) {
+		if (this.nodes.containsKey(node.id())) {
+			throw new IllegalArgumentException("Simulated node " + node.id() + " exists; restart it instead");
+		}
+		SimNode sim = new SimNode(node, overlay, new Random(this.seed * 31 + node.name().hashCode()),
+				incarnationNow(0));
 		this.nodes.put(node.id(), sim);
 		overlay.start(sim);
+		sim.evaluate();
 		return sim;
+	}
+
+	/**
+	 * An incarnation for a node starting now: like the runtime's, microseconds of
+	 * (virtual) time, offset so that it is positive, and above {@code previous}; every
+	 * leave in between may bump a version by one, far fewer than the microseconds that
+	 * pass.
+	 */
+	private long incarnationNow(long previous) {
+		return Math.max(previous + 1, 1_000_000 + this.now / 1000);
+	}
+
+	/**
+	 * Starts a crashed node again under its name: a fresh {@code overlay} (nothing of the
+	 * old state survives) with a larger incarnation. It joins nothing by itself; nodes
+	 * still connected to its name reach the new instance one latency later, as a
+	 * redialling transport would.
+	 */
+	public SimNode restart(NodeId id, Overlay overlay) {
+		SimNode old = node(id);
+		if (old.alive) {
+			throw new IllegalStateException("Node " + id + " is running; crash it first");
+		}
+		SimNode sim = new SimNode(old.node, overlay, new Random(this.seed * 31 + id.name().hashCode() + this.now),
+				incarnationNow(old.incarnation));
+		this.nodes.put(id, sim);
+		overlay.start(sim);
+		sim.evaluate();
+		reconnect();
+		return sim;
+	}
+
+	/**
+	 * Cuts {@code left} off from {@code right}: messages between them are dropped, and
+	 * each side loses contact with the other after the detection delay.
+	 */
+	public void partition(Set<NodeId> left, Set<NodeId> right) {
+		this.partitions.add(new Partition(Set.copyOf(left), Set.copyOf(right)));
+		for (SimNode observer : this.nodes.values()) {
+			for (NodeId peer : List.copyOf(observer.connections)) {
+				if (!reachable(observer.node.id(), peer)) {
+					detectLater(observer, peer);
+				}
+			}
+		}
+	}
+
+	/** Ends every partition; contact comes back one latency later. */
+	public void heal() {
+		this.partitions.clear();
+		reconnect();
+	}
+
+	/** Whether a partition is in place. */
+	public boolean partitioned() {
+		return !this.partitions.isEmpty();
+	}
+
+	/**
+	 * Whether a message from {@code from} would reach {@code to} now: both run and no
+	 * partition separates them.
+	 */
+	private boolean reachable(NodeId from, NodeId to) {
+		SimNode a = this.nodes.get(from);
+		SimNode b = this.nodes.get(to);
+		if (a == null || b == null || !a.alive || !b.alive) {
+			return false;
+		}
+		for (Partition partition : this.partitions) {
+			if (partition.separates(from, to)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * {@code observer} notices, after the detection delay, that {@code peer} cannot be
+	 * reached, unless it can be again by then.
+	 */
+	private void detectLater(SimNode observer, NodeId peer) {
+		at(this.now + this.detectionNanos, () -> {
+			if (observer.alive && observer.connections.contains(peer) && !observer.lost.contains(peer)
+					&& !reachable(observer.node.id(), peer)) {
+				observer.loseContact(peer);
+			}
+		});
+	}
+
+	/**
+	 * Every running node regains contact, one latency later, with the peers it still
+	 * connects to and can reach again.
+	 */
+	private void reconnect() {
+		for (SimNode observer : this.nodes.values()) {
+			for (NodeId peer : List.copyOf(observer.lost)) {
+				if (observer.alive && reachable(observer.node.id(), peer)) {
+					at(this.now + latency(), () -> {
+						if (observer.alive && observer.lost.contains(peer) && reachable(observer.node.id(), peer)) {
+							observer.lost.remove(peer);
+							observer.evaluate();
+						}
+					});
+				}
+			}
+		}
+	}
+
+	/** Every member report so far, in order. */
+	public List<MemberEvent> memberEvents() {
+		return List.copyOf(this.memberEvents);
+	}
+
+	/** Control messages sent and not yet delivered or dropped. */
+	public long messagesInFlight() {
+		return this.inFlight;
 	}
 
 	/**
@@ -113,8 +306,8 @@ public final class Simulation {
 	}
 
 	/**
-	 * Stops a node abruptly: it receives nothing more, and its neighbours learn it is
-	 * down.
+	 * Stops a node abruptly: it receives and sends nothing more, and the nodes connected
+	 * to it lose contact after the detection delay.
 	 */
 	public void crash(NodeId id) {
 		SimNode victim = node(id);
@@ -124,11 +317,7 @@ public final class Simulation {
 		victim.alive = false;
 		for (SimNode other : this.nodes.values()) {
 			if (other.alive && other.connections.contains(id)) {
-				at(this.now + this.detectionNanos, () -> {
-					if (other.alive && other.connections.contains(id)) {
-						other.overlay.onPeerDown(victim.node);
-					}
-				});
+				detectLater(other, id);
 			}
 		}
 	}
@@ -239,6 +428,19 @@ public final class Simulation {
 
 		private final Set<NodeId> connections = new HashSet<>();
 
+		/**
+		 * Peers this node connects to but has lost contact with (down, or across a
+		 * partition), as its transport and failure detector would tell.
+		 */
+		private final Set<NodeId> lost = new HashSet<>();
+
+		/** The members up here, as the runtime's member tracker keeps them. */
+		private Map<NodeId, Node> up = Map.of();
+
+		private final long incarnation;
+
+		private boolean evaluationDue;
+
 		private boolean alive = true;
 
 		private long messagesSent;
@@ -249,10 +451,106 @@ public final class Simulation {
 
 		private final Map<String, List<String>> delivered = new LinkedHashMap<>();
 
-		SimNode(Node node, Overlay overlay, Random random) {
+		SimNode(Node node, Overlay overlay, Random random, long incarnation) {
 			this.node = node;
 			this.overlay = overlay;
 			this.random = random;
+			this.incarnation = incarnation;
+		}
+
+		/**
+		 * Recomputes which members are up, as the runtime does after every event: members
+		 * this node connects to and has contact with. Records each change and tells the
+		 * overlay.
+		 */
+		void evaluate() {
+			this.evaluationDue = false;
+			if (!this.alive) {
+				return;
+			}
+			Set<Node> members = this.overlay.members();
+			Map<NodeId, Node> next = new LinkedHashMap<>();
+			Set<NodeId> memberIds = new HashSet<>();
+			for (Node member : members) {
+				memberIds.add(member.id());
+				if (!member.id().equals(this.node.id()) && this.connections.contains(member.id())
+						&& !this.lost.contains(member.id())) {
+					next.put(member.id(), member);
+				}
+			}
+			Map<NodeId, Node> previous = this.up;
+			this.up = next;
+			List<Node> cameUp = new ArrayList<>();
+			List<Node> wentDown = new ArrayList<>();
+			next.forEach((id, member) -> {
+				if (!previous.containsKey(id)) {
+					cameUp.add(member);
+				}
+			});
+			previous.forEach((id, member) -> {
+				if (!next.containsKey(id)) {
+					wentDown.add(member);
+				}
+			});
+			Duration at = Duration.ofNanos(Simulation.this.now);
+			for (Node member : cameUp) {
+				Simulation.this.memberEvents
+					.add(new MemberEvent(at, this.node.id(), this.incarnation, member, true, null));
+			}
+			for (Node member : wentDown) {
+				DownReason reason = memberIds.contains(member.id()) ? DownReason.UNREACHABLE : DownReason.LEFT;
+				Simulation.this.memberEvents
+					.add(new MemberEvent(at, this.node.id(), this.incarnation, member, false, reason));
+			}
+			cameUp.forEach(this.overlay::onPeerUp);
+			wentDown.forEach(this.overlay::onPeerDown);
+		}
+
+		/** Runs {@code action} on this node, then recomputes its up members. */
+		private void run(Runnable action) {
+			if (this.alive) {
+				action.run();
+				evaluate();
+			}
+		}
+
+		/**
+		 * Contact with {@code peer} is lost: its member goes down, and the transport's
+		 * redial fails while this node still connects to it.
+		 */
+		private void loseContact(NodeId peer) {
+			this.lost.add(peer);
+			evaluate();
+			if (this.alive && this.connections.contains(peer)) {
+				run(() -> this.overlay.onPeerUnreachable(peer, new java.net.ConnectException("Connection refused")));
+			}
+		}
+
+		/** The members up here now. */
+		public Set<NodeId> upMembers() {
+			return Set.copyOf(this.up.keySet());
+		}
+
+		/** This start's incarnation. */
+		public long incarnationNumber() {
+			return this.incarnation;
+		}
+
+		/** Leaves the cluster (the overlay's leave, as the runtime would call it). */
+		public CompletableFuture<Void> leave() {
+			CompletableFuture<Void> left = this.overlay.leave();
+			evaluate();
+			return left;
+		}
+
+		/**
+		 * Removes {@code other} from the cluster (the overlay's {@code leave(other)}, as
+		 * the runtime would call it).
+		 */
+		public CompletableFuture<Void> remove(NodeId other) {
+			CompletableFuture<Void> removed = this.overlay.leave(other);
+			evaluate();
+			return removed;
 		}
 
 		public Node node() {
@@ -278,8 +576,10 @@ public final class Simulation {
 		/**
 		 * Joins through {@code seed} (the overlay's join, as the runtime would call it).
 		 */
-		public void join(SimNode seed) {
-			this.overlay.join(seed.node);
+		public CompletableFuture<Void> join(SimNode seed) {
+			CompletableFuture<Void> joined = this.overlay.join(seed.node);
+			evaluate();
+			return joined;
 		}
 
 		@Override
@@ -289,7 +589,7 @@ public final class Simulation {
 
 		@Override
 		public long incarnation() {
-			return 1;
+			return this.incarnation;
 		}
 
 		@Override
@@ -299,28 +599,26 @@ public final class Simulation {
 
 		@Override
 		public void connect(Node peer) {
-			if (this.connections.add(peer.id())) {
-				SimNode other = Simulation.this.nodes.get(peer.id());
-				if (other == null || !other.alive) {
-					at(Simulation.this.now + latency(), () -> {
-						if (this.alive) {
-							this.overlay.onPeerUnreachable(peer.id(),
-									new java.net.ConnectException("Connection refused"));
-						}
-					});
-				}
+			if (this.connections.add(peer.id()) && !reachable(this.node.id(), peer.id())) {
+				this.lost.add(peer.id());
+				at(Simulation.this.now + latency(), () -> {
+					if (this.connections.contains(peer.id()) && this.lost.contains(peer.id())) {
+						run(() -> this.overlay.onPeerUnreachable(peer.id(),
+								new java.net.ConnectException("Connection refused")));
+					}
+				});
 			}
 		}
 
 		@Override
 		public void disconnect(NodeId peer) {
 			this.connections.remove(peer);
+			this.lost.remove(peer);
 		}
 
 		@Override
 		public boolean isConnected(NodeId peer) {
-			SimNode other = Simulation.this.nodes.get(peer);
-			return this.connections.contains(peer) && other != null && other.alive;
+			return this.connections.contains(peer) && !this.lost.contains(peer);
 		}
 
 		@Override
@@ -334,18 +632,25 @@ public final class Simulation {
 			SimNode other = Simulation.this.nodes.get(peer);
 			if (other != null) {
 				NodeId from = this.node.id();
+				Simulation.this.inFlight++;
 				at(Simulation.this.now + latency(), () -> {
-					if (other.alive && this.alive) {
+					Simulation.this.inFlight--;
+					if (other.alive && this.alive && reachable(from, peer)) {
 						other.messagesReceived++;
-						other.overlay.onControlMessage(from, message);
+						other.run(() -> other.overlay.onControlMessage(from, message));
 					}
 				});
 			}
 			return CompletableFuture.completedFuture(null);
 		}
 
+		/** Recomputes up members once the current event is done, as the runtime does. */
 		@Override
 		public void membersChanged() {
+			if (!this.evaluationDue) {
+				this.evaluationDue = true;
+				at(Simulation.this.now, this::evaluate);
+			}
 		}
 
 		@Override
@@ -381,7 +686,7 @@ public final class Simulation {
 		private void periodic(long time, long every, Runnable task) {
 			at(time, () -> {
 				if (this.alive) {
-					task.run();
+					run(task);
 					periodic(time + every, every, task);
 				}
 			});
@@ -389,11 +694,7 @@ public final class Simulation {
 
 		@Override
 		public void scheduleOnce(Duration delay, Runnable task) {
-			at(Simulation.this.now + delay.toNanos(), () -> {
-				if (this.alive) {
-					task.run();
-				}
-			});
+			at(Simulation.this.now + delay.toNanos(), () -> run(task));
 		}
 
 		@Override

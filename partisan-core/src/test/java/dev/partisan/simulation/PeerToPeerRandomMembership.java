@@ -1,0 +1,167 @@
+package dev.partisan.simulation;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import dev.partisan.api.Node;
+import dev.partisan.api.NodeId;
+import dev.partisan.membership.HyParViewOverlay;
+import dev.partisan.membership.Overlay;
+import dev.partisan.simulation.MembershipSchedule.State;
+import dev.partisan.simulation.Simulation.SimNode;
+
+/**
+ * Seeded random membership schedules on the peer-to-peer overlay (see
+ * {@link RandomMembership}). After the bound: the running members' active views are
+ * symmetric, hold only running members and form one connected graph; each member's
+ * members are itself and its active view, all up; no node that left or was removed is in
+ * any active or passive view; a running node that is not a member has empty views.
+ * Weaker, as HyParView is: a crashed node may linger in passive views (a passive entry is
+ * tested only when it is promoted), and {@code LEFT} is also reported for a neighbour
+ * that only moved out of the active view, though never for a crashed node.
+ */
+final class PeerToPeerRandomMembership {
+
+	/** Small views, so that they fill and shuffle even in small clusters. */
+	private static final HyParViewOverlay.Settings SETTINGS = new HyParViewOverlay.Settings(3, 6, 4, 2,
+			Duration.ofSeconds(1), 2, 2, Duration.ZERO);
+
+	/** Detection, then enough shuffle rounds (one a second) for views to repair. */
+	static final Duration BOUND = Duration.ofSeconds(20);
+
+	static final RandomMembership.Cluster CLUSTER = new RandomMembership.Cluster() {
+
+		@Override
+		public Node node(int index) {
+			return new Node(NodeId.of(Simulation.name(index)), "sim", 1 + index, null);
+		}
+
+		@Override
+		public Overlay overlay(Node node) {
+			return new HyParViewOverlay(SETTINGS);
+		}
+
+		@Override
+		public Duration bound() {
+			return BOUND;
+		}
+
+		@Override
+		public boolean leftMeansLeft() {
+			return false;
+		}
+
+		@Override
+		public void check(Simulation sim, MembershipSchedule model, Consumer<String> violations) {
+			checkViews(sim, model, violations);
+		}
+
+	};
+
+	private PeerToPeerRandomMembership() {
+	}
+
+	/** Runs schedules and prints each failing one; exits non-zero if any failed. */
+	public static void main(String[] args) {
+		long first = (args.length > 0) ? Long.parseLong(args[0]) : 4_000;
+		int count = (args.length > 1) ? Integer.parseInt(args[1]) : RandomMembership.DEFAULT_SCHEDULES;
+		int n = (args.length > 2) ? Integer.parseInt(args[2]) : 8;
+		int operations = (args.length > 3) ? Integer.parseInt(args[3]) : 20;
+		int failed = 0;
+		for (long seed = first; seed < first + count; seed++) {
+			List<String> log = new java.util.ArrayList<>();
+			if (!RandomMembership.run(CLUSTER, seed, n, operations, log).isEmpty()) {
+				failed++;
+				log.forEach(System.out::println);
+			}
+		}
+		System.out.println(failed + " of " + count + " schedules failed");
+		System.exit((failed == 0) ? 0 : 1);
+	}
+
+	static void checkViews(Simulation sim, MembershipSchedule model, Consumer<String> violations) {
+		Set<NodeId> running = new HashSet<>();
+		Set<NodeId> notMembers = new HashSet<>();
+		for (int i = 0; i < model.size(); i++) {
+			State state = model.state(i);
+			NodeId id = NodeId.of(Simulation.name(i));
+			if (state.member && state.alive) {
+				running.add(id);
+			}
+			else if (!state.member) {
+				notMembers.add(id);
+			}
+		}
+		for (SimNode node : sim.live()) {
+			NodeId id = node.node().id();
+			HyParViewOverlay overlay = (HyParViewOverlay) node.overlay();
+			Set<NodeId> active = ids(overlay.activeView());
+			Set<NodeId> passive = ids(overlay.passiveView());
+			if (!running.contains(id)) {
+				if (!active.isEmpty() || !passive.isEmpty()) {
+					violations.accept(id.name() + " is not a member, yet has views " + overlay.views());
+				}
+				continue;
+			}
+			Set<NodeId> strangers = new HashSet<>(active);
+			strangers.removeAll(running);
+			if (!strangers.isEmpty()) {
+				violations
+					.accept(id.name() + " has in its active view nodes that are not running members: " + strangers);
+			}
+			Set<NodeId> leavers = new HashSet<>(passive);
+			leavers.retainAll(notMembers);
+			if (!leavers.isEmpty()) {
+				violations.accept(id.name() + " has in its passive view nodes that left or were removed: " + leavers);
+			}
+			for (NodeId peer : active) {
+				if (running.contains(peer)
+						&& !ids(((HyParViewOverlay) sim.node(peer).overlay()).activeView()).contains(id)) {
+					violations.accept(id.name() + " has " + peer.name() + " active, but not the other way round");
+				}
+			}
+			Set<NodeId> members = ids(List.copyOf(overlay.members()));
+			Set<NodeId> expected = new HashSet<>(active);
+			expected.add(id);
+			if (!members.equals(expected)) {
+				violations.accept(id.name() + " lists members " + members + ", its active view being " + active);
+			}
+			if (!node.upMembers().equals(active)) {
+				violations.accept(id.name() + " sees up " + node.upMembers() + ", its active view being " + active);
+			}
+			if (running.size() > 1 && active.isEmpty()) {
+				violations.accept(id.name() + " is a member with an empty active view");
+			}
+		}
+		if (!running.isEmpty()) {
+			NodeId start = running.iterator().next();
+			Set<NodeId> seen = new HashSet<>(Set.of(start));
+			Deque<NodeId> queue = new ArrayDeque<>(List.of(start));
+			while (!queue.isEmpty()) {
+				for (NodeId next : ids(((HyParViewOverlay) sim.node(queue.remove()).overlay()).activeView())) {
+					if (running.contains(next) && seen.add(next)) {
+						queue.add(next);
+					}
+				}
+			}
+			if (!seen.equals(running)) {
+				Set<NodeId> unreached = new HashSet<>(running);
+				unreached.removeAll(seen);
+				violations.accept("the active views are not connected: from " + start.name() + " " + unreached
+						+ " cannot be reached");
+			}
+		}
+	}
+
+	private static Set<NodeId> ids(List<Node> nodes) {
+		Set<NodeId> ids = new HashSet<>();
+		nodes.forEach((node) -> ids.add(node.id()));
+		return ids;
+	}
+
+}
