@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.NodeId;
+import dev.partisan.api.PayloadView;
 import dev.partisan.runtime.PartisanConfig;
 import dev.partisan.runtime.PartisanNode;
 
@@ -20,8 +21,10 @@ import dev.partisan.runtime.PartisanNode;
  * message, which holds still on a shared machine where wall-clock figures do not.
  *
  * <p>
- * Arguments: {@code senders sizeBytes seconds [lanes] [ack] [secret]}. Run it with the
- * test class path, e.g.
+ * Arguments: {@code senders sizeBytes seconds [lanes] [ack] [secret]}; with
+ * {@code -Dprofile.receive=view} the receiving handlers take a {@link PayloadView}
+ * instead of {@code byte[]}, with {@code -Dprofile.send=direct} the senders send direct
+ * {@code ByteBuffer}s. Run it with the test class path, e.g.
  * {@code java -XX:StartFlightRecording=filename=x.jfr,settings=profile
  * -cp ... dev.partisan.profiling.LargeMessageProfile 16 1048576 20}.
  */
@@ -61,10 +64,17 @@ public final class LargeMessageProfile {
 	private static void run(PartisanNode receiver, PartisanNode sender, int senders, int size, int seconds, int lanes,
 			boolean ack) throws Exception {
 		Semaphore[] acks = new Semaphore[senders];
+		boolean lend = "view".equals(System.getProperty("profile.receive"));
 		for (int i = 0; i < senders; i++) {
 			String ackName = "ack-" + i;
-			receiver.register("sink-" + i, byte[].class, (payload, meta) -> receiver.forward(meta.sender(), ackName,
-					header(payload), ForwardOptions.channel(meta.channel())));
+			if (lend) {
+				receiver.register("sink-" + i, PayloadView.class, (view, meta) -> receiver.forward(meta.sender(),
+						ackName, header(view), ForwardOptions.channel(meta.channel())));
+			}
+			else {
+				receiver.register("sink-" + i, byte[].class, (payload, meta) -> receiver.forward(meta.sender(), ackName,
+						header(payload), ForwardOptions.channel(meta.channel())));
+			}
 			acks[i] = new Semaphore(0);
 			Semaphore mine = acks[i];
 			sender.register(ackName, byte[].class, (header, meta) -> mine.release());
@@ -78,11 +88,24 @@ public final class LargeMessageProfile {
 		for (int i = 0; i < senders; i++) {
 			int id = i;
 			Thread thread = new Thread(() -> {
-				byte[] payload = new byte[size];
+				boolean direct = "direct".equals(System.getProperty("profile.send"));
+				byte[] array = new byte[size];
+				// Reused only once the receiver has answered: by then the frame was
+				// written
+				// (and, when acknowledged, forgotten), as the hand-over contract asks.
+				ByteBuffer buffer = ByteBuffer.allocateDirect(size);
 				ForwardOptions options = ForwardOptions.channel("p").sender("sender-" + id).ack(ack);
 				try {
 					for (int seq = 0; running.get(); seq++) {
-						ByteBuffer.wrap(payload).putInt(id).putInt(seq);
+						Object payload;
+						if (direct) {
+							buffer.putInt(0, id).putInt(4, seq);
+							payload = buffer;
+						}
+						else {
+							ByteBuffer.wrap(array).putInt(id).putInt(seq);
+							payload = array;
+						}
 						sender.forward(to, "sink-" + id, payload, options);
 						if (!acks[id].tryAcquire(30, TimeUnit.SECONDS)) {
 							throw new IllegalStateException("no acknowledgement in 30 s");
@@ -119,6 +142,14 @@ public final class LargeMessageProfile {
 				"senders=%d size=%d lanes=%d ack=%s messages=%d goodput=%.0f MiB/s cpu/msg=%.1f us"
 						+ " (both nodes, this process)%n",
 				senders, size, lanes, ack, messages, mib / (wall / 1e9), cpu / 1e3 / Math.max(1, messages));
+	}
+
+	private static byte[] header(PayloadView view) {
+		byte[] header = new byte[8];
+		for (int i = 0; i < 8; i++) {
+			header[i] = view.get(i);
+		}
+		return header;
 	}
 
 	private static byte[] header(byte[] payload) {
