@@ -142,7 +142,9 @@ public interface Partisan extends AutoCloseable {
 
 	/**
 	 * Registers a handler under {@code name}. Payloads are decoded to {@code type}; for
-	 * objects decoded by the object codec, {@code type} is added to the allow-list.
+	 * objects decoded by the object codec, {@code type} is added to the allow-list. A
+	 * handler of {@link PayloadView} is lent the received bytes of a binary message
+	 * without a copy, for the duration of each call.
 	 * @throws IllegalStateException when the name is taken
 	 */
 	<T> Registration register(String name, Class<T> type, MessageHandler<? super T> handler);

@@ -218,8 +218,21 @@ final class Mailbox<T> {
 			}
 			return;
 		}
+		finally {
+			endLoan(payload);
+		}
 		if (delivery.call()) {
 			this.replier.reply(delivery, result, null);
+		}
+	}
+
+	/**
+	 * A view lent to the handler ends when the handler returns: its memory may hold the
+	 * next message by the time anything reads it again.
+	 */
+	private static void endLoan(Object payload) {
+		if (payload instanceof LentPayload lent) {
+			lent.end();
 		}
 	}
 

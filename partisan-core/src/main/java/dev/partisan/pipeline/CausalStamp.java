@@ -8,7 +8,8 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * Puts the causal header (label and stamp) in front of the payload of a message sent with
- * a causal label.
+ * a causal label. The stamp is a small buffer of its own in front of the payload, which
+ * is not copied.
  */
 public final class CausalStamp implements OutboundStage {
 
@@ -36,12 +37,19 @@ public final class CausalStamp implements OutboundStage {
 		if (this.routes.nextHop(envelope.target()) == null) {
 			throw new UnknownNodeException(envelope.target());
 		}
-		ByteBuf stamped = this.alloc.buffer(64 + payload.readableBytes());
-		this.causal.stamp(label, envelope.target(), stamped);
+		ByteBuf stamp = this.alloc.directBuffer(64);
+		try {
+			this.causal.stamp(label, envelope.target(), stamp);
+		}
+		catch (RuntimeException ex) {
+			stamp.release();
+			throw ex;
+		}
+		// The stamp goes in front of the payload as a buffer of its own: the payload is
+		// not
+		// copied here (framing copies it once if it is on the heap).
 		ByteBuf original = envelope.takePayload();
-		stamped.writeBytes(original);
-		original.release();
-		envelope.payload(stamped);
+		envelope.payload(this.alloc.compositeDirectBuffer(2).addComponents(true, stamp, original));
 		envelope.flag(FrameCodec.FLAG_CAUSAL);
 		return true;
 	}

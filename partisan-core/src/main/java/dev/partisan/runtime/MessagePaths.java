@@ -11,6 +11,7 @@ import dev.partisan.api.DeliveryStats;
 import dev.partisan.api.LaneStats;
 import dev.partisan.api.MessageHandler;
 import dev.partisan.api.Node;
+import dev.partisan.api.PayloadView;
 import dev.partisan.api.Registration;
 import dev.partisan.api.RequestHandler;
 import dev.partisan.delivery.AckTracker;
@@ -171,7 +172,7 @@ final class MessagePaths implements AutoCloseable {
 	 */
 	void allowListed(Class<?> type) {
 		if (type != Object.class && type != String.class && type != byte[].class && type != ByteBuffer.class
-				&& !type.isPrimitive()) {
+				&& type != PayloadView.class && !type.isPrimitive()) {
 			this.allowList.allow(type);
 		}
 	}

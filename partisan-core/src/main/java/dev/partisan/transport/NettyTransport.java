@@ -30,8 +30,10 @@ import dev.partisan.wire.Hello;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +95,9 @@ public final class NettyTransport implements Transport {
 
 	private @Nullable DisposableServer server;
 
+	/** "epoll" or "nio" once the server is bound. */
+	private volatile String io = "nio";
+
 	private @Nullable ScheduledFuture<?> refreshTask;
 
 	public NettyTransport(TransportSettings settings, Node local, long incarnation, TransportListener listener,
@@ -116,6 +121,31 @@ public final class NettyTransport implements Transport {
 			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
 	}
 
+	/**
+	 * Which socket layer the event loops run on: Reactor Netty takes the native epoll
+	 * transport where it loads (Linux, with the native library on the class path) and
+	 * Java NIO elsewhere.
+	 */
+	private static String ioOf(Channel channel) {
+		return channel.getClass().getSimpleName().startsWith("Epoll") ? "epoll" : "nio";
+	}
+
+	private void logIo(String io) {
+		if (io.equals("epoll")) {
+			logger.info("Node {} runs its connections on Netty's native epoll transport", this.local.name());
+		}
+		else if (Epoll.isAvailable()) {
+			logger.info("Node {} runs its connections on Java NIO: native transports are turned off "
+					+ "(reactor.netty.native=false)", this.local.name());
+		}
+		else {
+			Throwable cause = Epoll.unavailabilityCause();
+			logger.info("Node {} runs its connections on Java NIO: the native epoll transport does not load here ({})",
+					this.local.name(),
+					(cause != null) ? LogText.escape(String.valueOf(cause.getMessage())) : "unknown");
+		}
+	}
+
 	@Override
 	public boolean isListening() {
 		return this.server != null;
@@ -125,6 +155,7 @@ public final class NettyTransport implements Transport {
 	public Map<String, Object> details() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("kind", "tcp");
+		details.put("io", this.io);
 		details.put("listening", this.local.address());
 		details.put("tls", this.settings.tls() != null);
 		details.put("authenticated", this.settings.clusterSecret() != null);
@@ -153,6 +184,8 @@ public final class NettyTransport implements Transport {
 			.handle((in, out) -> in.receive().then()), this.local);
 		this.server = bound;
 		this.local = this.local.withPort(((InetSocketAddress) bound.address()).getPort());
+		this.io = ioOf(bound.channel());
+		logIo(this.io);
 		long period = this.settings.refreshInterval().toNanos();
 		this.refreshTask = this.timer.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.NANOSECONDS);
 		return this.local;

@@ -10,9 +10,13 @@ import io.netty.buffer.Unpooled;
 
 /**
  * {@code byte[]} and {@link ByteBuffer} payloads, passed through as they are: no
- * conversion, and one copy on each side — into the outgoing frame's direct buffer when
- * sent (the caller may reuse its array as soon as {@code forward} returns), and into the
- * array or buffer the handler gets when received.
+ * conversion and no copy here. The payload is wrapped; {@link FrameCodec#encode} copies a
+ * heap one once into off-heap memory (so the caller may reuse its array as soon as
+ * {@code forward} returns) and sends a direct one without a copy (so the caller must not
+ * change it after {@code forward}). A handler that takes {@code byte[]} or
+ * {@code ByteBuffer} gets a copy of its own; one that takes
+ * {@link dev.partisan.api.PayloadView} is lent the received bytes instead (see
+ * {@code PayloadDecoding}).
  */
 public final class BinaryPayloadCodec implements PayloadCodec {
 

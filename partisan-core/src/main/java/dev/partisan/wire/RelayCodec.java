@@ -73,10 +73,11 @@ public final class RelayCodec {
 			int innerSize = frame.readableBytes() - FrameCodec.LENGTH_FIELD_SIZE;
 			byte[] mac = (secret != null) ? mac(secret, target, originIncarnation, frame, innerStart, innerSize)
 					: new byte[0];
-			ByteBuf out = alloc.directBuffer(HEADER_SIZE + mac.length + innerSize);
-			out.writeByte(TTL).writeLong(originIncarnation).writeByte(mac.length).writeBytes(mac);
-			out.writeBytes(frame, innerStart, innerSize);
-			return out;
+			ByteBuf header = alloc.directBuffer(HEADER_SIZE + mac.length);
+			header.writeByte(TTL).writeLong(originIncarnation).writeByte(mac.length).writeBytes(mac);
+			// The inner frame is not copied: it follows the relay header as a component.
+			return alloc.compositeDirectBuffer(2)
+				.addComponents(true, header, frame.retainedSlice(innerStart, innerSize));
 		}
 		finally {
 			frame.release();
@@ -122,14 +123,14 @@ public final class RelayCodec {
 	}
 
 	/**
-	 * A copy of {@code payload} for the next hop, with one hop fewer left and the MAC
-	 * kept; {@code payload} is not released.
+	 * {@code payload} for the next hop, with one hop fewer left and the MAC kept; the
+	 * rest of the payload is shared (a retained slice), not copied. {@code payload} is
+	 * not released.
 	 */
 	public static ByteBuf nextHop(ByteBufAllocator alloc, ByteBuf payload) {
-		ByteBuf out = alloc.directBuffer(payload.readableBytes());
-		out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
-		out.setByte(0, hopsLeft(payload) - 1);
-		return out;
+		ByteBuf hops = alloc.directBuffer(1).writeByte(hopsLeft(payload) - 1);
+		return alloc.compositeDirectBuffer(2)
+			.addComponents(true, hops, payload.retainedSlice(payload.readerIndex() + 1, payload.readableBytes() - 1));
 	}
 
 	private static int macLength(ByteBuf payload) {
@@ -161,7 +162,7 @@ public final class RelayCodec {
 			for (int shift = 56; shift >= 0; shift -= 8) {
 				mac.update((byte) (originIncarnation >>> shift));
 			}
-			mac.update(bytes.nioBuffer(start, length));
+			Hmac.update(mac, bytes, start, length);
 			return mac.doFinal();
 		}
 		catch (GeneralSecurityException ex) {

@@ -1,5 +1,6 @@
 package dev.partisan.wire;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -41,7 +42,7 @@ class FrameCodecTest {
 	}
 
 	@Test
-	void aLargePayloadIsCopiedOnceIntoOneDirectBufferAndTheCallerMayReuseItsArray() {
+	void aLargeHeapPayloadIsCopiedOnceIntoDirectPiecesBehindItsOwnHeaderAndTheCallerMayReuseItsArray() {
 		byte[] big = new byte[1024 * 1024];
 		big[big.length - 1] = 7;
 		ByteBuf wire = FrameCodec.encode(this.alloc, new Frame(FrameKind.DATA, 0, 1, "default", "n1", "", "d",
@@ -49,8 +50,42 @@ class FrameCodecTest {
 		try {
 			big[big.length - 1] = 9;
 			assertThat(wire.isDirect()).isTrue();
-			assertThat(wire.nioBufferCount()).isEqualTo(1);
+			assertThat(wire.nioBufferCount()).isEqualTo(2);
+			assertThat(wire.nioBuffers()[0].remaining()).isLessThan(64);
 			assertThat(wire.getByte(wire.writerIndex() - 1)).isEqualTo((byte) 7);
+		}
+		finally {
+			wire.release();
+		}
+	}
+
+	@Test
+	void aLargeDirectPayloadIsSentAsItIsBehindItsOwnHeader() {
+		ByteBuffer direct = ByteBuffer.allocateDirect(100_000);
+		direct.put(99_999, (byte) 5);
+		ByteBuf payload = Unpooled.wrappedBuffer(direct);
+		ByteBuf wire = FrameCodec.encode(this.alloc,
+				new Frame(FrameKind.DATA, 0, 1, "default", "n1", "", "d", BinaryPayloadCodec.ID, "", payload));
+		try {
+			assertThat(wire.nioBufferCount()).isEqualTo(2);
+			ByteBuffer sent = wire.nioBuffers()[1];
+			assertThat(sent.remaining()).isEqualTo(100_000);
+			// The same memory: a change to the caller's buffer shows in the frame.
+			direct.put(99_999, (byte) 6);
+			assertThat(sent.get(sent.position() + 99_999)).isEqualTo((byte) 6);
+		}
+		finally {
+			wire.release();
+		}
+		assertThat(payload.refCnt()).isZero();
+	}
+
+	@Test
+	void aSmallPayloadSharesOneBufferWithItsHeader() {
+		ByteBuf wire = FrameCodec.encode(this.alloc, new Frame(FrameKind.DATA, 0, 1, "default", "n1", "", "d",
+				BinaryPayloadCodec.ID, "", Unpooled.wrappedBuffer(new byte[FrameCodec.GATHER_THRESHOLD - 1])));
+		try {
+			assertThat(wire.nioBufferCount()).isEqualTo(1);
 		}
 		finally {
 			wire.release();
