@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>
  * Arguments (all optional): {@code --out=DIR} (default {@code target/scale}),
- * {@code --client-server=32,64,...} (32 to 1,024), {@code --peer-to-peer=32,64,...} (32 to
- * 256), an empty list skipping the overlay,
- * {@code --minutes=30}, {@code --threshold=N} (fixed, instead of minutes),
- * {@code --servers=1}, {@code --link-mbps=100}, {@code --seed=1}.
+ * {@code --client-server=32,64,...} (32 to 1,024), {@code --peer-to-peer=32,64,...} (32
+ * to 256), an empty list skipping the overlay, {@code --minutes=30},
+ * {@code --threshold=N} (fixed, instead of minutes), {@code --servers=1},
+ * {@code --link-mbps=100}, {@code --seed=1}.
  */
 public final class ScaleExperiment {
 
@@ -51,8 +51,8 @@ public final class ScaleExperiment {
 	/**
 	 * Peer-to-peer by default only as far as this machine gets through in minutes: every
 	 * node holds a counter entry per client for every ad, so a run's memory grows as the
-	 * square of the size and its work per interval too (see the README); larger sizes
-	 * can be asked for.
+	 * square of the size and its work per interval too (see the README); larger sizes can
+	 * be asked for.
 	 */
 	static final List<Integer> PEER_TO_PEER_SIZES = List.of(32, 64, 128, 256);
 
