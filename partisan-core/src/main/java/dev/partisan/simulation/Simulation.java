@@ -451,6 +451,15 @@ public final class Simulation {
 
 		private final Map<String, List<String>> delivered = new LinkedHashMap<>();
 
+		private java.util.function.BiConsumer<NodeId, byte[]> frameReceiver = (from, frame) -> {
+		};
+
+		private long framesSent;
+
+		private long frameBytesSent;
+
+		private long frameBytesReceived;
+
 		SimNode(Node node, Overlay overlay, Random random, long incarnation) {
 			this.node = node;
 			this.overlay = overlay;
@@ -690,6 +699,76 @@ public final class Simulation {
 					periodic(time + every, every, task);
 				}
 			});
+		}
+
+		/**
+		 * Sends an application frame (the bytes a real node would write) to {@code peer}:
+		 * it takes a latency like a control message and is dropped the same way (sender
+		 * or receiver down, or a partition between them), and arrives at the receiver set
+		 * by {@link #onFrame}. Application frames change no membership, so the receiver's
+		 * up members are not recomputed. Counted apart from control messages
+		 * ({@link #framesSent()}, {@link #frameBytesSent()},
+		 * {@link #frameBytesReceived()}).
+		 * @return whether the frame left this node (false when this node is down)
+		 */
+		public boolean sendFrame(NodeId peer, byte[] frame) {
+			if (!this.alive) {
+				return false;
+			}
+			this.framesSent++;
+			this.frameBytesSent += frame.length;
+			SimNode other = Simulation.this.nodes.get(peer);
+			if (other != null) {
+				NodeId from = this.node.id();
+				Simulation.this.inFlight++;
+				at(Simulation.this.now + latency(), () -> {
+					Simulation.this.inFlight--;
+					if (other.alive && this.alive && reachable(from, peer)) {
+						other.frameBytesReceived += frame.length;
+						other.frameReceiver.accept(from, frame);
+					}
+				});
+			}
+			return true;
+		}
+
+		/** Where application frames sent to this node arrive (by default, nowhere). */
+		public void onFrame(java.util.function.BiConsumer<NodeId, byte[]> receiver) {
+			this.frameReceiver = receiver;
+		}
+
+		/**
+		 * Runs an application task every {@code period} while this node runs, the first
+		 * time at a random point of the first period (so nodes do not tick in step).
+		 * Unlike {@link #schedule}, it does not recompute up members afterwards.
+		 */
+		public void repeat(Duration period, Runnable task) {
+			long every = period.toNanos();
+			repeatAt(Simulation.this.now + (long) (this.random.nextDouble() * every), every, task);
+		}
+
+		private void repeatAt(long time, long every, Runnable task) {
+			at(time, () -> {
+				if (this.alive) {
+					task.run();
+					repeatAt(time + every, every, task);
+				}
+			});
+		}
+
+		/** Application frames this node sent. */
+		public long framesSent() {
+			return this.framesSent;
+		}
+
+		/** Bytes of the application frames this node sent. */
+		public long frameBytesSent() {
+			return this.frameBytesSent;
+		}
+
+		/** Bytes of the application frames that reached this node. */
+		public long frameBytesReceived() {
+			return this.frameBytesReceived;
 		}
 
 		@Override

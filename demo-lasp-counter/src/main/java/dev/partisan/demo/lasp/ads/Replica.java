@@ -11,8 +11,6 @@ import dev.partisan.runtime.PartisanNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.stereotype.Component;
-
 /**
  * This node's replica of every ad it knows. All changes are inflations of the lattice — a
  * local view, a state merged from a neighbour, a server disabling an ad — applied
@@ -28,7 +26,6 @@ import org.springframework.stereotype.Component;
  * neither: the old entry keeps its count, the new one adds to it. The price is one entry
  * per incarnation in each counter.
  */
-@Component
 public class Replica {
 
 	private static final Logger logger = LoggerFactory.getLogger(Replica.class);
@@ -41,14 +38,27 @@ public class Replica {
 
 	private final String replicaId;
 
-	public Replica(Partisan partisan) {
-		this.node = partisan.localNode().name();
-		this.role = Role.of(partisan.localNode());
-		long incarnation = (partisan instanceof PartisanNode partisanNode) ? partisanNode.incarnation()
-				: System.currentTimeMillis() * 1000;
+	/**
+	 * @param node this node's name
+	 * @param role what it does in the case study
+	 * @param incarnation which start of the node this is (larger at every start)
+	 */
+	public Replica(String node, Role role, long incarnation) {
+		this.node = node;
+		this.role = role;
 		// Base 36 keeps the id short in GET /crdt; the incarnation grows at every start,
 		// so ids never repeat.
-		this.replicaId = this.node + "#" + Long.toString(incarnation, 36);
+		this.replicaId = node + "#" + Long.toString(incarnation, 36);
+	}
+
+	/**
+	 * The replica of a running Partisan node: its name, its role from its tag, its
+	 * incarnation.
+	 */
+	public static Replica of(Partisan partisan) {
+		long incarnation = (partisan instanceof PartisanNode partisanNode) ? partisanNode.incarnation()
+				: System.currentTimeMillis() * 1000;
+		return new Replica(partisan.localNode().name(), Role.of(partisan.localNode()), incarnation);
 	}
 
 	public String node() {

@@ -1,6 +1,5 @@
 package dev.partisan.demo.lasp.sim;
 
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.partisan.demo.lasp.LaspProperties;
-import dev.partisan.demo.lasp.ads.AdDisabledException;
 import dev.partisan.demo.lasp.ads.Replica;
+import dev.partisan.demo.lasp.core.LaspNode;
 import dev.partisan.demo.lasp.ads.Role;
 import dev.partisan.demo.lasp.sync.StateSync;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +28,8 @@ class ViewSimulator implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(ViewSimulator.class);
 
+	private final LaspNode node;
+
 	private final Replica replica;
 
 	private final LaspProperties properties;
@@ -39,29 +40,15 @@ class ViewSimulator implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	ViewSimulator(Replica replica, LaspProperties properties) {
-		this.replica = replica;
+	ViewSimulator(LaspNode node, LaspProperties properties) {
+		this.node = node;
+		this.replica = node.replica();
 		this.properties = properties;
 	}
 
 	private void viewOne(Random random) {
-		List<String> showable = this.replica.snapshot()
-			.ads()
-			.entrySet()
-			.stream()
-			.filter((entry) -> entry.getValue().showable())
-			.map((entry) -> entry.getKey())
-			.toList();
-		if (showable.isEmpty()) {
-			return;
-		}
-		String ad = showable.get(random.nextInt(showable.size()));
-		try {
-			this.replica.view(ad);
+		if (this.node.viewRandomAd(random).isPresent()) {
 			this.views.incrementAndGet();
-		}
-		catch (AdDisabledException ex) {
-			// Disabled between the snapshot and the view: the next tick picks another.
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.partisan.demo.lasp.sync;
 
-import dev.partisan.demo.lasp.ads.Replica;
+import dev.partisan.demo.lasp.core.AdUpdate;
+import dev.partisan.demo.lasp.core.LaspNode;
 import dev.partisan.demo.lasp.crdt.AdMap;
 import dev.partisan.spring.handler.PartisanChannel;
 
@@ -14,23 +15,23 @@ import org.springframework.stereotype.Component;
 @Component
 class StateHandlers {
 
-	private final Replica replica;
+	private final LaspNode node;
 
-	StateHandlers(Replica replica) {
-		this.replica = replica;
+	StateHandlers(LaspNode node) {
+		this.node = node;
 	}
 
 	/** A neighbour's periodic state of one ad. */
 	@PartisanChannel(channel = StateSync.CHANNEL, name = StateSync.STATE)
 	void state(AdUpdate update) {
-		this.replica.merge(update.ad(), update.state());
+		this.node.receive(update);
 	}
 
 	/** A stopping neighbour's last state, answered so that it knows it may stop. */
 	@PartisanChannel(channel = StateSync.CHANNEL, name = StateSync.FLUSH)
 	FlushAck flush(AdMap state) {
-		this.replica.mergeAll(state);
-		return new FlushAck(this.replica.node(), state.ads().size());
+		this.node.receiveAll(state);
+		return new FlushAck(this.node.replica().node(), state.ads().size());
 	}
 
 }

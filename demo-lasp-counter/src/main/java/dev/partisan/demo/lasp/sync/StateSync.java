@@ -15,6 +15,7 @@ import dev.partisan.api.PartisanException;
 import dev.partisan.demo.lasp.LaspProperties;
 import dev.partisan.demo.lasp.ads.Replica;
 import dev.partisan.demo.lasp.ads.Role;
+import dev.partisan.demo.lasp.core.LaspNode;
 import dev.partisan.demo.lasp.crdt.AdMap;
 import dev.partisan.spring.core.PartisanTemplate;
 import org.jspecify.annotations.Nullable;
@@ -70,16 +71,19 @@ public class StateSync implements SmartLifecycle {
 
 	private final Replica replica;
 
+	private final LaspNode node;
+
 	private final LaspProperties properties;
 
 	private @Nullable ScheduledExecutorService scheduler;
 
 	private volatile boolean running;
 
-	public StateSync(Partisan partisan, PartisanTemplate template, Replica replica, LaspProperties properties) {
+	public StateSync(Partisan partisan, PartisanTemplate template, LaspNode node, LaspProperties properties) {
 		this.partisan = partisan;
 		this.template = template;
-		this.replica = replica;
+		this.node = node;
+		this.replica = node.replica();
 		this.properties = properties;
 	}
 
@@ -96,22 +100,22 @@ public class StateSync implements SmartLifecycle {
 		return neighbours;
 	}
 
-	/** One propagation round: every ad's state to every neighbour. */
+	/**
+	 * One propagation round ({@link LaspNode#round}): every ad's state to every
+	 * neighbour.
+	 */
 	void round() {
-		AdMap state = this.replica.snapshot();
-		for (Node neighbour : neighbours()) {
-			state.ads().forEach((ad, adState) -> {
-				try {
-					// The ad is the partition key: its newer state supersedes an older
-					// one still queued.
-					this.template.send(neighbour.name(), STATE, new AdUpdate(ad, adState),
-							ForwardOptions.channel(CHANNEL).partitionKey(ad));
-				}
-				catch (PartisanException ex) {
-					logger.debug("State of {} not sent to {}: {}", ad, neighbour.name(), ex.getMessage());
-				}
-			});
-		}
+		List<String> names = neighbours().stream().map(Node::name).toList();
+		this.node.round(names, (neighbour, update) -> {
+			try {
+				// The ad is the partition key: its newer state supersedes an older one
+				// still queued.
+				this.template.send(neighbour, STATE, update, ForwardOptions.channel(CHANNEL).partitionKey(update.ad()));
+			}
+			catch (PartisanException ex) {
+				logger.debug("State of {} not sent to {}: {}", update.ad(), neighbour, ex.getMessage());
+			}
+		});
 	}
 
 	@Override

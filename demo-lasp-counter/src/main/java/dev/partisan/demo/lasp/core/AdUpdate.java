@@ -1,4 +1,4 @@
-package dev.partisan.demo.lasp.sync;
+package dev.partisan.demo.lasp.core;
 
 import dev.partisan.demo.lasp.crdt.AdState;
 
