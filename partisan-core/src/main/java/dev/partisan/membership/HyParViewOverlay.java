@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * down as {@code LEFT} (it is gone from {@link #members()}). A neighbour whose connection
  * fails stays in {@link #members()} until the node has seen it go down, so a crash is
  * reported {@code UNREACHABLE}, as on the other overlays. A neighbour that only moves to
- * the passive view (a DISCONNECT when a full active view takes another) is still reported
- * down, as {@code LEFT}: {@link #members()} is the active view.
+ * the passive view (a DISCONNECT when a full active view takes another, or this node
+ * making room for one) is not down: it is {@link #outOfView out of view}, and the node
+ * tells listeners so instead.
  *
  * <p>
  * All of it runs on the overlay's thread and talks only to {@link OverlayContext}, so the
@@ -432,6 +433,16 @@ public final class HyParViewOverlay implements Overlay {
 		members.addAll(this.active.values());
 		members.addAll(this.failing.values());
 		return members;
+	}
+
+	/**
+	 * A node in the passive view is a member of the cluster this node is not connected
+	 * to; one that left is in neither view, and after this node's own leave neither view
+	 * holds anyone.
+	 */
+	@Override
+	public boolean outOfView(NodeId node) {
+		return !this.out && this.passive.containsKey(node) && !hasLeft(node);
 	}
 
 	/**

@@ -198,7 +198,8 @@ final class ControlLoop {
 		Transport transport = current.transport();
 		Overlay overlay = current.overlay();
 		MemberTracker.Changes changes = this.tracker.evaluate(overlay.members(),
-				(id) -> transport.isControlConnected(id) && transport.silenceNanos(id) < this.failureTimeoutNanos);
+				(id) -> transport.isControlConnected(id) && transport.silenceNanos(id) < this.failureTimeoutNanos,
+				overlay::outOfView);
 		changes.cameUp().forEach(overlay::onPeerUp);
 		changes.wentDown().forEach((down) -> {
 			this.calls.failCallsTo(down.id());
