@@ -59,7 +59,8 @@ public interface Partisan extends AutoCloseable {
 
 	/**
 	 * Whether this node's overlay asks to {@link #leave()} before shutting down, so that
-	 * the others drop it at once instead of after the failure timeout (full-mesh does).
+	 * the others drop it at once as left instead of after the failure timeout as
+	 * unreachable (full-mesh, client-server and peer-to-peer do; static does not).
 	 * @throws IllegalStateException when the node is not started
 	 */
 	boolean leavesOnShutdown();

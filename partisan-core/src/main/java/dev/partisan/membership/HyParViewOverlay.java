@@ -469,9 +469,17 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	/**
+	 * How long {@link #leave()} waits for its LEAVE to be written to every neighbour. A
+	 * neighbour leaving at the same moment may close the connection under it, and the
+	 * write then waits for a redial that never comes: the node that shuts down must not
+	 * wait for that.
+	 */
+	static final Duration FAREWELL_WAIT = Duration.ofSeconds(1);
+
+	/**
 	 * Leaves: tells the active view (which floods the news on), forgets both views and
 	 * refuses to be joined until this node joins again; completes once the neighbours
-	 * have been told.
+	 * have been told, or after {@link #FAREWELL_WAIT} at most.
 	 */
 	@Override
 	public CompletableFuture<Void> leave() {
@@ -495,7 +503,20 @@ public final class HyParViewOverlay implements Overlay {
 			.forEach((join) -> join.completeExceptionally(new OverlayOperationException("The node left")));
 		this.pendingJoins.clear();
 		changed();
-		return CompletableFuture.allOf(told.toArray(CompletableFuture[]::new));
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		CompletableFuture.allOf(told.toArray(CompletableFuture[]::new)).whenComplete((ok, ex) -> done.complete(null));
+		ctx().scheduleOnce(FAREWELL_WAIT, () -> done.complete(null));
+		return done;
+	}
+
+	/**
+	 * The LEAVE floods the active views, so a node that shuts down gracefully is reported
+	 * left by its neighbours rather than unreachable after the failure timeout, and is
+	 * not taken back from anyone's passive view.
+	 */
+	@Override
+	public boolean leavesOnShutdown() {
+		return true;
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -266,10 +268,25 @@ public final class PartisanNode implements Partisan {
 				"Not every lane to " + peer + " connected within " + this.config.joinTimeout()));
 	}
 
+	/**
+	 * How long {@link #leave()} waits after the overlay has written its farewell before
+	 * it completes. Written is not yet read: a peer reads the farewell on one connection
+	 * while it sees this node's other connections close on others, and if the caller
+	 * closes the node at once (a graceful shutdown) a peer that sees the close first
+	 * reports this node unreachable rather than left — more likely when several nodes
+	 * stop at once on a busy machine.
+	 */
+	static final Duration LEAVE_LINGER = Duration.ofMillis(250);
+
 	@Override
 	public CompletableFuture<Void> leave() {
 		requireStarted();
-		return this.loop.call(() -> overlay().leave()).thenRun(() -> this.loop.execute(this.loop::evaluate));
+		// Not on the control loop's timer: the caller may close the node meanwhile.
+		Executor afterLinger = CompletableFuture.delayedExecutor(LEAVE_LINGER.toNanos(), TimeUnit.NANOSECONDS);
+		return this.loop.call(() -> overlay().leave())
+			.thenRun(() -> this.loop.execute(this.loop::evaluate))
+			.thenRunAsync(() -> {
+			}, afterLinger);
 	}
 
 	@Override
