@@ -189,6 +189,17 @@ final class ControlLoop {
 		});
 	}
 
+	/**
+	 * The up member that goes by {@code dialler}'s name at another address, or
+	 * {@code null}: a second node with a taken name, refused so the member stays as it
+	 * is. The same address is the same node restarted. Any thread (reads the up
+	 * snapshot).
+	 */
+	@Nullable Node liveNamesake(Node dialler) {
+		Node member = this.tracker.up().get(dialler.id());
+		return (member != null && !member.address().equals(dialler.address())) ? member : null;
+	}
+
 	/** Recomputes up/down members (control thread). */
 	void evaluate() {
 		Parts current = this.parts;

@@ -34,6 +34,7 @@ import dev.partisan.pipeline.OutboundEnvelope;
 import dev.partisan.pipeline.OutboundPath;
 import dev.partisan.pipeline.Sending;
 import dev.partisan.transport.NodeNameMismatchException;
+import dev.partisan.transport.NodeNameTakenException;
 import dev.partisan.transport.Transport;
 import dev.partisan.wire.FrameCodec;
 import org.jspecify.annotations.Nullable;
@@ -206,12 +207,23 @@ public final class PartisanNode implements Partisan {
 	}
 
 	/**
-	 * A join failure caused by the seed's address answering to another name becomes a
-	 * {@link NodeNameConflictException} naming both, logged at ERROR; others stay as they
-	 * are.
+	 * A join failure caused by the seed's address answering to another name, or by the
+	 * seed refusing this node's name as taken by a live member at another address,
+	 * becomes a {@link NodeNameConflictException} naming both, logged at ERROR; others
+	 * stay as they are.
 	 */
 	private Throwable identityConflict(Node seed, Throwable error) {
 		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof NodeNameTakenException taken) {
+				NodeNameConflictException conflict = new NodeNameConflictException(
+						"Seed " + seed.address() + " refused this node: the name '" + taken.name()
+								+ "' is taken by a live member at " + taken.holderAddress() + ", and this node is at "
+								+ this.local.address()
+								+ ": node names must be unique in a cluster (partisan.node.name)",
+						taken.name(), taken.name(), error);
+				logger.error("Node {} cannot join: {}", this.local.id(), conflict.getMessage());
+				return conflict;
+			}
 			if (cause instanceof NodeNameMismatchException mismatch) {
 				NodeNameConflictException conflict = new NodeNameConflictException(
 						"Seed " + seed.address() + " answers as '" + mismatch.found() + "', not '" + mismatch.expected()
