@@ -1,11 +1,15 @@
 package dev.partisan.api;
 
-/** Why a member went down, as far as this node can tell. */
+/**
+ * Why a member went down, as far as this node can tell. A peer-to-peer neighbour that
+ * only moves to the passive view is not down at all: listeners hear
+ * {@link MembershipListener#memberOutOfView(Node)} instead.
+ */
 public enum DownReason {
 
 	/**
-	 * It is no longer in the overlay's membership: it left, another member removed it, or
-	 * (peer-to-peer) it left this node's active view. Not coming back on its own.
+	 * It left the cluster or another member removed it: gone for good, until it joins
+	 * again.
 	 */
 	LEFT,
 

@@ -2,8 +2,10 @@ package dev.partisan.api;
 
 /**
  * A join failed on an identity conflict: the node at the seed's address answers to
- * another name than the seed's ({@link #expected()} is not {@link #found()}), or the seed
- * is another node with this node's own name. Node names must be unique in a cluster.
+ * another name than the seed's ({@link #expected()} is not {@link #found()}), the seed is
+ * another node with this node's own name, or the seed refused this node because a live
+ * member at another address already goes by its name (both are this node's name; the
+ * message names both addresses). Node names must be unique in a cluster.
  */
 public class NodeNameConflictException extends JoinException {
 

@@ -36,9 +36,9 @@ public interface Partisan extends AutoCloseable {
 	 * Joins the cluster that {@code seed} belongs to. The future completes when the seed
 	 * is an up member of this node, and fails with {@link JoinException} when the seed
 	 * cannot be reached, with {@link NodeNameConflictException} when the node at the
-	 * seed's address answers to another name or the seed is another node with this node's
-	 * name, or with {@link OverlayOperationException} when the overlay has no join
-	 * (static).
+	 * seed's address answers to another name, the seed is another node with this node's
+	 * name, or a live member at another address already goes by this node's name, or with
+	 * {@link OverlayOperationException} when the overlay has no join (static).
 	 */
 	CompletableFuture<Void> join(Node seed);
 
@@ -59,7 +59,8 @@ public interface Partisan extends AutoCloseable {
 
 	/**
 	 * Whether this node's overlay asks to {@link #leave()} before shutting down, so that
-	 * the others drop it at once instead of after the failure timeout (full-mesh does).
+	 * the others drop it at once as left instead of after the failure timeout as
+	 * unreachable (full-mesh, client-server and peer-to-peer do; static does not).
 	 * @throws IllegalStateException when the node is not started
 	 */
 	boolean leavesOnShutdown();
@@ -167,9 +168,10 @@ public interface Partisan extends AutoCloseable {
 	 * ({@link DownReason#LEFT}), then the watch ends. A member this node is connected to
 	 * is watched by failure detection; any other node it can reach (another client
 	 * through the server, a peer outside the active view) by a probe every heartbeat
-	 * interval, which must be answered within the failure timeout. When the node is
-	 * already known down, or is neither up, a member nor reachable, it runs at once.
-	 * Removing the registration cancels the watch.
+	 * interval, which must be answered within the failure timeout; a peer-to-peer
+	 * neighbour that only moves to the passive view stays watched. When the node is
+	 * already known down, or is neither up, a member, in the passive view nor reachable,
+	 * it runs at once. Removing the registration cancels the watch.
 	 * @throws IllegalStateException when the node is not started
 	 * @throws IllegalArgumentException when {@code node} is this node
 	 */

@@ -187,14 +187,13 @@ public final class FullMeshOverlay implements Overlay {
 	}
 
 	/**
-	 * When every member is connected to every other, the farewell reaches them all
-	 * directly, and they drop this node at once instead of after the failure timeout.
-	 * With a narrower reach (client-server) a stopping node does not announce a leave, as
-	 * it never has.
+	 * The farewell reaches every member this node is connected to, and through them (the
+	 * servers, in client-server) everyone else, so the others drop this node at once as
+	 * left instead of after the failure timeout as unreachable.
 	 */
 	@Override
 	public boolean leavesOnShutdown() {
-		return this.reach == Reach.ALL;
+		return true;
 	}
 
 	@Override

@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * down as {@code LEFT} (it is gone from {@link #members()}). A neighbour whose connection
  * fails stays in {@link #members()} until the node has seen it go down, so a crash is
  * reported {@code UNREACHABLE}, as on the other overlays. A neighbour that only moves to
- * the passive view (a DISCONNECT when a full active view takes another) is still reported
- * down, as {@code LEFT}: {@link #members()} is the active view.
+ * the passive view (a DISCONNECT when a full active view takes another, or this node
+ * making room for one) is not down: it is {@link #outOfView out of view}, and the node
+ * tells listeners so instead.
  *
  * <p>
  * All of it runs on the overlay's thread and talks only to {@link OverlayContext}, so the
@@ -435,6 +436,16 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	/**
+	 * A node in the passive view is a member of the cluster this node is not connected
+	 * to; one that left is in neither view, and after this node's own leave neither view
+	 * holds anyone.
+	 */
+	@Override
+	public boolean outOfView(NodeId node) {
+		return !this.out && this.passive.containsKey(node) && !hasLeft(node);
+	}
+
+	/**
 	 * Joins through {@code seed}; after a leave this is the node's new join, which its
 	 * larger epoch lets the others tell from the old one.
 	 */
@@ -458,9 +469,17 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	/**
+	 * How long {@link #leave()} waits for its LEAVE to be written to every neighbour. A
+	 * neighbour leaving at the same moment may close the connection under it, and the
+	 * write then waits for a redial that never comes: the node that shuts down must not
+	 * wait for that.
+	 */
+	static final Duration FAREWELL_WAIT = Duration.ofSeconds(1);
+
+	/**
 	 * Leaves: tells the active view (which floods the news on), forgets both views and
 	 * refuses to be joined until this node joins again; completes once the neighbours
-	 * have been told.
+	 * have been told, or after {@link #FAREWELL_WAIT} at most.
 	 */
 	@Override
 	public CompletableFuture<Void> leave() {
@@ -484,7 +503,20 @@ public final class HyParViewOverlay implements Overlay {
 			.forEach((join) -> join.completeExceptionally(new OverlayOperationException("The node left")));
 		this.pendingJoins.clear();
 		changed();
-		return CompletableFuture.allOf(told.toArray(CompletableFuture[]::new));
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		CompletableFuture.allOf(told.toArray(CompletableFuture[]::new)).whenComplete((ok, ex) -> done.complete(null));
+		ctx().scheduleOnce(FAREWELL_WAIT, () -> done.complete(null));
+		return done;
+	}
+
+	/**
+	 * The LEAVE floods the active views, so a node that shuts down gracefully is reported
+	 * left by its neighbours rather than unreachable after the failure timeout, and is
+	 * not taken back from anyone's passive view.
+	 */
+	@Override
+	public boolean leavesOnShutdown() {
+		return true;
 	}
 
 	/**

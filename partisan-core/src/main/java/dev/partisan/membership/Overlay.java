@@ -42,6 +42,17 @@ public interface Overlay {
 	Set<Node> members();
 
 	/**
+	 * Whether {@code node}, which is not (or no longer) in {@link #members()}, is still a
+	 * member of the cluster that this node merely does not keep in view: HyParView's
+	 * passive view. The node then tells listeners it moved out of view rather than went
+	 * down, and keeps watching it. False by default: for an overlay whose members are the
+	 * whole cluster, a node that is not a member has left.
+	 */
+	default boolean outOfView(NodeId node) {
+		return false;
+	}
+
+	/**
 	 * The member through which to reach {@code destination} when this node has no
 	 * connection to it (a client reaching another client through a server), or
 	 * {@code null} when there is none. Called from any thread: answer from a snapshot.
@@ -94,7 +105,7 @@ public interface Overlay {
 	 * others drop it at once rather than see it go down after the failure timeout. Front
 	 * ends (the Spring Boot lifecycle) ask this instead of knowing overlays by name.
 	 * False by default: only an overlay whose leave is known to reach the members
-	 * (full-mesh) asks for it.
+	 * (full-mesh, client-server, peer-to-peer) asks for it.
 	 */
 	default boolean leavesOnShutdown() {
 		return false;

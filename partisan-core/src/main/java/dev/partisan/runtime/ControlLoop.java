@@ -189,6 +189,17 @@ final class ControlLoop {
 		});
 	}
 
+	/**
+	 * The up member that goes by {@code dialler}'s name at another address, or
+	 * {@code null}: a second node with a taken name, refused so the member stays as it
+	 * is. The same address is the same node restarted. Any thread (reads the up
+	 * snapshot).
+	 */
+	@Nullable Node liveNamesake(Node dialler) {
+		Node member = this.tracker.up().get(dialler.id());
+		return (member != null && !member.address().equals(dialler.address())) ? member : null;
+	}
+
 	/** Recomputes up/down members (control thread). */
 	void evaluate() {
 		Parts current = this.parts;
@@ -198,7 +209,8 @@ final class ControlLoop {
 		Transport transport = current.transport();
 		Overlay overlay = current.overlay();
 		MemberTracker.Changes changes = this.tracker.evaluate(overlay.members(),
-				(id) -> transport.isControlConnected(id) && transport.silenceNanos(id) < this.failureTimeoutNanos);
+				(id) -> transport.isControlConnected(id) && transport.silenceNanos(id) < this.failureTimeoutNanos,
+				overlay::outOfView);
 		changes.cameUp().forEach(overlay::onPeerUp);
 		changes.wentDown().forEach((down) -> {
 			this.calls.failCallsTo(down.id());

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import dev.partisan.api.DownReason;
@@ -89,11 +90,21 @@ final class MemberTracker {
 	}
 
 	/**
-	 * Recomputes the up set from the overlay's members and the reachability test, and
-	 * returns the nodes that came up and went down, in that order, after telling the
-	 * listeners.
+	 * Like {@link #evaluate(Set, Predicate, Predicate)} for an overlay whose members are
+	 * the whole cluster: a member that is no longer one has left.
 	 */
 	Changes evaluate(Set<Node> members, Predicate<NodeId> reachable) {
+		return evaluate(members, reachable, (id) -> false);
+	}
+
+	/**
+	 * Recomputes the up set from the overlay's members and the reachability test, and
+	 * returns the nodes that came up, went down and moved out of view, in that order,
+	 * after telling the listeners. An up node that is no longer a member went down as
+	 * {@code LEFT}, unless {@code outOfView} says it is still in the cluster, out of this
+	 * node's view (peer-to-peer's passive view): that is no down at all.
+	 */
+	Changes evaluate(Set<Node> members, Predicate<NodeId> reachable, Predicate<NodeId> outOfView) {
 		Map<NodeId, Node> next = new LinkedHashMap<>();
 		for (Node member : members) {
 			if (!member.id().equals(this.self) && reachable.test(member.id())) {
@@ -103,6 +114,7 @@ final class MemberTracker {
 		Map<NodeId, Node> previous = this.up;
 		List<Node> cameUp = new ArrayList<>();
 		List<Node> wentDown = new ArrayList<>();
+		List<Node> movedOutOfView = new ArrayList<>();
 		Set<NodeId> stillMembers = new HashSet<>();
 		members.forEach((member) -> stillMembers.add(member.id()));
 		next.forEach((id, node) -> {
@@ -112,7 +124,12 @@ final class MemberTracker {
 		});
 		previous.forEach((id, node) -> {
 			if (!next.containsKey(id)) {
-				wentDown.add(node);
+				if (!stillMembers.contains(id) && outOfView.test(id)) {
+					movedOutOfView.add(node);
+				}
+				else {
+					wentDown.add(node);
+				}
 			}
 		});
 		this.up = Map.copyOf(next);
@@ -146,30 +163,34 @@ final class MemberTracker {
 			logger.info("Member down on {}: {} ({})", this.self, node, reason.name().toLowerCase());
 			notifyDown(node, reason);
 		}
+		for (Node node : movedOutOfView) {
+			logger.info("Member out of view on {}: {} (still in the cluster)", this.self, node);
+			notify(node, (listener) -> listener.memberOutOfView(node));
+		}
 		List<NodeId> removed = new ArrayList<>();
 		for (NodeId member : previousMembers) {
-			if (!stillMembers.contains(member) && !reasons.containsKey(member)) {
+			if (!stillMembers.contains(member) && !reasons.containsKey(member) && !outOfView.test(member)) {
 				removed.add(member);
 			}
 		}
-		return new Changes(cameUp, wentDown, reasons, removed);
+		return new Changes(cameUp, wentDown, reasons, removed, movedOutOfView);
 	}
 
 	private void notifyUp(Node node) {
-		for (MembershipListener listener : this.listeners) {
-			try {
-				listener.memberUp(node);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Membership listener {} failed on {}", listener, node, ex);
-			}
-		}
+		notify(node, (listener) -> listener.memberUp(node));
 	}
 
 	private void notifyDown(Node node, DownReason reason) {
+		notify(node, (listener) -> listener.memberDown(node, reason));
+	}
+
+	/**
+	 * Tells every listener about {@code node}; one that throws does not stop the rest.
+	 */
+	private void notify(Node node, Consumer<MembershipListener> call) {
 		for (MembershipListener listener : this.listeners) {
 			try {
-				listener.memberDown(node, reason);
+				call.accept(listener);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Membership listener {} failed on {}", listener, node, ex);
@@ -185,8 +206,11 @@ final class MemberTracker {
 	 * @param reasons why each of {@code wentDown} went down
 	 * @param removed nodes that left the overlay's membership without being up here
 	 * (members this node does not connect to, such as another client of a server)
+	 * @param movedOutOfView up members that left this node's view but not the cluster
+	 * (peer-to-peer: moved to the passive view); not down
 	 */
-	record Changes(List<Node> cameUp, List<Node> wentDown, Map<NodeId, DownReason> reasons, List<NodeId> removed) {
+	record Changes(List<Node> cameUp, List<Node> wentDown, Map<NodeId, DownReason> reasons, List<NodeId> removed,
+			List<Node> movedOutOfView) {
 	}
 
 }

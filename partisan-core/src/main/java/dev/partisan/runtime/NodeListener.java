@@ -1,5 +1,6 @@
 package dev.partisan.runtime;
 
+import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.pipeline.InboundEnvelope;
 import dev.partisan.pipeline.InboundPath;
@@ -59,6 +60,11 @@ final class NodeListener implements TransportListener {
 	@Override
 	public void onFullyConnected(NodeId peer) {
 		this.connections.check(peer);
+	}
+
+	@Override
+	public @Nullable Node liveNamesake(Node dialler) {
+		return this.loop.liveNamesake(dialler);
 	}
 
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -32,6 +34,7 @@ import dev.partisan.pipeline.OutboundEnvelope;
 import dev.partisan.pipeline.OutboundPath;
 import dev.partisan.pipeline.Sending;
 import dev.partisan.transport.NodeNameMismatchException;
+import dev.partisan.transport.NodeNameTakenException;
 import dev.partisan.transport.Transport;
 import dev.partisan.wire.FrameCodec;
 import org.jspecify.annotations.Nullable;
@@ -204,12 +207,23 @@ public final class PartisanNode implements Partisan {
 	}
 
 	/**
-	 * A join failure caused by the seed's address answering to another name becomes a
-	 * {@link NodeNameConflictException} naming both, logged at ERROR; others stay as they
-	 * are.
+	 * A join failure caused by the seed's address answering to another name, or by the
+	 * seed refusing this node's name as taken by a live member at another address,
+	 * becomes a {@link NodeNameConflictException} naming both, logged at ERROR; others
+	 * stay as they are.
 	 */
 	private Throwable identityConflict(Node seed, Throwable error) {
 		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof NodeNameTakenException taken) {
+				NodeNameConflictException conflict = new NodeNameConflictException(
+						"Seed " + seed.address() + " refused this node: the name '" + taken.name()
+								+ "' is taken by a live member at " + taken.holderAddress() + ", and this node is at "
+								+ this.local.address()
+								+ ": node names must be unique in a cluster (partisan.node.name)",
+						taken.name(), taken.name(), error);
+				logger.error("Node {} cannot join: {}", this.local.id(), conflict.getMessage());
+				return conflict;
+			}
 			if (cause instanceof NodeNameMismatchException mismatch) {
 				NodeNameConflictException conflict = new NodeNameConflictException(
 						"Seed " + seed.address() + " answers as '" + mismatch.found() + "', not '" + mismatch.expected()
@@ -266,10 +280,25 @@ public final class PartisanNode implements Partisan {
 				"Not every lane to " + peer + " connected within " + this.config.joinTimeout()));
 	}
 
+	/**
+	 * How long {@link #leave()} waits after the overlay has written its farewell before
+	 * it completes. Written is not yet read: a peer reads the farewell on one connection
+	 * while it sees this node's other connections close on others, and if the caller
+	 * closes the node at once (a graceful shutdown) a peer that sees the close first
+	 * reports this node unreachable rather than left — more likely when several nodes
+	 * stop at once on a busy machine.
+	 */
+	static final Duration LEAVE_LINGER = Duration.ofMillis(250);
+
 	@Override
 	public CompletableFuture<Void> leave() {
 		requireStarted();
-		return this.loop.call(() -> overlay().leave()).thenRun(() -> this.loop.execute(this.loop::evaluate));
+		// Not on the control loop's timer: the caller may close the node meanwhile.
+		Executor afterLinger = CompletableFuture.delayedExecutor(LEAVE_LINGER.toNanos(), TimeUnit.NANOSECONDS);
+		return this.loop.call(() -> overlay().leave())
+			.thenRun(() -> this.loop.execute(this.loop::evaluate))
+			.thenRunAsync(() -> {
+			}, afterLinger);
 	}
 
 	@Override

@@ -84,8 +84,8 @@ final class Watches {
 
 	/**
 	 * Adds a watch made by {@link #create}: it fires at once when its node is known down
-	 * with no other route to it, or is neither up, nor a member, nor reachable through
-	 * one.
+	 * with no other route to it, or is neither up, nor a member, nor out of view (in the
+	 * cluster, not connected), nor reachable through one.
 	 */
 	void add(Registration registration, Overlay overlay) {
 		Watch watch = (Watch) registration;
@@ -98,7 +98,7 @@ final class Watches {
 		if (known != null && !routed) {
 			fire(watch, known);
 		}
-		else if (routed || this.tracker.members().contains(watch.node)) {
+		else if (routed || this.tracker.members().contains(watch.node) || overlay.outOfView(watch.node)) {
 			this.watches.add(watch);
 		}
 		else {

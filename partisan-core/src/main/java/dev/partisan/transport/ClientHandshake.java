@@ -1,9 +1,11 @@
 package dev.partisan.transport;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.partisan.api.LogText;
 import dev.partisan.api.PartisanException;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
@@ -151,6 +153,14 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 			this.step = Step.OPEN;
 			this.result.complete(welcome);
 			return;
+		}
+		if (this.step == Step.WELCOME && frame.kind() == FrameKind.NAME_TAKEN) {
+			// Not authenticated (the accepting node's proof is in the welcome): at worst
+			// a
+			// forged refusal, which anyone on the path could cause by closing the
+			// connection.
+			throw new NodeNameTakenException(this.credentials.hello().node().name(),
+					LogText.escape(frame.payload().toString(StandardCharsets.UTF_8)));
 		}
 		throw new MalformedFrameException("unexpected " + frame.kind() + " frame during the handshake");
 	}

@@ -2,6 +2,7 @@ package dev.partisan.transport;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -189,6 +190,12 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 			reject(ctx, "another node is already named '" + local.name() + "'");
 			return;
 		}
+		Node namesake = this.listener.liveNamesake(hello.node());
+		if (namesake != null) {
+			welcome.release();
+			refuseTakenName(ctx, hello, namesake);
+			return;
+		}
 		ctx.writeAndFlush(welcome);
 		// With TLS every byte is protected already; without, the session key MACs each
 		// frame.
@@ -199,6 +206,24 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		this.session = new Session(hello, this.stats.counters(hello.node().id(), hello.channel(), hello.lane()),
 				liveness);
 		logger.debug("Accepted {} lane {} from {}", LogText.escape(hello.channel()), hello.lane(), hello.node());
+	}
+
+	/**
+	 * Tells a dialler whose name a live member at another address goes by that it is
+	 * refused, and where that member is, then closes. Logged once a minute per name: the
+	 * refused node keeps trying.
+	 */
+	private void refuseTakenName(ChannelHandlerContext ctx, Hello hello, Node namesake) {
+		this.rejected = true;
+		this.acceptor.refusals()
+			.warn("name-taken:" + hello.node().name(),
+					"Node {} refused {} ({}): the name '{}' is taken by the live member at {}; node names must be "
+							+ "unique in a cluster (set partisan.node.name to a name of its own on each instance)",
+					this.acceptor.local().get().id(), LogText.escape(hello.node().address()),
+					ctx.channel().remoteAddress(), LogText.escape(hello.node().name()), namesake.address());
+		ByteBuf address = this.alloc.buffer().writeBytes(namesake.address().getBytes(StandardCharsets.UTF_8));
+		ctx.writeAndFlush(frame(FrameKind.NAME_TAKEN, hello.channel(), address))
+			.addListener(ChannelFutureListener.CLOSE);
 	}
 
 	private ByteBuf frame(FrameKind kind, String channel, ByteBuf payload) {

@@ -1,8 +1,10 @@
 package dev.partisan.transport;
 
+import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.Hello;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the transport tells the runtime. Called on Netty event-loop threads: return
@@ -35,5 +37,16 @@ public interface TransportListener {
 
 	/** Every lane to {@code peer} is connected. */
 	void onFullyConnected(NodeId peer);
+
+	/**
+	 * The live member that already goes by {@code dialler}'s name at another address, or
+	 * {@code null} when there is none: a dialler with a taken name is refused during the
+	 * handshake, and the member keeps its connections. A restart at the same address is
+	 * not a conflict. Called on an event-loop thread: answer from a snapshot. By default
+	 * there is none.
+	 */
+	default @Nullable Node liveNamesake(Node dialler) {
+		return null;
+	}
 
 }

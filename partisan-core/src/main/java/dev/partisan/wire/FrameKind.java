@@ -33,7 +33,14 @@ public enum FrameKind {
 	/** The dialler's nonce and its proof of the cluster secret over both nonces. */
 	PROOF(9),
 	/** The accepting node's identity and its own proof: the session is open. */
-	WELCOME(10);
+	WELCOME(10),
+
+	/**
+	 * The accepting node's answer instead of WELCOME to a dialler that proved itself but
+	 * is refused: its name is taken by a live member at another address. The payload is
+	 * that member's address ({@code host:port}, UTF-8); the connection closes after it.
+	 */
+	NAME_TAKEN(11);
 
 	private static final FrameKind[] BY_CODE = new FrameKind[16];
 

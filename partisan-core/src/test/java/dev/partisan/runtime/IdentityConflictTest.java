@@ -1,8 +1,12 @@
 package dev.partisan.runtime;
 
+import java.time.Duration;
+
+import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.NodeNameConflictException;
+import dev.partisan.testing.FreePorts;
 import dev.partisan.testing.LogCapture;
 import dev.partisan.testing.TestNodes;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +58,70 @@ class IdentityConflictTest {
 			await().atMost(TestNodes.awaitLimit())
 				.until(() -> acceptorLog.contains("node names must be unique in a cluster"));
 			assertThat(first.members()).extracting(Node::name).containsExactly("dup");
+		}
+	}
+
+	@Test
+	void aSecondNodeWithTheNameOfALiveFullMeshMemberAtAnotherAddressIsRefusedAndTheMemberIsUntouched() {
+		assertTakenNameRefused("full-mesh");
+	}
+
+	@Test
+	void aSecondNodeWithTheNameOfALivePeerToPeerNeighbourAtAnotherAddressIsRefusedAndTheNeighbourIsUntouched() {
+		assertTakenNameRefused("peer-to-peer");
+	}
+
+	@Test
+	void aNodeRestartedAtItsOwnAddressJoinsAgainWhileTheOthersStillHaveItsOldSelfUp() {
+		PartisanNode n1 = this.nodes.start("n1");
+		int port = FreePorts.next();
+		PartisanNode first = this.nodes.start("x", (b) -> b.port(port));
+		first.join(n1.localNode()).join();
+		await().atMost(TestNodes.awaitLimit()).until(() -> n1.members().contains(first.localNode()));
+
+		first.close();
+		PartisanNode restarted = this.nodes.start("x", (b) -> b.port(port));
+		restarted.join(n1.localNode()).join();
+
+		assertThat(restarted.incarnation()).isGreaterThan(first.incarnation());
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(restarted.members()).extracting(Node::name).contains("n1"));
+		assertThat(n1.members()).contains(restarted.localNode());
+	}
+
+	/**
+	 * {@code x} is a member of n1's cluster; a second {@code x}, at another port, tries
+	 * to join through n1 twice: both joins fail naming both addresses, n1 warns once, and
+	 * the first {@code x} stays up at n1 and reachable.
+	 */
+	private void assertTakenNameRefused(String overlay) {
+		try (LogCapture acceptorLog = new LogCapture("dev.partisan.transport.InboundHandler")) {
+			PartisanNode n1 = this.nodes.start("n1", (b) -> b.overlay(overlay));
+			PartisanNode first = this.nodes.start("x", (b) -> b.overlay(overlay));
+			first.join(n1.localNode()).join();
+			await().atMost(TestNodes.awaitLimit()).until(() -> n1.members().contains(first.localNode()));
+			PartisanNode second = this.nodes.start("x", (b) -> b.overlay(overlay));
+
+			for (int attempt = 0; attempt < 2; attempt++) {
+				assertThatThrownBy(() -> second.join(n1.localNode()).join()).cause()
+					.isInstanceOfSatisfying(NodeNameConflictException.class,
+							(conflict) -> assertThat(conflict.found()).isEqualTo("x"))
+					.hasMessageContaining("taken by a live member at " + first.localNode().address())
+					.hasMessageContaining("this node is at " + second.localNode().address());
+			}
+
+			assertThat(acceptorLog.messages()).filteredOn((line) -> line.contains("is taken by the live member at"))
+				.hasSize(1)
+				.allMatch((line) -> line.contains(first.localNode().address())
+						&& line.contains(second.localNode().address()));
+			assertThat(n1.members()).contains(first.localNode());
+			assertThat(first.members()).extracting(Node::name).contains("n1");
+			assertThat(second.members()).extracting(Node::name).containsExactly("x");
+			String answer = n1
+				.call(NodeId.of("x"), Watches.PROBE, "probe", String.class, ForwardOptions.defaults(),
+						Duration.ofSeconds(5))
+				.join();
+			assertThat(answer).isEqualTo("up");
 		}
 	}
 

@@ -48,6 +48,11 @@ class MemberTrackerTest {
 			MemberTrackerTest.this.heard.add("down " + node.name() + " " + reason);
 		}
 
+		@Override
+		public void memberOutOfView(Node node) {
+			MemberTrackerTest.this.heard.add("out of view " + node.name());
+		}
+
 	};
 
 	@Test
@@ -104,6 +109,54 @@ class MemberTrackerTest {
 
 		assertThat(this.heard).containsExactly("down a LEFT");
 		assertThat(this.tracker.up()).containsOnlyKeys(B.id());
+	}
+
+	@Test
+	void aMemberThatMovesOutOfViewIsToldSoAndNeitherDownNorRemoved() {
+		this.tracker.evaluate(members(A, B), ALL_REACHABLE);
+		this.tracker.addListener(this.listener);
+
+		MemberTracker.Changes changes = this.tracker.evaluate(members(B), ALL_REACHABLE, A.id()::equals);
+
+		assertThat(this.heard).containsExactly("out of view a");
+		assertThat(changes.wentDown()).isEmpty();
+		assertThat(changes.movedOutOfView()).containsExactly(A);
+		assertThat(changes.reasons()).isEmpty();
+		assertThat(changes.removed()).isEmpty();
+		assertThat(this.tracker.downReason(A.id())).isNull();
+		assertThat(this.tracker.up()).containsOnlyKeys(B.id());
+	}
+
+	@Test
+	void aMemberBackInViewComesUpAgainWithoutHavingGoneDown() {
+		this.tracker.evaluate(members(A), ALL_REACHABLE);
+		this.tracker.evaluate(members(), ALL_REACHABLE, A.id()::equals);
+		this.tracker.addListener(this.listener);
+
+		this.tracker.evaluate(members(A), ALL_REACHABLE, (id) -> false);
+
+		assertThat(this.heard).containsExactly("up a");
+	}
+
+	@Test
+	void aMemberStillInTheMembershipButUnreachableIsDownEvenIfTheOverlaySaysOutOfView() {
+		this.tracker.evaluate(members(A), ALL_REACHABLE);
+		this.tracker.addListener(this.listener);
+
+		this.tracker.evaluate(members(A), (id) -> false, (id) -> true);
+
+		assertThat(this.heard).containsExactly("down a UNREACHABLE");
+	}
+
+	@Test
+	void aMemberThatLeavesWhileAnotherMovesOutOfViewIsTheOnlyOneDown() {
+		this.tracker.evaluate(members(A, B), ALL_REACHABLE);
+		this.tracker.addListener(this.listener);
+
+		MemberTracker.Changes changes = this.tracker.evaluate(members(), ALL_REACHABLE, B.id()::equals);
+
+		assertThat(this.heard).containsExactly("down a LEFT", "out of view b");
+		assertThat(changes.reasons()).containsOnlyKeys(A.id());
 	}
 
 	@Test

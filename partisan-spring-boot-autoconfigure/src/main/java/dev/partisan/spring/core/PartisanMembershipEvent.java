@@ -5,7 +5,11 @@ import dev.partisan.api.Node;
 
 import org.springframework.context.ApplicationEvent;
 
-/** A member of the cluster came up or went down, as this node sees it. */
+/**
+ * A member of the cluster came up, went down or (peer-to-peer) moved out of view, as this
+ * node sees it: the {@link dev.partisan.api.MembershipListener} calls as Spring
+ * application events.
+ */
 public abstract class PartisanMembershipEvent extends ApplicationEvent {
 
 	private static final long serialVersionUID = 1L;
@@ -50,6 +54,22 @@ public abstract class PartisanMembershipEvent extends ApplicationEvent {
 		/** Whether it left for good or may come back. */
 		public DownReason getReason() {
 			return this.reason;
+		}
+
+	}
+
+	/**
+	 * {@link #getNode()} is no longer one of this node's members but has not gone down:
+	 * on peer-to-peer it moved from the active view to the passive view and is still in
+	 * the cluster. No {@link MemberDown} follows; a {@link MemberUp} does if it comes
+	 * back into view.
+	 */
+	public static final class MemberOutOfView extends PartisanMembershipEvent {
+
+		private static final long serialVersionUID = 1L;
+
+		public MemberOutOfView(Object source, Node node) {
+			super(source, node);
 		}
 
 	}

@@ -21,9 +21,9 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the node with the application context, joins the seeds in the background
- * (retrying, so an unreachable seed never fails start-up), publishes member up/down
- * events, and leaves gracefully on shutdown. Whether to join seeds and whether to leave
- * are the overlay's answers ({@link Partisan#joinsSeeds()},
+ * (retrying, so an unreachable seed never fails start-up), publishes member up, down and
+ * out-of-view events, and leaves gracefully on shutdown. Whether to join seeds and
+ * whether to leave are the overlay's answers ({@link Partisan#joinsSeeds()},
  * {@link Partisan#leavesOnShutdown()}), so a new overlay needs no change here. Starts
  * before, and stops after, the web server. While running it holds a non-daemon
  * {@link KeepAlive} thread (unless {@code partisan.keep-alive} is false), as Spring's
@@ -73,6 +73,12 @@ public class PartisanLifecycle implements SmartLifecycle {
 			public void memberDown(Node node, DownReason reason) {
 				PartisanLifecycle.this.events.publishEvent(
 						new PartisanMembershipEvent.MemberDown(PartisanLifecycle.this.partisan, node, reason));
+			}
+
+			@Override
+			public void memberOutOfView(Node node) {
+				PartisanLifecycle.this.events
+					.publishEvent(new PartisanMembershipEvent.MemberOutOfView(PartisanLifecycle.this.partisan, node));
 			}
 		});
 		// A taken port fails here with core's PortInUseException, which the failure
