@@ -16,6 +16,16 @@ import org.jspecify.annotations.Nullable;
  * The sender's side of acknowledgement: every acknowledged message is kept, encoded,
  * until its acknowledgement arrives, and handed back for retransmission when it is
  * overdue. The buffer is bounded per peer; past the bound a send fails at once.
+ *
+ * <p>
+ * A message has at most one copy on its way at a time. A copy is <em>in flight</em> from
+ * the moment it is handed to the message path until the transport reports it
+ * {@linkplain Outstanding#left() written} (or given up on), and a message in flight is
+ * never overdue: its wait for the acknowledgement starts when its copy leaves. While a
+ * peer is down its lanes hold the copies, so each retransmission round would otherwise
+ * queue one more copy of every message for it, and memory would grow with the time the
+ * peer stays down rather than with the messages; with this rule it holds one copy per
+ * message, sent as soon as the peer is back.
  */
 public final class AckTracker {
 
@@ -55,6 +65,13 @@ public final class AckTracker {
 		/** Guarded by this entry: whether the tracker has let go of its frame. */
 		private boolean released;
 
+		/**
+		 * Guarded by this entry: whether a copy was handed to the message path and has
+		 * not left yet.
+		 */
+		private boolean inFlight = true;
+
+		/** When the last copy left (or, while the first is in flight, was tracked). */
 		volatile long lastSentNanos;
 
 		Outstanding(long id, NodeId peer, Resend resend, ByteBuf frame) {
@@ -78,6 +95,33 @@ public final class AckTracker {
 		 */
 		public synchronized @Nullable ByteBuf frameForResend() {
 			return this.released ? null : this.frame.retainedDuplicate();
+		}
+
+		/**
+		 * The copy in flight left: it was written to a connection, or it never will be
+		 * (refused, dropped, its lane closed). The wait for the acknowledgement starts
+		 * now; the next copy goes once it has passed.
+		 */
+		public synchronized void left() {
+			this.inFlight = false;
+			this.lastSentNanos = System.nanoTime();
+		}
+
+		/**
+		 * Claims the next transmission if none is in flight and the last copy left at
+		 * least {@code intervalNanos} before {@code now}.
+		 */
+		synchronized boolean claimIfDue(long now, long intervalNanos) {
+			if (this.released || this.inFlight || now - this.lastSentNanos < intervalNanos) {
+				return false;
+			}
+			this.inFlight = true;
+			return true;
+		}
+
+		/** Whether a copy is on its way and has not left yet. */
+		public synchronized boolean inFlight() {
+			return this.inFlight;
 		}
 
 		synchronized void releaseFrame() {
@@ -105,15 +149,20 @@ public final class AckTracker {
 
 	/**
 	 * Keeps a copy of {@code frame} (a retained duplicate) until {@link #acknowledge}.
+	 * The first transmission is in flight until the caller reports that it
+	 * {@linkplain Outstanding#left() left}.
+	 * @return the entry, to report on
 	 * @throws OutstandingLimitException when the peer's buffer is full
 	 */
-	public void track(long id, NodeId peer, ByteBuf frame, Resend resend) {
+	public Outstanding track(long id, NodeId peer, ByteBuf frame, Resend resend) {
 		AtomicInteger count = this.perPeer.computeIfAbsent(peer, (p) -> new AtomicInteger());
 		if (count.incrementAndGet() > this.limitPerPeer) {
 			count.decrementAndGet();
 			throw new OutstandingLimitException(peer, this.limitPerPeer);
 		}
-		this.outstanding.put(id, new Outstanding(id, peer, resend, frame.retainedDuplicate()));
+		Outstanding entry = new Outstanding(id, peer, resend, frame.retainedDuplicate());
+		this.outstanding.put(id, entry);
+		return entry;
 	}
 
 	/** Stops tracking a message (sending it failed before it left). */
@@ -131,15 +180,16 @@ public final class AckTracker {
 	}
 
 	/**
-	 * The messages sent more than {@code intervalNanos} ago and still not acknowledged,
-	 * marked as resent.
+	 * The messages whose last copy left at least {@code intervalNanos} ago and that are
+	 * still not acknowledged, each now marked in flight: the caller sends each once and
+	 * reports when that copy {@linkplain Outstanding#left() left}. A message whose copy
+	 * has not left yet (its peer is down, its lane is backed up) is not among them.
 	 */
 	public List<Outstanding> overdue(long intervalNanos) {
 		long now = System.nanoTime();
 		List<Outstanding> due = new ArrayList<>();
 		for (Outstanding entry : this.outstanding.values()) {
-			if (now - entry.lastSentNanos >= intervalNanos) {
-				entry.lastSentNanos = now;
+			if (entry.claimIfDue(now, intervalNanos)) {
 				due.add(entry);
 				this.retransmits.increment();
 			}

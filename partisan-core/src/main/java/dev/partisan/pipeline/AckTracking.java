@@ -1,11 +1,15 @@
 package dev.partisan.pipeline;
 
+import java.util.concurrent.CompletableFuture;
+
 import dev.partisan.delivery.AckTracker;
 import io.netty.buffer.ByteBuf;
 
 /**
  * Keeps a message sent with acknowledgement until the receiver acknowledges it, so it can
- * be sent again; forgets it if a later stage refuses it.
+ * be sent again; forgets it if a later stage refuses it. Asks the transport to say when
+ * the frame is written, since the message is not retransmitted before that (see
+ * {@link AckTracker}).
  */
 public final class AckTracking implements OutboundStage {
 
@@ -21,10 +25,17 @@ public final class AckTracking implements OutboundStage {
 		if (!envelope.tracked() || frame == null) {
 			return true;
 		}
-		this.acks.track(envelope.id(), envelope.target(), frame, new AckTracker.Resend(envelope.channel(),
-				envelope.partitionKey(), envelope.senderIdentity(), envelope.destination(), envelope.payloadSize()));
+		AckTracker.Outstanding entry = this.acks.track(envelope.id(), envelope.target(), frame,
+				new AckTracker.Resend(envelope.channel(), envelope.partitionKey(), envelope.senderIdentity(),
+						envelope.destination(), envelope.payloadSize()));
 		long id = envelope.id();
 		envelope.onAbort(() -> this.acks.forget(id));
+		CompletableFuture<Void> written = envelope.written();
+		if (written == null) {
+			written = new CompletableFuture<>();
+			envelope.written(written);
+		}
+		written.whenComplete((ok, failure) -> entry.left());
 		return true;
 	}
 

@@ -128,20 +128,46 @@ class AckTrackerTest {
 	}
 
 	@Test
-	void anOverdueMessageIsReturnedOnceAndThenCountsAsJustResent() {
+	void anOverdueMessageIsReturnedOnceAndNotAgainUntilThatCopyHasLeft() {
 		track(1, A);
 		track(2, B);
 		// Every message is overdue against a zero interval; that also gives the test the
 		// entries.
 		List<AckTracker.Outstanding> all = this.tracker.overdue(0);
 		assertThat(all).extracting((entry) -> entry.id).containsExactlyInAnyOrder(1L, 2L);
+		assertThat(all).allMatch(AckTracker.Outstanding::inFlight);
 		AckTracker.Outstanding second = all.stream().filter((entry) -> entry.id == 2).findFirst().orElseThrow();
 
-		second.lastSentNanos = System.nanoTime() - 2 * ONE_HOUR;
+		assertThat(this.tracker.overdue(0)).as("both copies are still on their way").isEmpty();
 
-		assertThat(this.tracker.overdue(ONE_HOUR)).extracting((entry) -> entry.id).containsExactly(2L);
-		assertThat(this.tracker.overdue(ONE_HOUR)).as("marked as resent by the previous call").isEmpty();
+		second.left();
+
+		assertThat(this.tracker.overdue(0)).extracting((entry) -> entry.id).containsExactly(2L);
 		assertThat(this.tracker.retransmits()).isEqualTo(3);
+	}
+
+	@Test
+	void aMessageWhoseFirstCopyHasNotLeftIsNeverOverdue() {
+		// Its peer is down: the copy waits in a lane, and a second one would only queue
+		// behind it.
+		this.tracker.track(1, A, this.frame, new AckTracker.Resend("default", null, "sender", "handler", 5));
+
+		assertThat(this.tracker.overdue(0)).isEmpty();
+		assertThat(this.tracker.overdue(0)).isEmpty();
+		assertThat(this.tracker.retransmits()).isZero();
+	}
+
+	@Test
+	void theWaitForTheAcknowledgementStartsWhenTheCopyLeaves() {
+		track(1, A);
+		AckTracker.Outstanding entry = this.tracker.overdue(0).get(0);
+		entry.lastSentNanos = System.nanoTime() - 2 * ONE_HOUR;
+
+		entry.left();
+
+		assertThat(entry.inFlight()).isFalse();
+		assertThat(this.tracker.overdue(ONE_HOUR)).as("it left just now").isEmpty();
+		assertThat(this.tracker.overdue(0)).extracting((due) -> due.id).containsExactly(1L);
 	}
 
 	@Test
@@ -158,7 +184,7 @@ class AckTrackerTest {
 		// The retransmission takes the overdue entries on the control thread; an
 		// acknowledgement may arrive on a network thread before it sends them.
 		ByteBuf own = Unpooled.copiedBuffer("own", StandardCharsets.UTF_8);
-		this.tracker.track(1, A, own, new AckTracker.Resend("default", null, "sender", "handler", 3));
+		this.tracker.track(1, A, own, new AckTracker.Resend("default", null, "sender", "handler", 3)).left();
 		AckTracker.Outstanding entry = this.tracker.overdue(0).get(0);
 
 		this.tracker.acknowledge(A, 1);
@@ -170,7 +196,7 @@ class AckTrackerTest {
 
 	@Test
 	void anOverdueEntryCarriesWhatIsNeededToSendItAgain() {
-		this.tracker.track(7, A, this.frame, new AckTracker.Resend("kv", "key-1", "sender", "store", 5));
+		this.tracker.track(7, A, this.frame, new AckTracker.Resend("kv", "key-1", "sender", "store", 5)).left();
 
 		AckTracker.Outstanding entry = this.tracker.overdue(0).get(0);
 
@@ -209,8 +235,9 @@ class AckTrackerTest {
 		assertThat(this.tracker.outstanding()).as("the per-peer counts were freed too").isEqualTo(2);
 	}
 
+	/** Tracks a message whose first copy has left (been written to its connection). */
 	private void track(long id, NodeId peer) {
-		this.tracker.track(id, peer, this.frame, new AckTracker.Resend("default", null, "sender", "handler", 5));
+		this.tracker.track(id, peer, this.frame, new AckTracker.Resend("default", null, "sender", "handler", 5)).left();
 	}
 
 }

@@ -84,6 +84,14 @@ public final class InMemoryTransport implements Transport {
 
 	private volatile boolean closed;
 
+	/**
+	 * Guarded by itself: the write completions of frames taken while writes are held, in
+	 * order.
+	 */
+	private final List<CompletableFuture<Void>> heldWrites = new ArrayList<>();
+
+	private boolean holdingWrites;
+
 	public InMemoryTransport(Node local) {
 		this.local = local;
 	}
@@ -100,6 +108,37 @@ public final class InMemoryTransport implements Transport {
 	 */
 	public void failNextSend(RuntimeException failure) {
 		this.nextFailure.set(failure);
+	}
+
+	/**
+	 * From now on frames are taken and recorded but not reported written, as a real
+	 * transport's lanes hold what is queued for a peer that is down.
+	 */
+	public void holdWrites() {
+		synchronized (this.heldWrites) {
+			this.holdingWrites = true;
+		}
+	}
+
+	/**
+	 * The peer is back: every held frame is reported written, in order, and later ones at
+	 * once.
+	 */
+	public void releaseHeldWrites() {
+		List<CompletableFuture<Void>> released;
+		synchronized (this.heldWrites) {
+			this.holdingWrites = false;
+			released = List.copyOf(this.heldWrites);
+			this.heldWrites.clear();
+		}
+		released.forEach((written) -> written.complete(null));
+	}
+
+	/** Frames taken while writes are held and not yet reported written. */
+	public int heldWrites() {
+		synchronized (this.heldWrites) {
+			return this.heldWrites.size();
+		}
 	}
 
 	/** What was handed to the transport, in order. */
@@ -197,6 +236,12 @@ public final class InMemoryTransport implements Transport {
 		}
 		CompletableFuture<Void> written = message.written();
 		if (written != null) {
+			synchronized (this.heldWrites) {
+				if (this.holdingWrites) {
+					this.heldWrites.add(written);
+					return;
+				}
+			}
 			written.complete(null);
 		}
 	}
