@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 
@@ -21,11 +22,14 @@ import static org.mockito.Mockito.verify;
  */
 class PartisanLifecycleTests {
 
+	private static final Node SELF = Node.of("self", "127.0.0.1", 10100);
+
 	private static final Node PEER = Node.of("peer", "127.0.0.1", 10101);
 
 	@Test
 	void upDownAndOutOfViewArePublishedAsTheirOwnEvents() {
 		Partisan partisan = mock(Partisan.class);
+		given(partisan.localNode()).willReturn(SELF);
 		List<Object> published = new ArrayList<>();
 		PartisanLifecycle lifecycle = new PartisanLifecycle(partisan, new PartisanProperties(), List.of(),
 				published::add);
@@ -44,6 +48,8 @@ class PartisanLifecycleTests {
 		assertThat(published.get(2)).isInstanceOfSatisfying(PartisanMembershipEvent.MemberDown.class,
 				(event) -> assertThat(event.getReason()).isEqualTo(DownReason.LEFT));
 		verify(partisan).start();
+		lifecycle.stop();
+		assertThat(lifecycle.isKeepingAlive()).isFalse();
 	}
 
 }
