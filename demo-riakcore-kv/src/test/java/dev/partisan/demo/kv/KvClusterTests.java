@@ -94,6 +94,33 @@ class KvClusterTests {
 		assertThat(ringJson.body()).contains("\"members\":[\"n1\",\"n2\",\"n3\"]", "\"version\":" + ring.version());
 	}
 
+	/**
+	 * The demo's configuration turns the live cluster page on; through Spring MVC it is
+	 * served with its assets under the actuator, and the data it reads is there. (The
+	 * page itself is tested in a browser in the auto-configuration module.)
+	 */
+	@Test
+	@Order(1)
+	void theLiveClusterPageIsServedWithItsAssetsAndData() {
+		Response page = cluster.get("n1", "/actuator/partisandashboard");
+		assertThat(page.status()).as(page.body()).isEqualTo(200);
+		assertThat(page.contentType()).startsWith("text/html");
+		assertThat(page.body()).contains("<script src=\"partisandashboard/dashboard.js\">",
+				"href=\"partisandashboard/dashboard.css\"");
+		Response script = cluster.get("n1", "/actuator/partisandashboard/dashboard.js");
+		assertThat(script.status()).isEqualTo(200);
+		assertThat(script.contentType()).startsWith("text/javascript");
+		assertThat(script.body()).contains("read('partisanchannels')");
+		Response style = cluster.get("n1", "/actuator/partisandashboard/dashboard.css");
+		assertThat(style.status()).isEqualTo(200);
+		assertThat(style.contentType()).startsWith("text/css");
+		assertThat(cluster.get("n1", "/actuator/partisandashboard/application.yml").status()).isEqualTo(404);
+		Response members = cluster.get("n1", "/actuator/partisan");
+		assertThat(members.status()).isEqualTo(200);
+		assertThat(members.body()).contains("\"name\":\"n2\"", "\"name\":\"n3\"");
+		assertThat(cluster.get("n1", "/actuator/partisanchannels").status()).isEqualTo(200);
+	}
+
 	@Test
 	@Order(1)
 	void theShippedConfigurationSurvivesTheOneFrameLeaveAttackWithoutASplit() throws Exception {

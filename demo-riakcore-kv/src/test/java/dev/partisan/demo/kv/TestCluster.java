@@ -20,7 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class TestCluster implements AutoCloseable {
 
-	record Response(int status, String body) {
+	record Response(int status, String body, String contentType) {
 	}
 
 	private final PartisanCluster nodes;
@@ -35,7 +35,8 @@ final class TestCluster implements AutoCloseable {
 			.nodes("n1", "n2", "n3")
 			.profiles("partisan")
 			.properties("partisan.handler-threads=8", "kv.gossip-interval=200ms", "kv.request-timeout=1s",
-					"kv.handoff-timeout=3s", "management.endpoints.web.exposure.include=health")
+					"kv.handoff-timeout=3s",
+					"management.endpoints.web.exposure.include=health,partisan,partisanchannels,partisandashboard")
 			.properties(extra)
 			.build();
 	}
@@ -101,7 +102,8 @@ final class TestCluster implements AutoCloseable {
 		try {
 			HttpResponse<String> response = this.http.send(request.timeout(Duration.ofSeconds(10)).build(),
 					HttpResponse.BodyHandlers.ofString());
-			return new Response(response.statusCode(), response.body());
+			return new Response(response.statusCode(), response.body(),
+					response.headers().firstValue("Content-Type").orElse(""));
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("HTTP to " + name + " failed", ex);

@@ -10,6 +10,7 @@ import dev.partisan.spring.handler.PartisanChannel;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * A small application as a user would write it: a handler bean and a listener of
@@ -22,6 +23,18 @@ public class ClusterTestApplication {
 	}
 
 	public record Stored(String key, String by) {
+	}
+
+	/**
+	 * Each application's HTTP server on event loops of its own: by default they share
+	 * Reactor Netty's global ones, which closing one application disposes, taking the
+	 * HTTP servers of the others in this JVM down with it.
+	 */
+	@Bean
+	ReactorResourceFactory reactorResourceFactory() {
+		ReactorResourceFactory factory = new ReactorResourceFactory();
+		factory.setUseGlobalResources(false);
+		return factory;
 	}
 
 	@Bean

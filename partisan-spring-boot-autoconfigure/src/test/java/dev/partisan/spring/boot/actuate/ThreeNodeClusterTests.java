@@ -130,7 +130,7 @@ class ThreeNodeClusterTests {
 
 	@Test
 	@Order(2)
-	void stoppingANodePublishesAMemberDownEventOnTheOthers() {
+	void stoppingANodePublishesAMemberDownEventOnTheOthersAndActuatorShowsWhy() throws Exception {
 		ConfigurableApplicationContext n2 = nodes.get(1);
 		n2.close();
 		for (ConfigurableApplicationContext survivor : List.of(nodes.get(0), nodes.get(2))) {
@@ -139,6 +139,15 @@ class ThreeNodeClusterTests {
 			await().atMost(LIMIT).untilAsserted(() -> assertThat(events.events).contains("down n2 LEFT"));
 			assertThat(survivor.getBean(Partisan.class).members()).hasSize(2);
 		}
+		JsonNode gone = null;
+		for (JsonNode member : get(nodes.get(0), "/actuator/partisan").get("members")) {
+			if (member.get("name").asString().equals("n2")) {
+				gone = member;
+			}
+		}
+		assertThat(gone).as("n2 in n1's members").isNotNull();
+		assertThat(gone.get("state").asString()).isEqualTo("down");
+		assertThat(gone.get("reason").asString()).isEqualTo("left");
 	}
 
 	private JsonNode get(ConfigurableApplicationContext context, String path) throws Exception {
