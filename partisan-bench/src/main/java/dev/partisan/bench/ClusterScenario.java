@@ -74,7 +74,7 @@ record ClusterScenario(int count, int killPercent, int startWindow) {
 	}
 
 	static ClusterScenario of(String mode, int count) {
-		return new ClusterScenario((count > 0) ? count : (mode.equals("smoke") ? 8 : 100), 20, 4);
+		return new ClusterScenario((count > 0) ? count : (mode.equals("smoke") ? 8 : 100), 20, 2);
 	}
 
 	/** One child process and what it has said. */
@@ -354,10 +354,10 @@ record ClusterScenario(int count, int killPercent, int startWindow) {
 				"## Processes: a peer-to-peer cluster of real node processes (loopback)\n\n");
 		md.append(String.format(Locale.ROOT,
 				"%d JVMs, each one plain core node on the peer-to-peer overlay (HyParView active %d, passive %d; "
-						+ "heartbeat 0.5 s, failure timeout 4 s), flags `%s`, at most %d starting at once; "
+						+ "heartbeat %d s, failure timeout %d s), flags `%s`, at most %d starting at once; "
 						+ "%d of them killed with SIGKILL.%n%n",
 				o.processes(), ClusterNodePeer.SETTINGS.activeMax(), ClusterNodePeer.SETTINGS.passiveMax(),
-				String.join(" ", LEAN_FLAGS), this.startWindow, o.killed()));
+				ClusterNodePeer.HEARTBEAT.toSeconds(), ClusterNodePeer.FAILURE_TIMEOUT.toSeconds(), String.join(" ", LEAN_FLAGS), this.startWindow, o.killed()));
 		List<Double> rss = o.rssMiB();
 		double total = rss.stream().mapToDouble(Double::doubleValue).sum();
 		md.append("| processes | all joined s | then converged s | RSS per process MiB (min / median / max) "
