@@ -38,8 +38,8 @@ public final class ClusterNodePeer {
 	private static final String SECRET = "partisan-bench-processes";
 
 	/** Active view of 5, passive of 30, the default shuffle and route periods. */
-	static final HyParViewOverlay.Settings SETTINGS = new HyParViewOverlay.Settings(5, 30, 5, 2,
-			Duration.ofSeconds(10), 3, 4, Duration.ofSeconds(30));
+	static final HyParViewOverlay.Settings SETTINGS = new HyParViewOverlay.Settings(5, 30, 5, 2, Duration.ofSeconds(10),
+			3, 4, Duration.ofSeconds(30));
 
 	/**
 	 * Slow heartbeats: a hundred nodes on two cores spent more than both cores at 0.5 s

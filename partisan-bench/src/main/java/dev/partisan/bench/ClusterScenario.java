@@ -357,7 +357,8 @@ record ClusterScenario(int count, int killPercent, int startWindow) {
 						+ "heartbeat %d s, failure timeout %d s), flags `%s`, at most %d starting at once; "
 						+ "%d of them killed with SIGKILL.%n%n",
 				o.processes(), ClusterNodePeer.SETTINGS.activeMax(), ClusterNodePeer.SETTINGS.passiveMax(),
-				ClusterNodePeer.HEARTBEAT.toSeconds(), ClusterNodePeer.FAILURE_TIMEOUT.toSeconds(), String.join(" ", LEAN_FLAGS), this.startWindow, o.killed()));
+				ClusterNodePeer.HEARTBEAT.toSeconds(), ClusterNodePeer.FAILURE_TIMEOUT.toSeconds(),
+				String.join(" ", LEAN_FLAGS), this.startWindow, o.killed()));
 		List<Double> rss = o.rssMiB();
 		double total = rss.stream().mapToDouble(Double::doubleValue).sum();
 		md.append("| processes | all joined s | then converged s | RSS per process MiB (min / median / max) "
