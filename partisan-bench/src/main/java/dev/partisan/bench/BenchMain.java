@@ -16,7 +16,9 @@ import java.util.Set;
  * --net=auto|netns|loopback where: namespaces with added latency need root; auto falls back to loopback
  * --out=DIR                 where REPORT.md goes (default partisan-bench/report)
  * --bench-dir=DIR           the partisan-bench folder (default: found from the working directory)
- * --only=kv,echo,...        only these experiments (micro, isolation, hol, kv, echo, ackcost, crash); default all
+ * --only=kv,echo,...        only these experiments (micro, isolation, hol, kv, echo, ackcost, crash,
+ *                           processes); default all but processes, which is run only when named
+ * --processes=N             node processes of the processes experiment (default 100, smoke 8)
  * </pre>
  */
 public final class BenchMain {
@@ -30,6 +32,7 @@ public final class BenchMain {
 		Path benchDir = findBenchDir();
 		Path out = null;
 		Set<String> only = Set.of();
+		int processes = 0;
 		for (String arg : args) {
 			String[] kv = arg.replaceFirst("^--", "").split("=", 2);
 			String value = (kv.length == 2) ? kv[1] : "";
@@ -40,10 +43,11 @@ public final class BenchMain {
 				case "out" -> out = Path.of(value);
 				case "bench-dir" -> benchDir = Path.of(value);
 				case "only" -> only = Set.of(value.split(","));
+				case "processes" -> processes = Integer.parseInt(value);
 				default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; see BenchMain's Javadoc");
 			}
 		}
-		Path report = run(mode, net, only, benchDir, (out != null) ? out : benchDir.resolve("report"),
+		Path report = run(mode, net, only, processes, benchDir, (out != null) ? out : benchDir.resolve("report"),
 				System.getProperty("java.class.path"));
 		System.out.println("Report written to " + report);
 	}
@@ -60,6 +64,15 @@ public final class BenchMain {
 	 */
 	public static Path run(String mode, String net, Set<String> only, Path benchDir, Path out, String classpath)
 			throws IOException, InterruptedException {
+		return run(mode, net, only, 0, benchDir, out, classpath);
+	}
+
+	/**
+	 * Like the other {@code run}, with {@code nodeProcesses} node processes for the
+	 * processes experiment (0: the mode's default).
+	 */
+	public static Path run(String mode, String net, Set<String> only, int nodeProcesses, Path benchDir, Path out,
+			String classpath) throws IOException, InterruptedException {
 		boolean namespaces = switch (net) {
 			case "loopback" -> false;
 			case "netns" -> {
@@ -125,6 +138,12 @@ public final class BenchMain {
 			CrashScenario crash = CrashScenario.of(plan.mode());
 			System.out.println("[crash] a receiver killed with a backlog, loopback");
 			report.add(crash.markdown(crash.run(allStages)));
+		}
+		if (only.contains("processes")) {
+			// Too heavy for a default run: a hundred JVMs on the machine at once.
+			ClusterScenario cluster = ClusterScenario.of(plan.mode(), nodeProcesses);
+			System.out.println("[processes] " + cluster.count() + " node processes, peer-to-peer, loopback");
+			report.add(cluster.markdown(cluster.run(java, classpath)));
 		}
 		report.write(out, plan.mode());
 		return out.resolve("REPORT.md");

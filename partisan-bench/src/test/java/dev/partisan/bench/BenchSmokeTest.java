@@ -2,6 +2,7 @@ package dev.partisan.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,22 @@ class BenchSmokeTest {
 			.contains("Every message acknowledged before the kill was handled")
 			.doesNotContain("failed:")
 			.doesNotContain("Incomplete")
+			.doesNotContain("Violated");
+	}
+
+	/**
+	 * The many-process scenario at its smallest: eight node JVMs, one killed. Its checks
+	 * (convergence, each broadcast once on every live node, repair) are the scenario's
+	 * own; the report says which did not hold.
+	 */
+	@Test
+	void eightNodeProcessesConvergeDeliverABroadcastOnceEachAndRepairAfterAKill(@TempDir Path out) throws Exception {
+		Path report = BenchMain.run("smoke", "loopback", Set.of("processes"), 8, Path.of("").toAbsolutePath(), out,
+				System.getProperty("java.class.path"));
+		assertThat(Files.readString(report))
+			.contains("## Processes: a peer-to-peer cluster of real node processes (loopback)")
+			.contains("| 8 | ")
+			.contains("Membership converged")
 			.doesNotContain("Violated");
 	}
 
