@@ -202,8 +202,24 @@ public final class HyParViewOverlay implements Overlay {
 	 * leave, so a JOIN, FORWARD_JOIN or NEIGHBOR with a larger epoch is a later join (or
 	 * a restart) that supersedes the leave. {@code epoch} is {@link #UNKNOWN_EPOCH} when
 	 * the remover did not know it.
+	 *
+	 * <p>
+	 * {@code handover}: the leaver's own LEAVE names its other neighbours, so that a node
+	 * that knew no one else (its passive view empty) is not left alone with an empty
+	 * active view: it takes them into its passive view and asks one to be its neighbour.
+	 * Empty when passed on, and in the notice of a removal (the removed node's own LEAVE
+	 * then carries it).
 	 */
-	public record Leave(Node node, long epoch, NodeId removedBy) implements ControlMessage {
+	public record Leave(Node node, long epoch, NodeId removedBy, List<Node> handover) implements ControlMessage {
+
+		public Leave {
+			handover = (handover != null) ? List.copyOf(handover) : List.of();
+		}
+
+		public Leave(Node node, long epoch, NodeId removedBy) {
+			this(node, epoch, removedBy, List.of());
+		}
+
 	}
 
 	/** A {@link Leave}'s epoch when the remover did not know the removed node's. */
@@ -264,6 +280,31 @@ public final class HyParViewOverlay implements Overlay {
 
 	/** Shuffle rounds so far: the clock left nodes expire by. */
 	private long rounds;
+
+	/**
+	 * Nodes this node lost contact with (crashed, or behind a partition), with when to
+	 * try each again. A failure empties them from both views, as HyParView does; but a
+	 * node whose views then hold no one, or a part of the overlay cut off by a partition,
+	 * has no other way back to the rest once the fault is over. So while the active view
+	 * is short and no neighbour request is pending, a due one is asked to be a neighbour
+	 * (it is not put back in the passive view: it may have left meanwhile), each after
+	 * twice as many shuffle rounds as the time before (at most
+	 * {@link #RETRY_ROUNDS_MAX}).
+	 */
+	private final Map<NodeId, Retry> lost = new LinkedHashMap<>();
+
+	private record Retry(Node node, int attempts, long dueRound) {
+	}
+
+	/**
+	 * The neighbour requests pending at the last shuffle round. One still pending a whole
+	 * round later went unanswered (lost across a partition, say) and is given up, or it
+	 * would block every further request.
+	 */
+	private Set<NodeId> pendingLastRound = Set.of();
+
+	/** The longest back-off, in shuffle rounds, between two tries of a lost node. */
+	static final int RETRY_ROUNDS_MAX = 16;
 
 	/** The nodes that left, with the epoch they left at; insertion order is age. */
 	private final LinkedHashMap<NodeId, Tombstone> left = new LinkedHashMap<>();
@@ -486,12 +527,17 @@ public final class HyParViewOverlay implements Overlay {
 		if (this.out) {
 			return CompletableFuture.completedFuture(null);
 		}
-		Leave leave = new Leave(self(), this.epoch, self().id());
+		List<Node> neighbours = List.copyOf(this.active.values());
+		List<Node> known = new ArrayList<>(neighbours);
+		known.addAll(sample(this.passive.values(), this.settings.shufflePassive()));
+		long leftAt = this.epoch;
 		this.epoch++;
 		this.out = true;
 		List<CompletableFuture<Void>> told = new ArrayList<>();
-		for (Node peer : List.copyOf(this.active.values())) {
-			told.add(dropActiveTelling(peer, leave));
+		for (Node peer : neighbours) {
+			List<Node> handover = new ArrayList<>(known);
+			handover.remove(peer);
+			told.add(dropActiveTelling(peer, new Leave(self(), leftAt, self().id(), handover)));
 		}
 		this.passive.clear();
 		this.pendingNeighbors.forEach((peer) -> ctx().disconnect(peer));
@@ -499,6 +545,7 @@ public final class HyParViewOverlay implements Overlay {
 		this.triedThisRound.clear();
 		this.shufflesSent.clear();
 		this.failing.clear();
+		this.lost.clear();
 		this.pendingJoins.values()
 			.forEach((join) -> join.completeExceptionally(new OverlayOperationException("The node left")));
 		this.pendingJoins.clear();
@@ -676,6 +723,8 @@ public final class HyParViewOverlay implements Overlay {
 		}
 		this.passive.remove(gone);
 		this.failing.remove(gone);
+		this.lost.remove(gone);
+		leave.handover().forEach(this::addPassive);
 		if (this.pendingNeighbors.remove(gone)) {
 			disconnectUnlessActive(gone);
 		}
@@ -869,6 +918,15 @@ public final class HyParViewOverlay implements Overlay {
 		this.rounds++;
 		this.left.values().removeIf((tombstone) -> tombstone.untilRound() <= this.rounds);
 		this.triedThisRound.clear();
+		for (NodeId stale : this.pendingLastRound) {
+			if (this.pendingNeighbors.remove(stale)) {
+				disconnectUnlessActive(stale);
+			}
+		}
+		this.pendingLastRound = Set.copyOf(this.pendingNeighbors);
+		// The passive view first; lost nodes only when it has no one to ask.
+		promote();
+		retryLost();
 		Node target = randomActive(Set.of());
 		if (target == null) {
 			promote();
@@ -921,6 +979,9 @@ public final class HyParViewOverlay implements Overlay {
 	@Override
 	public void onPeerDown(Node peer) {
 		this.failing.remove(peer.id());
+		if (!this.out && (this.active.containsKey(peer.id()) || this.passive.containsKey(peer.id()))) {
+			loseContact(peer);
+		}
 		this.passive.remove(peer.id());
 		if (dropActive(peer.id(), true)) {
 			this.triedThisRound.clear();
@@ -932,6 +993,14 @@ public final class HyParViewOverlay implements Overlay {
 	@Override
 	public void onPeerUnreachable(NodeId peer, Throwable cause) {
 		Node wasActive = this.active.get(peer);
+		Node known = (wasActive != null) ? wasActive : this.passive.get(peer);
+		Retry retry = this.lost.get(peer);
+		if (known == null && retry != null) {
+			known = retry.node();
+		}
+		if (known != null) {
+			loseContact(known);
+		}
 		this.passive.remove(peer);
 		if (this.pendingNeighbors.remove(peer) || wasActive != null) {
 			dropActive(peer, true);
@@ -952,6 +1021,44 @@ public final class HyParViewOverlay implements Overlay {
 		if (join != null) {
 			join.completeExceptionally(new dev.partisan.api.JoinException(
 					"Could not reach seed '" + peer + "': " + cause.getMessage(), cause));
+		}
+	}
+
+	/** Remembers a node lost to a failure, to try again later (see {@link #lost}). */
+	private void loseContact(Node node) {
+		if (this.out || hasLeft(node.id())) {
+			return;
+		}
+		Retry before = this.lost.remove(node.id());
+		int attempts = (before != null) ? before.attempts() : 0;
+		this.lost.put(node.id(), new Retry(node, attempts, this.rounds + Math.min(1L << attempts, RETRY_ROUNDS_MAX)));
+		while (this.lost.size() > this.settings.passiveMax()) {
+			this.lost.remove(this.lost.keySet().iterator().next());
+		}
+	}
+
+	/**
+	 * While the active view is short and no neighbour request is pending, asks the first
+	 * due lost node to be a neighbour; its next try waits twice as long.
+	 */
+	private void retryLost() {
+		if (this.active.size() >= this.settings.activeMax() || !this.pendingNeighbors.isEmpty()) {
+			return;
+		}
+		for (Retry retry : List.copyOf(this.lost.values())) {
+			NodeId id = retry.node().id();
+			if (hasLeft(id) || this.active.containsKey(id)) {
+				this.lost.remove(id);
+			}
+			else if (retry.dueRound() <= this.rounds) {
+				int attempts = retry.attempts() + 1;
+				this.lost.put(id, new Retry(retry.node(), attempts,
+						this.rounds + Math.min(1L << Math.min(attempts, 30), RETRY_ROUNDS_MAX)));
+				this.pendingNeighbors.add(id);
+				ctx().connect(retry.node());
+				ctx().send(id, new Neighbor(self(), this.active.isEmpty(), this.epoch));
+				return;
+			}
 		}
 	}
 
@@ -1000,6 +1107,7 @@ public final class HyParViewOverlay implements Overlay {
 		}
 		this.passive.remove(node.id());
 		this.failing.remove(node.id());
+		this.lost.remove(node.id());
 		this.active.put(node.id(), node);
 		ctx().connect(node);
 		this.plumtree.neighborUp(node.id());

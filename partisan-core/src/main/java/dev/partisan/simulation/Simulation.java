@@ -35,10 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Each node decides which members are up as the runtime's member tracker does: a member
  * is up while this node keeps a connection to it and has not lost contact; a member that
- * goes down is reported {@code UNREACHABLE} when it is still in the overlay's members and
- * {@code LEFT} when it is not, and the overlay hears {@code onPeerUp} /
- * {@code onPeerDown} for each change. Every such report is recorded
- * ({@link #memberEvents()}).
+ * goes down is reported {@code UNREACHABLE} when it is still in the overlay's members,
+ * out of view (a {@link MemberEvent} without a reason) when it is not but the overlay
+ * says it is {@link Overlay#outOfView out of view}, and {@code LEFT} otherwise; and the
+ * overlay hears {@code onPeerUp} / {@code onPeerDown} for each change. Every such report
+ * is recorded ({@link #memberEvents()}).
  *
  * <p>
  * Faults, as a real node would see them:
@@ -107,7 +108,8 @@ public final class Simulation {
 	 * @param observerIncarnation which start of the observer
 	 * @param peer the member
 	 * @param up whether it came up (else it went down)
-	 * @param reason why it went down; {@code null} when it came up
+	 * @param reason why it went down; {@code null} when it came up or only moved out of
+	 * the observer's view (not down: {@code MembershipListener#memberOutOfView})
 	 */
 	public record MemberEvent(Duration at, NodeId observer, long observerIncarnation, Node peer, boolean up,
 			@Nullable DownReason reason) {
@@ -115,7 +117,7 @@ public final class Simulation {
 		@Override
 		public String toString() {
 			return String.format("%.3fs %s: %s %s", this.at.toNanos() / 1e9, this.observer.name(), this.peer.name(),
-					this.up ? "up" : "down " + this.reason);
+					this.up ? "up" : (this.reason != null) ? "down " + this.reason : "out of view");
 		}
 
 	}
@@ -507,7 +509,11 @@ public final class Simulation {
 					.add(new MemberEvent(at, this.node.id(), this.incarnation, member, true, null));
 			}
 			for (Node member : wentDown) {
-				DownReason reason = memberIds.contains(member.id()) ? DownReason.UNREACHABLE : DownReason.LEFT;
+				// As the runtime's tracker: a member that only left this node's view
+				// (still in
+				// the cluster, e.g. peer-to-peer's passive view) is not down at all.
+				DownReason reason = memberIds.contains(member.id()) ? DownReason.UNREACHABLE
+						: this.overlay.outOfView(member.id()) ? null : DownReason.LEFT;
 				Simulation.this.memberEvents
 					.add(new MemberEvent(at, this.node.id(), this.incarnation, member, false, reason));
 			}

@@ -22,8 +22,13 @@ import dev.partisan.simulation.Simulation.SimNode;
  * members are itself and its active view, all up; no node that left or was removed is in
  * any active or passive view; a running node that is not a member has empty views.
  * Weaker, as HyParView is: a crashed node may linger in passive views (a passive entry is
- * tested only when it is promoted), and {@code LEFT} is also reported for a neighbour
- * that only moved out of the active view, though never for a crashed node.
+ * tested only when it is promoted). {@code LEFT} is reported only for nodes that left or
+ * were removed: a neighbour that only moved to the passive view is out of view, not down.
+ *
+ * <p>
+ * Not in the suite yet: with base seed 1, 43 of 200 schedules still fail (a removal made
+ * during a partition never reaches the removed node's side; a node that left is picked as
+ * the seed that restarts a cluster, and refuses, as a leaver does).
  */
 final class PeerToPeerRandomMembership {
 
@@ -53,7 +58,7 @@ final class PeerToPeerRandomMembership {
 
 		@Override
 		public boolean leftMeansLeft() {
-			return false;
+			return true;
 		}
 
 		@Override
