@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import brave.handler.MutableSpan;
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
@@ -18,9 +17,9 @@ import dev.partisan.testing.TestNodes;
 import dev.partisan.testing.TestTracing;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
-import io.micrometer.tracing.Baggage;
 import io.micrometer.tracing.BaggageInScope;
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.test.simple.SimpleSpan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -55,7 +54,6 @@ class TracePropagationTest {
 		if (this.factory != null) {
 			this.factory.destroy();
 		}
-		this.tracing.close();
 	}
 
 	@Test
@@ -91,8 +89,14 @@ class TracePropagationTest {
 		PartisanNode c2 = start("c2", (c) -> c.overlay("client-server").tag("client"));
 		c1.join(server.localNode()).join();
 		c2.join(server.localNode()).join();
+		// c1 hears of c2 from the server a moment after the server knows it; until then
+		// a call fails at once. These calls start traces of their own.
 		await().atMost(TestNodes.awaitLimit())
-			.untilAsserted(() -> assertThat(c1.members()).extracting(Node::name).contains("c2"));
+			.ignoreExceptions()
+			.until(() -> c1
+				.call(c2.localNode().id(), "echo", "warm-up", String.class, ForwardOptions.defaults(),
+						Duration.ofSeconds(10))
+				.join() != null);
 		assertThat(c1.isConnected(c2.localNode().id())).as("clients reach each other through the server only")
 			.isFalse();
 
@@ -100,7 +104,7 @@ class TracePropagationTest {
 
 		assertCallChain(traceId, "c1", "c2");
 		assertThat(this.tracing.trace(traceId)).as("the server relays without a span of its own")
-			.noneMatch((span) -> "s1".equals(span.tag(MessageConventions.PEER)));
+			.noneMatch((span) -> "s1".equals(span.getTags().get(MessageConventions.PEER)));
 	}
 
 	@Test
@@ -117,7 +121,7 @@ class TracePropagationTest {
 		String traceId = callInARequest(a, b.localNode().id());
 
 		assertCallChain(traceId, "a", "b");
-		assertThat(this.tracing.span(traceId, "call echo", KIND, "data").tag(MessageConventions.OVERLAY))
+		assertThat(this.tracing.span(traceId, "call echo", KIND, "data").getTags().get(MessageConventions.OVERLAY))
 			.isEqualTo("pubsub");
 	}
 
@@ -148,16 +152,17 @@ class TracePropagationTest {
 		assertThat(this.seenTrace).containsEntry("c", traceId);
 		assertThat(this.seenBaggage).containsEntry("c", "acme");
 		await().atMost(TestNodes.awaitLimit())
-			.untilAsserted(() -> assertThat(this.tracing.trace(traceId)).hasSizeGreaterThanOrEqualTo(6));
-		MutableSpan sendToB = this.tracing.span(traceId, "send relay", MessageConventions.PEER, "b");
-		MutableSpan onB = this.tracing.span(traceId, "receive relay", MessageConventions.PEER, "a");
-		MutableSpan sendToC = this.tracing.span(traceId, "send echo", MessageConventions.PEER, "c");
-		MutableSpan onC = this.tracing.span(traceId, "receive echo", MessageConventions.PEER, "b");
-		assertThat(onB.parentId()).isEqualTo(sendToB.id());
-		assertThat(sendToC.parentId()).as("the handler's forward is a child of its receive").isEqualTo(onB.id());
-		assertThat(onC.parentId()).isEqualTo(sendToC.id());
-		assertThat(onB.kind()).isEqualTo(brave.Span.Kind.CONSUMER);
-		assertThat(sendToB.kind()).isEqualTo(brave.Span.Kind.PRODUCER);
+			.untilAsserted(() -> assertThat(this.tracing.trace(traceId)).hasSize(5));
+		SimpleSpan sendToB = this.tracing.span(traceId, "send relay", MessageConventions.PEER, "b");
+		SimpleSpan onB = this.tracing.span(traceId, "receive relay", MessageConventions.PEER, "a");
+		SimpleSpan sendToC = this.tracing.span(traceId, "send echo", MessageConventions.PEER, "c");
+		SimpleSpan onC = this.tracing.span(traceId, "receive echo", MessageConventions.PEER, "b");
+		assertThat(onB.getParentId()).isEqualTo(sendToB.getSpanId());
+		assertThat(sendToC.getParentId()).as("the handler's forward is a child of its receive")
+			.isEqualTo(onB.getSpanId());
+		assertThat(onC.getParentId()).isEqualTo(sendToC.getSpanId());
+		assertThat(onB.getKind()).isEqualTo(Span.Kind.CONSUMER);
+		assertThat(sendToB.getKind()).isEqualTo(Span.Kind.PRODUCER);
 	}
 
 	/**
@@ -190,29 +195,29 @@ class TracePropagationTest {
 		assertThat(this.seenTrace).containsEntry(callee, traceId);
 		assertThat(this.seenBaggage).containsEntry(callee, "acme");
 		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(this.tracing.trace(traceId)).hasSize(5));
-		MutableSpan request = this.tracing.trace(traceId)
+		SimpleSpan request = this.tracing.trace(traceId)
 			.stream()
-			.filter((span) -> "http.request".equals(span.name()))
+			.filter((span) -> "http.request".equals(span.getName()))
 			.findFirst()
 			.orElseThrow();
-		MutableSpan call = this.tracing.span(traceId, "call echo", KIND, "data");
-		MutableSpan handler = this.tracing.span(traceId, "receive echo", KIND, "data");
-		MutableSpan reply = this.tracing.span(traceId, "send echo", KIND, "reply");
-		MutableSpan replied = this.tracing.span(traceId, "receive echo", KIND, "reply");
+		SimpleSpan call = this.tracing.span(traceId, "call echo", KIND, "data");
+		SimpleSpan handler = this.tracing.span(traceId, "receive echo", KIND, "data");
+		SimpleSpan reply = this.tracing.span(traceId, "send echo", KIND, "reply");
+		SimpleSpan replied = this.tracing.span(traceId, "receive echo", KIND, "reply");
 
-		assertThat(call.parentId()).isEqualTo(request.id());
-		assertThat(handler.parentId()).isEqualTo(call.id());
-		assertThat(reply.parentId()).isEqualTo(handler.id());
-		assertThat(replied.parentId()).isEqualTo(reply.id());
-		assertThat(List.of(call.kind(), handler.kind(), reply.kind(), replied.kind())).containsExactly(
-				brave.Span.Kind.CLIENT, brave.Span.Kind.SERVER, brave.Span.Kind.PRODUCER, brave.Span.Kind.CONSUMER);
-		assertThat(call.tag(MessageConventions.PEER)).isEqualTo(callee);
-		assertThat(handler.tag(MessageConventions.PEER)).isEqualTo(caller);
-		assertThat(replied.tag(MessageConventions.PEER)).isEqualTo(callee);
+		assertThat(call.getParentId()).isEqualTo(request.getSpanId());
+		assertThat(handler.getParentId()).isEqualTo(call.getSpanId());
+		assertThat(reply.getParentId()).isEqualTo(handler.getSpanId());
+		assertThat(replied.getParentId()).isEqualTo(reply.getSpanId());
+		assertThat(List.of(call.getKind(), handler.getKind(), reply.getKind(), replied.getKind()))
+			.containsExactly(Span.Kind.CLIENT, Span.Kind.SERVER, Span.Kind.PRODUCER, Span.Kind.CONSUMER);
+		assertThat(call.getTags().get(MessageConventions.PEER)).isEqualTo(callee);
+		assertThat(handler.getTags().get(MessageConventions.PEER)).isEqualTo(caller);
+		assertThat(replied.getTags().get(MessageConventions.PEER)).isEqualTo(callee);
 		// Parents start before their children, across the two nodes' clocks (one JVM).
-		assertThat(call.startTimestamp()).isLessThanOrEqualTo(handler.startTimestamp());
-		assertThat(handler.startTimestamp()).isLessThanOrEqualTo(reply.startTimestamp());
-		assertThat(reply.startTimestamp()).isLessThanOrEqualTo(replied.startTimestamp());
+		assertThat(call.getStartTimestamp()).isBeforeOrEqualTo(handler.getStartTimestamp());
+		assertThat(handler.getStartTimestamp()).isBeforeOrEqualTo(reply.getStartTimestamp());
+		assertThat(reply.getStartTimestamp()).isBeforeOrEqualTo(replied.getStartTimestamp());
 	}
 
 	private PartisanNode start(String name, java.util.function.Consumer<PartisanConfig.Builder> customizer) {
@@ -225,8 +230,7 @@ class TracePropagationTest {
 			if (current != null) {
 				this.seenTrace.put(name, current.context().traceId());
 			}
-			Baggage baggage = this.tracing.tracer().getBaggage(TestTracing.BAGGAGE);
-			String value = (baggage != null) ? baggage.get() : null;
+			String value = this.tracing.baggage(TestTracing.BAGGAGE);
 			if (value != null) {
 				this.seenBaggage.put(name, value);
 			}
