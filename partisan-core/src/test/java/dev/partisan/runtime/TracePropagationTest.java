@@ -151,8 +151,7 @@ class TracePropagationTest {
 		await().atMost(TestNodes.awaitLimit()).until(() -> this.seenTrace.containsKey("c"));
 		assertThat(this.seenTrace).containsEntry("c", traceId);
 		assertThat(this.seenBaggage).containsEntry("c", "acme");
-		await().atMost(TestNodes.awaitLimit())
-			.untilAsserted(() -> assertThat(this.tracing.trace(traceId)).hasSize(5));
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(this.tracing.trace(traceId)).hasSize(5));
 		SimpleSpan sendToB = this.tracing.span(traceId, "send relay", MessageConventions.PEER, "b");
 		SimpleSpan onB = this.tracing.span(traceId, "receive relay", MessageConventions.PEER, "a");
 		SimpleSpan sendToC = this.tracing.span(traceId, "send echo", MessageConventions.PEER, "c");
