@@ -16,9 +16,16 @@ import org.jspecify.annotations.Nullable;
  * @param call whether the sender waits for a reply
  * @param onHandled what to do once the handler has run (or the message was refused for
  * good): acknowledge it, for an acknowledged message; {@code null} for nothing
+ * @param observation what observes the handler's run
  */
 public record Delivery(PartisanMessage meta, byte codecId, String payloadType, boolean compressed, ByteBuf payload,
-		boolean call, @Nullable Runnable onHandled) {
+		boolean call, @Nullable Runnable onHandled, HandlerObservation observation) {
+
+	/** A delivery whose handler's run is not observed. */
+	public Delivery(PartisanMessage meta, byte codecId, String payloadType, boolean compressed, ByteBuf payload,
+			boolean call, @Nullable Runnable onHandled) {
+		this(meta, codecId, payloadType, compressed, payload, call, onHandled, HandlerObservation.NONE);
+	}
 
 	/** A delivery nobody waits on beyond its reply. */
 	public Delivery(PartisanMessage meta, byte codecId, String payloadType, boolean compressed, ByteBuf payload,

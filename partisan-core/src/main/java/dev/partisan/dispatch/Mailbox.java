@@ -176,20 +176,32 @@ final class Mailbox<T> {
 	 * with.
 	 */
 	private void process(Delivery delivery) {
+		HandlerObservation observation = delivery.observation();
+		Throwable[] error = new Throwable[1];
+		String outcome = HandlerObservation.FAILED;
+		observation.start();
 		try {
-			run(delivery);
+			outcome = run(delivery, error);
 		}
 		finally {
+			observation.stop(outcome, error[0]);
 			delivery.handled();
 		}
 	}
 
-	private void run(Delivery delivery) {
+	/**
+	 * Decodes the payload and runs the handler; a call's reply leaves before this
+	 * returns, so while the handler's observation is current.
+	 * @param error receives what went wrong, if anything
+	 * @return the outcome, one of {@link HandlerObservation}'s
+	 */
+	private String run(Delivery delivery, Throwable[] error) {
 		T payload;
 		try {
 			payload = this.type.cast(this.decoder.decode(delivery, this.type));
 		}
 		catch (RuntimeException ex) {
+			error[0] = ex;
 			this.failed.increment();
 			this.rejections.warn(delivery.meta().sender().name(),
 					"Rejected message {} from {} for handler '{}' on channel '{}': {}", delivery.meta().messageId(),
@@ -199,7 +211,7 @@ final class Mailbox<T> {
 				this.replier.reply(delivery, null,
 						"Handler '" + this.name + "' rejected the message: " + ex.getMessage());
 			}
-			return;
+			return HandlerObservation.REJECTED;
 		}
 		finally {
 			delivery.payload().release();
@@ -210,13 +222,14 @@ final class Mailbox<T> {
 			this.delivered.increment();
 		}
 		catch (Exception | LinkageError | AssertionError ex) {
+			error[0] = ex;
 			this.failed.increment();
 			logger.error("Handler '{}' failed on message {} from {}; it keeps its name and gets the next message",
 					this.name, delivery.meta().messageId(), delivery.meta().sender(), ex);
 			if (delivery.call()) {
 				this.replier.reply(delivery, null, "Handler '" + this.name + "' failed: " + ex);
 			}
-			return;
+			return HandlerObservation.FAILED;
 		}
 		finally {
 			endLoan(payload);
@@ -224,6 +237,7 @@ final class Mailbox<T> {
 		if (delivery.call()) {
 			this.replier.reply(delivery, result, null);
 		}
+		return HandlerObservation.HANDLED;
 	}
 
 	/**

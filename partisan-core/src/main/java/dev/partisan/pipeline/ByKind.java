@@ -10,7 +10,7 @@ public final class ByKind implements InboundStage {
 
 	private final InboundPath reception;
 
-	private final Calls calls;
+	private final InboundPath replies;
 
 	private final Acknowledgements acknowledgements;
 
@@ -18,10 +18,14 @@ public final class ByKind implements InboundStage {
 
 	private final ControlIn control;
 
-	public ByKind(InboundPath reception, Calls calls, Acknowledgements acknowledgements, Relaying relaying,
+	/**
+	 * @param replies the path of replies, which ends at the pending calls
+	 * ({@link Calls#stage()})
+	 */
+	public ByKind(InboundPath reception, InboundPath replies, Acknowledgements acknowledgements, Relaying relaying,
 			ControlIn control) {
 		this.reception = reception;
-		this.calls = calls;
+		this.replies = replies;
 		this.acknowledgements = acknowledgements;
 		this.relaying = relaying;
 		this.control = control;
@@ -31,7 +35,7 @@ public final class ByKind implements InboundStage {
 	public boolean apply(InboundEnvelope envelope) {
 		switch (envelope.frame().kind()) {
 			case DATA -> this.reception.receive(envelope);
-			case REPLY -> this.calls.receive(envelope);
+			case REPLY -> this.replies.receive(envelope);
 			case ACK -> this.acknowledgements.receive(envelope);
 			case RELAY -> {
 				InboundEnvelope inner = this.relaying.receive(envelope);

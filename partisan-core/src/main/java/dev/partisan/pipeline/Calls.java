@@ -10,6 +10,7 @@ import dev.partisan.api.NodeDownException;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.PartisanException;
 import dev.partisan.api.RemoteHandlerException;
+import dev.partisan.dispatch.HandlerObservation;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.PayloadCodecs;
@@ -35,8 +36,16 @@ public final class Calls {
 	 * @param codecId the codec of the payload
 	 * @param payloadType the codec's type name
 	 * @param payload the encoded answer; released once decoded
+	 * @param observation what observes its decoding and the completion of the call
 	 */
-	public record Reply(NodeId from, long id, int flags, byte codecId, String payloadType, ByteBuf payload) {
+	public record Reply(NodeId from, long id, int flags, byte codecId, String payloadType, ByteBuf payload,
+			HandlerObservation observation) {
+
+		/** A reply whose decoding is not observed (a local handler's). */
+		public Reply(NodeId from, long id, int flags, byte codecId, String payloadType, ByteBuf payload) {
+			this(from, id, flags, codecId, payloadType, payload, HandlerObservation.NONE);
+		}
+
 	}
 
 	private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -65,12 +74,20 @@ public final class Calls {
 		this.pending.remove(id);
 	}
 
+	/** The last stage of the replies' path: hands the reply to its call. */
+	public InboundStage stage() {
+		return (envelope) -> {
+			receive(envelope);
+			return false;
+		};
+	}
+
 	/** A REPLY frame arrived. */
 	public void receive(InboundEnvelope envelope) {
 		envelope.handedOn();
 		Frame frame = envelope.frame();
 		complete(new Reply(envelope.sender(), frame.messageId(), frame.flags(), frame.codecId(), frame.payloadType(),
-				frame.payload()));
+				frame.payload(), envelope.observation()));
 	}
 
 	/**
@@ -90,9 +107,17 @@ public final class Calls {
 		}
 	}
 
+	/**
+	 * Decodes the reply and completes the call, with the reply's observation current: a
+	 * caller's continuation that runs on completion continues the trace.
+	 */
 	private void decode(Pending call, Reply reply) {
+		String outcome = HandlerObservation.HANDLED;
+		Throwable error = null;
+		reply.observation().start();
 		try {
 			if ((reply.flags() & FrameCodec.FLAG_ERROR) != 0) {
+				outcome = HandlerObservation.FAILED;
 				call.future()
 					.completeExceptionally(new RemoteHandlerException("Call to '" + call.name() + "' on node '"
 							+ reply.from() + "' failed: "
@@ -108,10 +133,13 @@ public final class Calls {
 			}
 		}
 		catch (RuntimeException ex) {
+			outcome = HandlerObservation.REJECTED;
+			error = ex;
 			call.future().completeExceptionally(ex);
 		}
 		finally {
 			reply.payload().release();
+			reply.observation().stop(outcome, error);
 		}
 	}
 

@@ -36,7 +36,8 @@ public final class Framing implements OutboundStage {
 			.withFlags(envelope.flags())
 			.withAddress(envelope.senderIdentity(), envelope.destination())
 			.withCodec(envelope.codecId(), envelope.payloadType())
-			.withPayload(payload);
+			.withPayload(payload)
+			.withTrace(envelope.trace());
 		ByteBuf encoded = FrameCodec.encode(this.alloc, frame);
 		envelope.frame(encoded, payloadSize);
 		if (envelope.kind() == FrameKind.DATA && encoded.readableBytes() > this.maxFrameSize) {

@@ -3,6 +3,7 @@ package dev.partisan.pipeline;
 import dev.partisan.api.NodeId;
 import dev.partisan.api.PartisanMessage;
 import dev.partisan.dispatch.Delivery;
+import dev.partisan.dispatch.HandlerObservation;
 import dev.partisan.transport.InboundFlow;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
@@ -36,6 +37,8 @@ public final class InboundEnvelope {
 	private boolean released;
 
 	private @Nullable InboundPath path;
+
+	private HandlerObservation observation = HandlerObservation.NONE;
 
 	private int next;
 
@@ -114,10 +117,23 @@ public final class InboundEnvelope {
 					new PartisanMessage(sender(), this.frame.channel(), this.frame.destination(),
 							this.frame.messageId()),
 					this.frame.codecId(), this.frame.payloadType(), this.frame.compressed(), this.frame.payload(),
-					hasFlag(FrameCodec.FLAG_CALL), this.onHandled);
+					hasFlag(FrameCodec.FLAG_CALL), this.onHandled, this.observation);
 			this.delivery = current;
 		}
 		return current;
+	}
+
+	/** What observes the handler's run (or the reply's decoding) of this message. */
+	public HandlerObservation observation() {
+		return this.observation;
+	}
+
+	/**
+	 * Observes the handler's run with {@code handlerObservation}; set before the delivery
+	 * is made.
+	 */
+	public void observation(HandlerObservation handlerObservation) {
+		this.observation = handlerObservation;
 	}
 
 	/**

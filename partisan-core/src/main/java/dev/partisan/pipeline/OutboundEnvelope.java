@@ -1,6 +1,9 @@
 package dev.partisan.pipeline;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import dev.partisan.api.NodeId;
 import dev.partisan.transport.ChannelSpec;
@@ -64,6 +67,12 @@ public final class OutboundEnvelope implements Outgoing {
 	private long notBeforeNanos;
 
 	private @Nullable Runnable onAbort;
+
+	private @Nullable Consumer<@Nullable Throwable> onDone;
+
+	private final Map<String, String> trace = new HashMap<>();
+
+	private @Nullable CompletableFuture<?> answer;
 
 	private OutboundEnvelope(FrameKind kind, long id, NodeId peer, String channel) {
 		this.kind = kind;
@@ -307,6 +316,44 @@ public final class OutboundEnvelope implements Outgoing {
 
 	public void notBefore(long nanoTime) {
 		this.notBeforeNanos = nanoTime;
+	}
+
+	/**
+	 * The trace context the frame carries, filled in by the observation of the send
+	 * (empty without one); bounded by {@link dev.partisan.wire.TraceHeaders#fits}.
+	 */
+	public Map<String, String> trace() {
+		return this.trace;
+	}
+
+	/**
+	 * The reply a call waits for, or {@code null} when the message is not a call: the
+	 * call's observation lasts until it completes.
+	 */
+	public @Nullable CompletableFuture<?> answer() {
+		return this.answer;
+	}
+
+	public OutboundEnvelope answer(CompletableFuture<?> reply) {
+		this.answer = reply;
+		return this;
+	}
+
+	/**
+	 * Registers what to do once the path is over for this envelope, with the failure that
+	 * ended it or {@code null} (at most one: the send's observation).
+	 */
+	public void onDone(Consumer<@Nullable Throwable> then) {
+		this.onDone = then;
+	}
+
+	/** The path is over for this envelope: {@code error} ended it, or nothing did. */
+	void done(@Nullable Throwable error) {
+		Consumer<@Nullable Throwable> then = this.onDone;
+		this.onDone = null;
+		if (then != null) {
+			then.accept(error);
+		}
 	}
 
 	/**

@@ -26,13 +26,16 @@ public final class OutboundPath {
 		try {
 			for (OutboundStage stage : this.stages) {
 				if (!stage.apply(envelope)) {
+					envelope.done(null);
 					return;
 				}
 			}
 			envelope.release();
+			envelope.done(null);
 		}
 		catch (RuntimeException ex) {
 			envelope.abort();
+			envelope.done(ex);
 			throw ex;
 		}
 	}

@@ -41,6 +41,7 @@ import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.Hello;
 import dev.partisan.wire.Hmac;
 import dev.partisan.wire.MalformedFrameException;
+import dev.partisan.wire.MalformedTraceException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
@@ -486,7 +487,7 @@ public final class AmqpTransport implements Transport {
 		try {
 			frame = FrameCodec.decode(Unpooled.wrappedBuffer(body));
 		}
-		catch (MalformedFrameException | IllegalArgumentException ex) {
+		catch (MalformedFrameException | MalformedTraceException | IllegalArgumentException ex) {
 			reject("malformed:" + sender, "a malformed message from '{}': {}", sender, ex.getMessage());
 			return;
 		}

@@ -2,6 +2,7 @@ package dev.partisan.runtime;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +39,8 @@ import dev.partisan.pipeline.Framing;
 import dev.partisan.pipeline.InboundPath;
 import dev.partisan.pipeline.Interposing;
 import dev.partisan.pipeline.Loopback;
+import dev.partisan.pipeline.Observe;
+import dev.partisan.pipeline.ObserveInbound;
 import dev.partisan.pipeline.OutboundPath;
 import dev.partisan.pipeline.PayloadDecoding;
 import dev.partisan.pipeline.Relaying;
@@ -50,6 +53,7 @@ import dev.partisan.pipeline.ToTransport;
 import dev.partisan.transport.Transport;
 import dev.partisan.wire.PayloadCodecs;
 import dev.partisan.wire.TypeAllowList;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 
@@ -129,23 +133,44 @@ final class MessagePaths implements AutoCloseable {
 		Interposing interposing = new Interposing(this.interposition, this.node.id(), this.delays);
 		int maxFrameSize = this.config.maxFrameSize();
 		byte[] secret = secretBytes(this.config.clusterSecret());
-		OutboundPath outbound = new OutboundPath(List.of(new Encode(this.codecs, this.alloc),
-				new Compress(this.config.channels(), this.config.compressionThreshold(), this.alloc),
-				new Loopback(this.node.id(), this.dispatcher, this.calls, maxFrameSize),
-				new CausalStamp(this.causal, routes, this.alloc),
-				new Framing(this.node.name(), maxFrameSize, this.alloc), new AckTracking(this.acks),
-				new Route(routes, this.node.name(), this.incarnation, secret, this.alloc), interposing.egress(),
-				new ToTransport(transport)));
+		ObservationRegistry registry = this.config.observationRegistry();
+		boolean observed = !registry.isNoop();
+		OutboundPath outbound = new OutboundPath(
+				stages(observed ? new Observe(registry, this.node.id(), overlay.name()) : null,
+						new Encode(this.codecs, this.alloc),
+						new Compress(this.config.channels(), this.config.compressionThreshold(), this.alloc),
+						new Loopback(this.node.id(), this.dispatcher, this.calls, maxFrameSize),
+						new CausalStamp(this.causal, routes, this.alloc),
+						new Framing(this.node.name(), maxFrameSize, this.alloc), new AckTracking(this.acks),
+						new Route(routes, this.node.name(), this.incarnation, secret, this.alloc), interposing.egress(),
+						new ToTransport(transport)));
 		Acknowledgements acknowledgements = new Acknowledgements(this.acks, frames, outbound);
-		InboundPath reception = new InboundPath(List.of(new Deduplicate(this.dedup, acknowledgements),
+		ObserveInbound observeInbound = observed ? new ObserveInbound(registry, overlay.name()) : null;
+		InboundPath reception = new InboundPath(stages(new Deduplicate(this.dedup, acknowledgements), observeInbound,
 				new CausalHold(this.causal, this.dispatcher), new Dispatch(this.dispatcher), new Acknowledge()));
-		InboundPath inbound = interposing.inbound(List.of(new ByKind(reception, this.calls, acknowledgements,
+		InboundPath replies = new InboundPath(stages(observeInbound, this.calls.stage()));
+		InboundPath inbound = interposing.inbound(List.of(new ByKind(reception, replies, acknowledgements,
 				new Relaying(this.node.id(), routes, overlay::relaysFor, secret, outbound, this.alloc),
 				new ControlIn(controlCodec, loop::onControlMessage))));
 		listener.bind(inbound);
 		this.replies.bind(outbound);
 		return new Assembled(outbound, frames,
 				new Retransmission(this.acks, outbound, this.config.retransmitInterval()));
+	}
+
+	/**
+	 * The stages that are there, in order: a stage that is {@code null} (observations
+	 * without a registry) is left out, so that it costs nothing.
+	 */
+	@SafeVarargs
+	private static <S> List<S> stages(@Nullable S... stages) {
+		List<S> present = new ArrayList<>(stages.length);
+		for (S stage : stages) {
+			if (stage != null) {
+				present.add(stage);
+			}
+		}
+		return present;
 	}
 
 	/**

@@ -26,6 +26,7 @@ import dev.partisan.transport.Tls;
 import dev.partisan.transport.TransportSettings;
 import dev.partisan.wire.PayloadCodec;
 import dev.partisan.wire.TypeAllowList;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,8 +67,11 @@ public final class PartisanConfig implements OverlayConfig {
 
 	private final @Nullable Tls tls;
 
+	private final ObservationRegistry observationRegistry;
+
 	private PartisanConfig(Builder b) {
 		this.tls = b.tls;
+		this.observationRegistry = b.observationRegistry;
 		this.transport = b.transport.build();
 		this.delivery = b.delivery.build();
 		this.failureDetection = b.failureDetection.build();
@@ -223,6 +227,14 @@ public final class PartisanConfig implements OverlayConfig {
 		return this.tls;
 	}
 
+	/**
+	 * Where sends, calls and receives are observed; {@link ObservationRegistry#NOOP} when
+	 * they are not.
+	 */
+	public ObservationRegistry observationRegistry() {
+		return this.observationRegistry;
+	}
+
 	TransportSettings transportSettings() {
 		return new TransportSettings(List.copyOf(this.channels.values()), this.transport,
 				this.delivery.monotonicWindow(), this.tls);
@@ -257,6 +269,8 @@ public final class PartisanConfig implements OverlayConfig {
 		private final List<PayloadCodec> codecs = new ArrayList<>();
 
 		private @Nullable Tls tls;
+
+		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 		private Builder(String name) {
 			this.name = name;
@@ -572,6 +586,17 @@ public final class PartisanConfig implements OverlayConfig {
 		 */
 		public Builder tls(@Nullable Tls tls) {
 			this.tls = tls;
+			return this;
+		}
+
+		/**
+		 * Observes every send, call and receive of application messages in
+		 * {@code registry}, and carries the trace context in the frames. Default
+		 * {@link ObservationRegistry#NOOP}: no observations, no trace context, nothing
+		 * added to the message path.
+		 */
+		public Builder observationRegistry(ObservationRegistry registry) {
+			this.observationRegistry = Objects.requireNonNull(registry, "registry");
 			return this;
 		}
 

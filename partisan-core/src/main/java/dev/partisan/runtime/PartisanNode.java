@@ -394,6 +394,7 @@ public final class PartisanNode implements Partisan {
 			.flag(FrameCodec.FLAG_CALL);
 		long id = envelope.id();
 		CompletableFuture<Object> reply = this.paths.calls.expect(id, node, name, replyType);
+		envelope.answer(reply);
 		try {
 			requireStarted();
 			failFastIfDown(node, name);

@@ -17,6 +17,7 @@ import dev.partisan.wire.FrameKind;
 import dev.partisan.wire.Handshake;
 import dev.partisan.wire.Hello;
 import dev.partisan.wire.Hmac;
+import dev.partisan.wire.MalformedTraceException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
 final class InboundHandler extends ChannelInboundHandlerAdapter implements InboundFlow {
 
 	private static final Logger logger = LoggerFactory.getLogger(InboundHandler.class);
+
+	/** Malformed trace sections come at a peer's rate: one line per peer a minute. */
+	private static final RateLimitedLog TRACE_REFUSALS = new RateLimitedLog(logger);
 
 	/**
 	 * What the accepting node needs: who it is, its secret, and where frames and figures
@@ -114,6 +118,20 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		Frame frame;
 		try {
 			frame = FrameCodec.decode(body);
+		}
+		catch (MalformedTraceException ex) {
+			Session open = this.session;
+			if (open == null) {
+				reject(ctx, ex.getMessage());
+			}
+			else {
+				// The frame's length was sound, so the frames after it are: drop this one
+				// only.
+				TRACE_REFUSALS.warn(open.hello().node().name(),
+						"Dropped frame from {}: {} (logged once a minute per node)", open.hello().node().id(),
+						LogText.escape(ex.getMessage()));
+			}
+			return;
 		}
 		catch (PartisanException ex) {
 			reject(ctx, ex.getMessage());

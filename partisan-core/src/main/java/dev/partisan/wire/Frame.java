@@ -1,5 +1,7 @@
 package dev.partisan.wire;
 
+import java.util.Map;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -18,9 +20,22 @@ import io.netty.buffer.Unpooled;
  * @param payloadType the codec's type name for the payload, empty when the codec needs
  * none
  * @param payload the payload bytes
+ * @param trace the trace context the message carries (W3C {@code traceparent},
+ * {@code baggage}...), empty when it carries none; see {@link TraceHeaders}
  */
 public record Frame(FrameKind kind, int flags, long messageId, String channel, String sender, String senderIdentity,
-		String destination, byte codecId, String payloadType, ByteBuf payload) {
+		String destination, byte codecId, String payloadType, ByteBuf payload, Map<String, String> trace) {
+
+	public Frame {
+		trace = Map.copyOf(trace);
+	}
+
+	/** A frame that carries no trace context. */
+	public Frame(FrameKind kind, int flags, long messageId, String channel, String sender, String senderIdentity,
+			String destination, byte codecId, String payloadType, ByteBuf payload) {
+		this(kind, flags, messageId, channel, sender, senderIdentity, destination, codecId, payloadType, payload,
+				Map.of());
+	}
 
 	/**
 	 * A frame of {@code kind} from {@code sender} with no flags, no destination and no
@@ -34,7 +49,7 @@ public record Frame(FrameKind kind, int flags, long messageId, String channel, S
 	/** This frame carrying {@code payload} instead. */
 	public Frame withPayload(ByteBuf payload) {
 		return new Frame(this.kind, this.flags, this.messageId, this.channel, this.sender, this.senderIdentity,
-				this.destination, this.codecId, this.payloadType, payload);
+				this.destination, this.codecId, this.payloadType, payload, this.trace);
 	}
 
 	/**
@@ -42,7 +57,7 @@ public record Frame(FrameKind kind, int flags, long messageId, String channel, S
 	 */
 	public Frame withAddress(String senderIdentity, String destination) {
 		return new Frame(this.kind, this.flags, this.messageId, this.channel, this.sender, senderIdentity, destination,
-				this.codecId, this.payloadType, this.payload);
+				this.codecId, this.payloadType, this.payload, this.trace);
 	}
 
 	/**
@@ -50,13 +65,22 @@ public record Frame(FrameKind kind, int flags, long messageId, String channel, S
 	 */
 	public Frame withCodec(byte codecId, String payloadType) {
 		return new Frame(this.kind, this.flags, this.messageId, this.channel, this.sender, this.senderIdentity,
-				this.destination, codecId, payloadType, this.payload);
+				this.destination, codecId, payloadType, this.payload, this.trace);
 	}
 
 	/** This frame with {@code flags}. */
 	public Frame withFlags(int flags) {
 		return new Frame(this.kind, flags, this.messageId, this.channel, this.sender, this.senderIdentity,
-				this.destination, this.codecId, this.payloadType, this.payload);
+				this.destination, this.codecId, this.payloadType, this.payload, this.trace);
+	}
+
+	/**
+	 * This frame carrying the trace context {@code headers} (checked against the
+	 * {@link TraceHeaders} bounds when it is encoded).
+	 */
+	public Frame withTrace(Map<String, String> headers) {
+		return new Frame(this.kind, this.flags, this.messageId, this.channel, this.sender, this.senderIdentity,
+				this.destination, this.codecId, this.payloadType, this.payload, headers);
 	}
 
 	public boolean compressed() {

@@ -1,6 +1,7 @@
 package dev.partisan.wire;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -14,7 +15,8 @@ import io.netty.buffer.CompositeByteBuf;
  * <pre>
  * u8  version        (1)
  * u8  kind           (FrameKind code)
- * u16 flags          (1: payload compressed, 2: call, 4: error reply, 8: empty reply, 16: acknowledge, 32: causal)
+ * u16 flags          (1: payload compressed, 2: call, 4: error reply, 8: empty reply, 16: acknowledge, 32: causal,
+ *                     64: trace section)
  * i64 message id
  * u8  len, channel           (UTF-8)
  * u8  len, sender node name  (UTF-8)
@@ -22,8 +24,13 @@ import io.netty.buffer.CompositeByteBuf;
  * u16 len, destination       (UTF-8)
  * u8  codec id
  * u16 len, payload type      (UTF-8, may be empty)
+ * ... trace section          (only with flag 64, see {@link TraceHeaders})
  * ... payload (the rest of the frame)
  * </pre>
+ *
+ * The trace section is optional so that a frame without one is the same bytes as before
+ * it existed; a node writes it only when observations are on and the message has a trace
+ * context.
  *
  * The length prefix lets a reader reject an oversized frame before buffering it.
  */
@@ -49,6 +56,12 @@ public final class FrameCodec {
 
 	/** On DATA: the payload starts with a causal header (label and matrix stamp). */
 	public static final int FLAG_CAUSAL = 32;
+
+	/**
+	 * A trace section follows the payload type ({@link TraceHeaders}); set by
+	 * {@link #encode} exactly when the frame has a trace.
+	 */
+	public static final int FLAG_TRACE = 64;
 
 	private FrameCodec() {
 	}
@@ -98,13 +111,18 @@ public final class FrameCodec {
 			identityBytes = utf8(frame.senderIdentity(), 65535, "sender identity");
 			destinationBytes = utf8(frame.destination(), 65535, "destination");
 			typeBytes = utf8(frame.payloadType(), 65535, "payload type");
+			if (!frame.trace().isEmpty()) {
+				TraceHeaders.check(frame.trace());
+			}
 		}
 		catch (IllegalArgumentException ex) {
 			payload.release();
 			throw ex;
 		}
 		int headerSize = 1 + 1 + 2 + 8 + 1 + channelBytes.length + 1 + senderBytes.length + 2 + identityBytes.length + 2
-				+ destinationBytes.length + 1 + 2 + typeBytes.length;
+				+ destinationBytes.length + 1 + 2 + typeBytes.length
+				+ (frame.trace().isEmpty() ? 0 : TraceHeaders.size(frame.trace()));
+		int flags = frame.trace().isEmpty() ? frame.flags() & ~FLAG_TRACE : frame.flags() | FLAG_TRACE;
 		int payloadSize = payload.readableBytes();
 		long frameLength = (long) headerSize + payloadSize;
 		if (frameLength > Integer.MAX_VALUE - LENGTH_FIELD_SIZE) {
@@ -116,7 +134,7 @@ public final class FrameCodec {
 		header.writeInt((int) frameLength);
 		header.writeByte(VERSION);
 		header.writeByte(frame.kind().code());
-		header.writeShort(frame.flags());
+		header.writeShort(flags);
 		header.writeLong(frame.messageId());
 		header.writeByte(channelBytes.length).writeBytes(channelBytes);
 		header.writeByte(senderBytes.length).writeBytes(senderBytes);
@@ -124,6 +142,9 @@ public final class FrameCodec {
 		header.writeShort(destinationBytes.length).writeBytes(destinationBytes);
 		header.writeByte(frame.codecId());
 		header.writeShort(typeBytes.length).writeBytes(typeBytes);
+		if ((flags & FLAG_TRACE) != 0) {
+			TraceHeaders.write(header, frame.trace());
+		}
 		if (!gather) {
 			header.writeBytes(payload);
 			payload.release();
@@ -159,6 +180,8 @@ public final class FrameCodec {
 	 * holds a retained slice of {@code body}; the caller still owns its own reference to
 	 * {@code body}.
 	 * @throws MalformedFrameException when the bytes do not form a frame
+	 * @throws MalformedTraceException when the frame's trace section is malformed (the
+	 * frame is unusable, but the stream of frames around it is sound)
 	 */
 	public static Frame decode(ByteBuf body) {
 		try {
@@ -176,9 +199,10 @@ public final class FrameCodec {
 			String destination = readString(body, body.readUnsignedShort(), "destination");
 			byte codecId = body.readByte();
 			String payloadType = readString(body, body.readUnsignedShort(), "payload type");
+			Map<String, String> trace = ((flags & FLAG_TRACE) != 0) ? TraceHeaders.read(body) : Map.of();
 			ByteBuf payload = body.readRetainedSlice(body.readableBytes());
 			return new Frame(kind, flags, messageId, channel, sender, identity, destination, codecId, payloadType,
-					payload);
+					payload, trace);
 		}
 		catch (IndexOutOfBoundsException ex) {
 			throw new MalformedFrameException("frame ends inside its header");

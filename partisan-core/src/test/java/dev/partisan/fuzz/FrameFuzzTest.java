@@ -10,7 +10,9 @@ import dev.partisan.testing.TrackingAllocator;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.MalformedFrameException;
+import dev.partisan.wire.MalformedTraceException;
 import dev.partisan.wire.RelayCodec;
+import dev.partisan.wire.TraceHeaders;
 import dev.partisan.transport.TransportTestAccess;
 import dev.partisan.wire.Hmac;
 import io.netty.buffer.ByteBuf;
@@ -71,7 +73,7 @@ class FrameFuzzTest {
 			finally {
 				frame.release();
 			}
-		}, MalformedFrameException.class);
+		}, MalformedFrameException.class, MalformedTraceException.class);
 	}
 
 	static void unwrapRelay(byte[] input) {
@@ -174,6 +176,13 @@ class FrameFuzzTest {
 		assertThat(utf8Length(frame.senderIdentity())).as("sender identity bytes").isLessThanOrEqualTo(65535);
 		assertThat(utf8Length(frame.destination())).as("destination bytes").isLessThanOrEqualTo(65535);
 		assertThat(utf8Length(frame.payloadType())).as("payload type bytes").isLessThanOrEqualTo(65535);
+		assertThat(frame.trace()).as("trace fields").hasSizeLessThanOrEqualTo(TraceHeaders.MAX_ENTRIES);
+		int traceBytes = frame.trace()
+			.entrySet()
+			.stream()
+			.mapToInt((entry) -> entry.getKey().length() + utf8Length(entry.getValue()))
+			.sum();
+		assertThat(traceBytes).as("trace bytes").isLessThanOrEqualTo(TraceHeaders.MAX_BYTES);
 	}
 
 	private static int utf8Length(String value) {

@@ -171,7 +171,7 @@ final class PipelineFixture implements AutoCloseable {
 		InboundPath reception = new InboundPath(List.of(new Deduplicate(this.dedup, acknowledgements),
 				new CausalHold(this.causal, this.dispatcher), new Dispatch(this.dispatcher), new Acknowledge()));
 		this.inbound = new InboundPath(List.of(interposing.ingress(),
-				new ByKind(reception, this.calls, acknowledgements,
+				new ByKind(reception, new InboundPath(List.of(this.calls.stage())), acknowledgements,
 						new Relaying(A, this.routes, (relay, origin) -> this.relayers.contains(relay), secret,
 								this.outbound, this.alloc),
 						new ControlIn(this.controlCodec,

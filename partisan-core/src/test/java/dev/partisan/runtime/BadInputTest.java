@@ -18,6 +18,8 @@ import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
 import dev.partisan.wire.Hello;
+import dev.partisan.wire.StringPayloadCodec;
+import dev.partisan.wire.TraceHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -94,6 +96,34 @@ class BadInputTest {
 				.stream()
 				.anyMatch((m) -> m.contains("intruder") && m.contains("exceeds " + MAX_FRAME)));
 		assertHealthyTrafficStillFlows();
+	}
+
+	@Test
+	void aMalformedTraceSectionDropsThatFrameAloneAndTheConnectionCarriesTheNext() throws IOException {
+		try (WireClient intruder = new WireClient(this.a.localNode().port())) {
+			intruder.handshake(WireClient.hello("intruder", "default"), null);
+			ByteBuf traced = FrameCodec.encode(ByteBufAllocator.DEFAULT,
+					text("intruder", "dropped").withTrace(java.util.Map.of("traceparent", "00-x")));
+			byte[] bytes = ByteBufUtil.getBytes(traced);
+			traced.release();
+			// The section's entry count, past length, version, kind, flags, id and the
+			// header's strings: more entries than a section may hold.
+			int count = 4 + 1 + 1 + 2 + 8 + (1 + "default".length()) + (1 + "intruder".length()) + 2
+					+ (2 + "inbox".length()) + 1 + 2;
+			bytes[count] = (byte) (TraceHeaders.MAX_ENTRIES + 1);
+			intruder.write(bytes);
+			intruder.send(text("intruder", "kept"));
+			await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(this.inbox).containsExactly("kept"));
+		}
+		assertThat(this.inboundLog.messages())
+			.anyMatch((m) -> m.contains("Dropped frame from intruder") && m.contains("17 fields"))
+			.noneMatch((m) -> m.contains("Closing connection"));
+		assertHealthyTrafficStillFlows();
+	}
+
+	private static Frame text(String sender, String text) {
+		return new Frame(FrameKind.DATA, 0, 1, "default", sender, "", "inbox", StringPayloadCodec.ID, "",
+				ByteBufAllocator.DEFAULT.buffer().writeBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import dev.partisan.runtime.PartisanNode;
 import dev.partisan.spring.core.PartisanTemplate;
 import dev.partisan.spring.handler.PartisanHandlerRegistrar;
 import dev.partisan.spring.handler.PartisanHandlerRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -55,10 +56,13 @@ public final class PartisanAutoConfiguration {
 		@ConditionalOnMissingBean
 		PartisanConfig partisanConfig(PartisanProperties properties, Environment environment,
 				Map<String, OverlayFactory> overlayFactories, ObjectProvider<PartisanConfigCustomizer> customizers,
-				ObjectProvider<SslBundles> sslBundles) {
+				ObjectProvider<SslBundles> sslBundles, ObjectProvider<ObservationRegistry> observationRegistry) {
 			PartisanConfig.Builder builder = PartisanConfigMapper.toBuilder(properties,
 					environment.getProperty("spring.application.name"), overlayFactories);
 			builder.tls(SslBundleTls.of(properties.getSecurity().getSsl(), sslBundles.getIfAvailable()));
+			if (properties.getObservations().isEnabled()) {
+				observationRegistry.ifAvailable(builder::observationRegistry);
+			}
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return PartisanConfigMapper.build(builder);
 		}

@@ -263,6 +263,9 @@ public class PartisanProperties {
 	@SpringOnly("core takes a Tls object; Spring builds it from a Spring Boot SSL bundle")
 	private final Security security = new Security();
 
+	@SpringOnly("core takes an ObservationRegistry, none by default; Spring passes the application's")
+	private final Observations observations = new Observations();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -509,6 +512,10 @@ public class PartisanProperties {
 
 	public Security getSecurity() {
 		return this.security;
+	}
+
+	public Observations getObservations() {
+		return this.observations;
 	}
 
 	public PubSub getPubsub() {
@@ -943,6 +950,28 @@ public class PartisanProperties {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/** Observations of messages through Micrometer's Observation API. */
+	public static class Observations {
+
+		/**
+		 * Whether every send, call and receive of an application message is observed in
+		 * the application's ObservationRegistry, with the trace context carried in the
+		 * frames so that a trace continues on the receiving node. Takes effect only when
+		 * the application has an ObservationRegistry bean (Spring Boot's actuator makes
+		 * one).
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}
