@@ -48,6 +48,15 @@ public final class MessageConventions {
 	private MessageConventions() {
 	}
 
+	static KeyValues lowCardinality(MessageTags tags) {
+		return KeyValues.of(CHANNEL, tags.channel(), OVERLAY, tags.overlay(), FRAME_KIND, tags.frameKind(), OUTCOME,
+				tags.outcome());
+	}
+
+	static KeyValues highCardinality(MessageTags tags) {
+		return KeyValues.of(PEER, tags.peer(), HANDLER, tags.handler());
+	}
+
 	/** {@value #SEND}, tagged with the channel, overlay, frame kind and outcome. */
 	public static class Send implements ObservationConvention<MessageSenderContext> {
 
@@ -63,13 +72,12 @@ public final class MessageConventions {
 
 		@Override
 		public KeyValues getLowCardinalityKeyValues(MessageSenderContext context) {
-			return KeyValues.of(CHANNEL, context.channel(), OVERLAY, context.overlay(), FRAME_KIND, context.frameKind(),
-					OUTCOME, context.outcome());
+			return lowCardinality(context);
 		}
 
 		@Override
 		public KeyValues getHighCardinalityKeyValues(MessageSenderContext context) {
-			return KeyValues.of(PEER, context.peer(), HANDLER, context.handler());
+			return highCardinality(context);
 		}
 
 		@Override
@@ -109,13 +117,12 @@ public final class MessageConventions {
 
 		@Override
 		public KeyValues getLowCardinalityKeyValues(MessageReceiverContext context) {
-			return KeyValues.of(CHANNEL, context.channel(), OVERLAY, context.overlay(), FRAME_KIND, context.frameKind(),
-					OUTCOME, context.outcome());
+			return lowCardinality(context);
 		}
 
 		@Override
 		public KeyValues getHighCardinalityKeyValues(MessageReceiverContext context) {
-			return KeyValues.of(PEER, context.peer(), HANDLER, context.handler());
+			return highCardinality(context);
 		}
 
 		@Override

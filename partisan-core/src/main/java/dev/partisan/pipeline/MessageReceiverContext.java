@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * The observation context of a message that reached this node: a handler's run, or the
  * decoding of a call's reply. Its carrier is the frame's trace section.
  */
-public final class MessageReceiverContext extends ReceiverContext<Map<String, String>> {
+public final class MessageReceiverContext extends ReceiverContext<Map<String, String>> implements MessageTags {
 
 	private final String channel;
 
@@ -40,10 +40,12 @@ public final class MessageReceiverContext extends ReceiverContext<Map<String, St
 		return carrier.get(key);
 	}
 
+	@Override
 	public String channel() {
 		return this.channel;
 	}
 
+	@Override
 	public String overlay() {
 		return this.overlay;
 	}
@@ -51,20 +53,24 @@ public final class MessageReceiverContext extends ReceiverContext<Map<String, St
 	/**
 	 * {@code data} for a message a handler runs on, {@code reply} for a call's answer.
 	 */
+	@Override
 	public String frameKind() {
 		return this.frameKind;
 	}
 
 	/** The node the message came from. */
+	@Override
 	public String peer() {
 		return this.peer;
 	}
 
 	/** The handler that runs on it (a reply: the handler that answered). */
+	@Override
 	public String handler() {
 		return this.handler;
 	}
 
+	@Override
 	public String outcome() {
 		return this.outcome;
 	}

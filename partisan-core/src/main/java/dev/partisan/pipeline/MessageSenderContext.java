@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * carrier is the envelope's trace map, which becomes the frame's trace section: a field
  * that would break its bounds is left out rather than failing the send.
  */
-public final class MessageSenderContext extends SenderContext<Map<String, String>> {
+public final class MessageSenderContext extends SenderContext<Map<String, String>> implements MessageTags {
 
 	private final String channel;
 
@@ -43,29 +43,35 @@ public final class MessageSenderContext extends SenderContext<Map<String, String
 		}
 	}
 
+	@Override
 	public String channel() {
 		return this.channel;
 	}
 
+	@Override
 	public String overlay() {
 		return this.overlay;
 	}
 
 	/** {@code data} for a send or call, {@code reply} for a handler's answer. */
+	@Override
 	public String frameKind() {
 		return this.frameKind;
 	}
 
 	/** The node the message is for. */
+	@Override
 	public String peer() {
 		return this.peer;
 	}
 
 	/** The handler it is for (a reply: the handler that answers). */
+	@Override
 	public String handler() {
 		return this.handler;
 	}
 
+	@Override
 	public String outcome() {
 		return this.outcome;
 	}
