@@ -50,6 +50,27 @@ import org.slf4j.LoggerFactory;
  * tells listeners so instead.
  *
  * <p>
+ * When news is lost (to a partition, or because the only neighbours crashed), the overlay
+ * repairs itself, which HyParView alone does not:
+ * <ul>
+ * <li>A removal of a node whose epoch the remover does not know covers every incarnation
+ * started before it ({@link OverlayContext#epochNow()}); the removed node leaves past
+ * that epoch, so joining again later is newer than the removal.</li>
+ * <li>Each shuffle carries the leaves and removals its origin learned in the last
+ * {@link #LEAVE_GOSSIP_ROUNDS} rounds (at most {@link #LEAVES_GOSSIPED}), so they cross a
+ * healed partition.</li>
+ * <li>A node that gets a shuffle from one it does not hold as a neighbour answers it:
+ * with its own LEAVE if it left, with the stranger's removal if it remembers one, else
+ * with a DISCONNECT, so active views become symmetric again. A node that remembers a
+ * removal also answers the removed node's JOIN or NEIGHBOR with it.</li>
+ * <li>A JOIN_REPLY carries a sample of the answering node's views, so that a joiner whose
+ * seed crashes or is removed at once still knows others.</li>
+ * <li>Nodes lost to a failure are asked again even when the active view is full, then
+ * with a request that cannot be refused: after a partition heals, both sides may have
+ * filled their views from their own side.</li>
+ * </ul>
+ *
+ * <p>
  * All of it runs on the overlay's thread and talks only to {@link OverlayContext}, so the
  * simulator drives this very class with virtual time.
  *
@@ -66,9 +87,10 @@ import org.slf4j.LoggerFactory;
  * {@code via}.</li>
  * <li>A LEAVE is taken from anyone when it names its sender (a node may announce its own
  * leave), and otherwise only from an active neighbour: news of another node's leave, and
- * removals, travel over active links. Any neighbour may thus remove any node, as any
- * member may on full-mesh ({@code Partisan.leave(NodeId)}); without a cluster secret that
- * is anyone who can join.</li>
+ * removals, travel over active links. News of this node's own removal is also taken from
+ * a node it asked to be its neighbour or seed. Any neighbour may thus remove any node, as
+ * any member may on full-mesh ({@code Partisan.leave(NodeId)}); without a cluster secret
+ * that is anyone who can join.</li>
  * <li>Plumtree's GOSSIP, IHAVE, GRAFT and PRUNE are taken only from an active neighbour:
  * the broadcast trees are made of active links, and a stranger must not graft itself into
  * them or become the route to an origin.</li>
@@ -160,8 +182,21 @@ public final class HyParViewOverlay implements Overlay {
 
 	}
 
-	/** Tells {@code node}'s target that it is now in the sender's active view. */
-	public record JoinReply(Node node, long epoch) implements ControlMessage {
+	/**
+	 * Tells {@code node}'s target that it is now in the sender's active view, with a
+	 * {@code sample} of the sender's views for the joiner's passive view: a joiner that
+	 * knows only its seed would otherwise have no one to turn to if the seed crashed or
+	 * was removed before the joiner's first shuffle.
+	 */
+	public record JoinReply(Node node, long epoch, List<Node> sample) implements ControlMessage {
+
+		public JoinReply {
+			sample = (sample != null) ? List.copyOf(sample) : List.of();
+		}
+
+		public JoinReply(Node node, long epoch) {
+			this(node, epoch, List.of());
+		}
 
 		public JoinReply(Node node) {
 			this(node, 0);
@@ -188,7 +223,22 @@ public final class HyParViewOverlay implements Overlay {
 	public record Disconnect(Node node) implements ControlMessage {
 	}
 
-	public record Shuffle(Node origin, int ttl, List<Node> nodes, long id) implements ControlMessage {
+	/**
+	 * A shuffle's random walk: the origin's sample of its views, and the leaves and
+	 * removals it learned lately ({@code left}, at most {@link #LEAVES_GOSSIPED}), so
+	 * that news lost to a partition reaches the other side once it heals.
+	 */
+	public record Shuffle(Node origin, int ttl, List<Node> nodes, long id, List<Leave> left) implements ControlMessage {
+
+		public Shuffle {
+			nodes = (nodes != null) ? List.copyOf(nodes) : List.of();
+			left = (left != null) ? List.copyOf(left) : List.of();
+		}
+
+		public Shuffle(Node origin, int ttl, List<Node> nodes, long id) {
+			this(origin, ttl, nodes, id, List.of());
+		}
+
 	}
 
 	public record ShuffleReply(Node node, List<Node> nodes, long id) implements ControlMessage {
@@ -238,9 +288,24 @@ public final class HyParViewOverlay implements Overlay {
 	 */
 	static final Duration LEFT_NODES_REMEMBERED_FOR = Duration.ofMinutes(10);
 
-	/** A node that left, at which epoch, and until which shuffle round it is kept. */
-	private record Tombstone(long epoch, long untilRound) {
+	/**
+	 * A node that left or was removed (by {@code removedBy}, itself when it left), at
+	 * which epoch ({@link #UNKNOWN_EPOCH} when the removal did not say), and until which
+	 * shuffle round it is kept.
+	 */
+	private record Tombstone(Node node, long epoch, long sinceRound, long untilRound, NodeId removedBy,
+			boolean epochKnown) {
 	}
+
+	/** The most leaves and removals a shuffle carries. */
+	static final int LEAVES_GOSSIPED = 4;
+
+	/**
+	 * For how many shuffle rounds after learning of a leave or removal a node passes it
+	 * on in its shuffles: long enough to cross a healed partition, short enough that the
+	 * news stops travelling long before anyone forgets it.
+	 */
+	static final int LEAVE_GOSSIP_ROUNDS = 8;
 
 	/**
 	 * How long a short-lived connection (a shuffle or neighbour reply) may stay open at
@@ -308,6 +373,12 @@ public final class HyParViewOverlay implements Overlay {
 
 	/** The nodes that left, with the epoch they left at; insertion order is age. */
 	private final LinkedHashMap<NodeId, Tombstone> left = new LinkedHashMap<>();
+
+	/**
+	 * The latest nodes dropped from the active view (at most as many as both views hold):
+	 * one evicted from a full passive view right after is still only out of view.
+	 */
+	private final Set<NodeId> formerNeighbours = new LinkedHashSet<>();
 
 	/** The epochs active neighbours joined at, from their own messages. */
 	private final Map<NodeId, Long> epochs = new HashMap<>();
@@ -477,13 +548,15 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	/**
-	 * A node in the passive view is a member of the cluster this node is not connected
-	 * to; one that left is in neither view, and after this node's own leave neither view
-	 * holds anyone.
+	 * A node in the passive view, or a former neighbour not remembered as having left, is
+	 * a member of the cluster this node is not connected to (a full passive view evicts
+	 * members all the time, a just demoted neighbour too; that is not their leaving).
+	 * After this node's own leave, everyone is gone from its point of view.
 	 */
 	@Override
 	public boolean outOfView(NodeId node) {
-		return !this.out && this.passive.containsKey(node) && !hasLeft(node);
+		return !this.out && !this.active.containsKey(node) && !hasLeft(node)
+				&& (this.passive.containsKey(node) || this.formerNeighbours.contains(node));
 	}
 
 	/**
@@ -578,8 +651,10 @@ public final class HyParViewOverlay implements Overlay {
 		}
 		Node known = this.active.getOrDefault(node, this.passive.get(node));
 		Node removed = (known != null) ? known : new Node(node, "unknown", 0, null);
+		// Not knowing its epoch, remove every incarnation of it started before now: one
+		// that starts later is a new node, and the removal does not cover it.
 		Long epochKnown = this.epochs.get(node);
-		Leave removal = new Leave(removed, (epochKnown != null) ? epochKnown : UNKNOWN_EPOCH, self().id());
+		Leave removal = new Leave(removed, (epochKnown != null) ? epochKnown : ctx().epochNow(), self().id());
 		logger.info("Node {} removes {} from the cluster", self().id(), node);
 		CompletableFuture<Void> told = onLeave(self().id(), removal);
 		changed();
@@ -594,6 +669,9 @@ public final class HyParViewOverlay implements Overlay {
 			Object[] args = { self().id(), message.getClass().getSimpleName(), from, refusal };
 			if (refusal.equals(NOT_A_NEIGHBOUR)) {
 				logger.debug(format, args);
+				if (message instanceof Shuffle shuffle && shuffle.origin().id().equals(from)) {
+					answerStranger(shuffle.origin());
+				}
 			}
 			else {
 				this.refusals.warn(from, format, args);
@@ -617,6 +695,7 @@ public final class HyParViewOverlay implements Overlay {
 		else if (message instanceof JoinReply reply) {
 			if (admits(reply.node(), reply.epoch())) {
 				addActive(reply.node(), reply.epoch());
+				reply.sample().forEach(this::addPassive);
 				completeJoin(reply.node().id());
 			}
 		}
@@ -634,7 +713,7 @@ public final class HyParViewOverlay implements Overlay {
 			}
 		}
 		else if (message instanceof Shuffle shuffle) {
-			onShuffle(shuffle);
+			onShuffle(from, shuffle);
 		}
 		else if (message instanceof ShuffleReply reply) {
 			integrate(reply.nodes(), this.shufflesSent.remove(reply.id()));
@@ -643,6 +722,42 @@ public final class HyParViewOverlay implements Overlay {
 			onLeave(from, leave);
 		}
 		changed();
+	}
+
+	/**
+	 * {@code stranger} shuffles with this node as if it were its neighbour, and it is
+	 * not: a message that would have told it otherwise was lost (to a partition, say). A
+	 * node that left tells it so again; a node that remembers the stranger as removed is
+	 * told of its removal again, so that it leaves (a removal made across a partition
+	 * reaches it this way once the partition heals); any other is told that the link is
+	 * gone, so that active views become symmetric again. Answered at most once per
+	 * shuffle of the stranger, which it sends once a round.
+	 */
+	private void answerStranger(Node stranger) {
+		if (this.out) {
+			// Its leave did not reach this one (lost to a partition, say).
+			sendTemporarily(stranger, new Leave(self(), this.epoch - 1, self().id()));
+		}
+		else if (!tellRemoved(stranger)) {
+			sendTemporarily(stranger, new Disconnect(self()));
+		}
+	}
+
+	/**
+	 * Tells {@code node}, which this node remembers as removed by another, of its removal
+	 * again; returns whether it did. A removal made when the node could not be reached
+	 * (its neighbours crashed, or a partition) reaches it this way when it next asks.
+	 */
+	private boolean tellRemoved(Node node) {
+		Tombstone tombstone = this.left.get(node.id());
+		if (tombstone == null || tombstone.removedBy().equals(node.id())) {
+			return false;
+		}
+		logger.info("Node {} tells {} again that {} removed it from the cluster", self().id(), node.id(),
+				tombstone.removedBy());
+		sendTemporarily(node,
+				new Leave(node, tombstone.epochKnown() ? tombstone.epoch() : UNKNOWN_EPOCH, tombstone.removedBy()));
+		return true;
 	}
 
 	/**
@@ -679,6 +794,9 @@ public final class HyParViewOverlay implements Overlay {
 			}
 			logger.warn("Node {} leaves the cluster: {} removed it (as {} told it)", self.id(), leave.removedBy(),
 					from);
+			// Leave past the removal's epoch, so that joining again later is newer than
+			// it.
+			this.epoch = Math.max(this.epoch, leave.epoch());
 			return leave();
 		}
 		Long known = this.epochs.get(gone);
@@ -690,13 +808,18 @@ public final class HyParViewOverlay implements Overlay {
 					epoch, known);
 			return CompletableFuture.completedFuture(null);
 		}
-		boolean learned = before == null || epoch > before.epoch();
+		// A removal that does not name the epoch is of whatever incarnation the node is
+		// at, possibly a later one than this node remembers leaving: it is news unless
+		// this node already has it from the same remover.
+		boolean unknownRemoval = leave.epoch() == UNKNOWN_EPOCH && !leave.removedBy().equals(gone);
+		boolean learned = before == null || epoch > before.epoch()
+				|| (unknownRemoval && (before.epochKnown() || !before.removedBy().equals(leave.removedBy())));
 		boolean present = this.active.containsKey(gone) || this.passive.containsKey(gone)
 				|| this.pendingNeighbors.contains(gone) || this.failing.containsKey(gone);
 		if (!learned && !present) {
 			return CompletableFuture.completedFuture(null);
 		}
-		remember(gone, epoch);
+		remember(leave.node(), epoch, leave.removedBy(), leave.epoch() != UNKNOWN_EPOCH || known != null);
 		if (leave.removedBy().equals(gone)) {
 			logger.info("Node {} learned from {} that {} left the cluster", self.id(), from, gone);
 		}
@@ -741,12 +864,13 @@ public final class HyParViewOverlay implements Overlay {
 	 * {@link #LEFT_NODES_REMEMBERED_FOR}; the oldest memory goes first when there are too
 	 * many.
 	 */
-	private void remember(NodeId node, long epoch) {
+	private void remember(Node node, long epoch, NodeId removedBy, boolean epochKnown) {
 		long shuffles = Math.max(1,
 				(LEFT_NODES_REMEMBERED_FOR.toNanos() + this.settings.shuffleInterval().toNanos() - 1)
 						/ this.settings.shuffleInterval().toNanos());
-		this.left.remove(node);
-		this.left.put(node, new Tombstone(epoch, this.rounds + shuffles));
+		this.left.remove(node.id());
+		this.left.put(node.id(),
+				new Tombstone(node, epoch, this.rounds, this.rounds + shuffles, removedBy, epochKnown));
 		while (this.left.size() > LEFT_NODES_REMEMBERED) {
 			this.left.remove(this.left.keySet().iterator().next());
 		}
@@ -789,8 +913,12 @@ public final class HyParViewOverlay implements Overlay {
 		}
 		// A node may announce its own leave to anyone; news of another's leave or removal
 		// travels over active links only.
+		// News of this node's own removal also comes as the answer to its asking a node
+		// that remembers the removal to be a neighbour or its seed.
 		if (message instanceof Leave leave) {
-			return (neighbour || leave.node().id().equals(from)) ? null : NOT_A_NEIGHBOUR;
+			boolean asked = leave.node().id().equals(self().id())
+					&& (this.pendingNeighbors.contains(from) || this.pendingJoins.containsKey(from));
+			return (neighbour || asked || leave.node().id().equals(from)) ? null : NOT_A_NEIGHBOUR;
 		}
 		if (message instanceof ForwardJoin forward) {
 			if (!neighbour) {
@@ -828,17 +956,33 @@ public final class HyParViewOverlay implements Overlay {
 
 	private void onJoin(Join join) {
 		Node newcomer = join.node();
-		if (newcomer.id().equals(self().id()) || !admits(newcomer, join.epoch())) {
+		if (newcomer.id().equals(self().id())) {
+			return;
+		}
+		if (!admits(newcomer, join.epoch())) {
+			tellRemoved(newcomer);
 			return;
 		}
 		addActive(newcomer, join.epoch());
-		ctx().send(newcomer.id(), new JoinReply(self(), this.epoch));
+		ctx().send(newcomer.id(), joinReply(newcomer));
 		for (Node peer : List.copyOf(this.active.values())) {
 			if (!peer.id().equals(newcomer.id())) {
 				ctx().send(peer.id(),
 						new ForwardJoin(newcomer, this.settings.activeRandomWalkLength(), self(), join.epoch()));
 			}
 		}
+	}
+
+	/** A JOIN_REPLY with a sample of both views, as large as a shuffle's. */
+	private JoinReply joinReply(Node newcomer) {
+		List<Node> sample = new ArrayList<>();
+		for (Node node : sample(this.active.values(), this.settings.shuffleActive() + 1)) {
+			if (!node.id().equals(newcomer.id()) && sample.size() < this.settings.shuffleActive()) {
+				sample.add(node);
+			}
+		}
+		sample.addAll(sample(this.passive.values(), this.settings.shufflePassive()));
+		return new JoinReply(self(), this.epoch, sample);
 	}
 
 	private void onForwardJoin(ForwardJoin forward) {
@@ -849,7 +993,7 @@ public final class HyParViewOverlay implements Overlay {
 		if (forward.ttl() <= 0 || this.active.size() <= 1) {
 			if (!this.active.containsKey(newcomer.id())) {
 				addActive(newcomer, forward.epoch());
-				ctx().send(newcomer.id(), new JoinReply(self(), this.epoch));
+				ctx().send(newcomer.id(), joinReply(newcomer));
 			}
 			return;
 		}
@@ -859,7 +1003,7 @@ public final class HyParViewOverlay implements Overlay {
 		Node next = randomActive(Set.of(forward.via().id(), newcomer.id()));
 		if (next == null) {
 			addActive(newcomer, forward.epoch());
-			ctx().send(newcomer.id(), new JoinReply(self(), this.epoch));
+			ctx().send(newcomer.id(), joinReply(newcomer));
 			return;
 		}
 		ctx().send(next.id(), new ForwardJoin(newcomer, forward.ttl() - 1, self(), forward.epoch()));
@@ -867,8 +1011,12 @@ public final class HyParViewOverlay implements Overlay {
 
 	private void onNeighbor(Neighbor neighbor) {
 		Node asker = neighbor.node();
-		boolean accept = admits(asker, neighbor.epoch()) && (neighbor.highPriority()
-				|| this.active.size() < this.settings.activeMax() || this.active.containsKey(asker.id()));
+		boolean admitted = admits(asker, neighbor.epoch());
+		if (!admitted && tellRemoved(asker)) {
+			return;
+		}
+		boolean accept = admitted && (neighbor.highPriority() || this.active.size() < this.settings.activeMax()
+				|| this.active.containsKey(asker.id()));
 		if (accept) {
 			addActive(asker, neighbor.epoch());
 			ctx().send(asker.id(), new NeighborReply(self(), true, this.epoch));
@@ -891,14 +1039,21 @@ public final class HyParViewOverlay implements Overlay {
 		}
 	}
 
-	private void onShuffle(Shuffle shuffle) {
+	private void onShuffle(NodeId from, Shuffle shuffle) {
 		if (shuffle.origin().id().equals(self().id()) || hasLeft(shuffle.origin().id())) {
 			return;
+		}
+		for (Leave leave : shuffle.left().subList(0, Math.min(LEAVES_GOSSIPED, shuffle.left().size()))) {
+			if (this.out) {
+				return;
+			}
+			onLeave(from, leave);
 		}
 		if (shuffle.ttl() > 0 && this.active.size() > 1) {
 			Node next = randomActive(Set.of(shuffle.origin().id()));
 			if (next != null) {
-				ctx().send(next.id(), new Shuffle(shuffle.origin(), shuffle.ttl() - 1, shuffle.nodes(), shuffle.id()));
+				ctx().send(next.id(), new Shuffle(shuffle.origin(), shuffle.ttl() - 1, shuffle.nodes(), shuffle.id(),
+						shuffle.left()));
 				return;
 			}
 		}
@@ -941,11 +1096,31 @@ public final class HyParViewOverlay implements Overlay {
 		if (this.shufflesSent.size() > 16) {
 			this.shufflesSent.remove(Collections.min(this.shufflesSent.keySet()));
 		}
-		ctx().send(target.id(), new Shuffle(self(), this.settings.activeRandomWalkLength(), nodes, id));
+		ctx().send(target.id(), new Shuffle(self(), this.settings.activeRandomWalkLength(), nodes, id, recentLeaves()));
 		if (this.active.size() < this.settings.activeMax()) {
 			promote();
 		}
 		changed();
+	}
+
+	/**
+	 * The newest leaves and removals this node learned in the last
+	 * {@link #LEAVE_GOSSIP_ROUNDS} rounds, at most {@link #LEAVES_GOSSIPED}; only those
+	 * with a known epoch (one without would also remove a later incarnation).
+	 */
+	private List<Leave> recentLeaves() {
+		List<Leave> recent = new ArrayList<>();
+		List<Tombstone> newestFirst = new ArrayList<>(this.left.values());
+		Collections.reverse(newestFirst);
+		for (Tombstone tombstone : newestFirst) {
+			if (recent.size() >= LEAVES_GOSSIPED || tombstone.sinceRound() + LEAVE_GOSSIP_ROUNDS < this.rounds) {
+				break;
+			}
+			if (tombstone.epochKnown()) {
+				recent.add(new Leave(tombstone.node(), tombstone.epoch(), tombstone.removedBy()));
+			}
+		}
+		return recent;
 	}
 
 	/**
@@ -978,8 +1153,12 @@ public final class HyParViewOverlay implements Overlay {
 
 	@Override
 	public void onPeerDown(Node peer) {
-		this.failing.remove(peer.id());
-		if (!this.out && (this.active.containsKey(peer.id()) || this.passive.containsKey(peer.id()))) {
+		if (!this.active.containsKey(peer.id()) && outOfView(peer.id())) {
+			// Moved to the passive view by this node or the peer: not a failure.
+			return;
+		}
+		boolean wasFailing = this.failing.remove(peer.id()) != null;
+		if (!this.out && (this.active.containsKey(peer.id()) || wasFailing)) {
 			loseContact(peer);
 		}
 		this.passive.remove(peer.id());
@@ -1038,11 +1217,15 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	/**
-	 * While the active view is short and no neighbour request is pending, asks the first
-	 * due lost node to be a neighbour; its next try waits twice as long.
+	 * While no neighbour request is pending, asks the first due lost node to be a
+	 * neighbour; its next try waits twice as long. With a full active view the request is
+	 * one that cannot be refused: after a partition heals, both sides may have filled
+	 * their views from their own side, and only a link made across brings them back into
+	 * one overlay. A lost node is asked this way once it answers, since it then becomes
+	 * active and is forgotten as lost.
 	 */
 	private void retryLost() {
-		if (this.active.size() >= this.settings.activeMax() || !this.pendingNeighbors.isEmpty()) {
+		if (!this.pendingNeighbors.isEmpty()) {
 			return;
 		}
 		for (Retry retry : List.copyOf(this.lost.values())) {
@@ -1056,7 +1239,8 @@ public final class HyParViewOverlay implements Overlay {
 						this.rounds + Math.min(1L << Math.min(attempts, 30), RETRY_ROUNDS_MAX)));
 				this.pendingNeighbors.add(id);
 				ctx().connect(retry.node());
-				ctx().send(id, new Neighbor(self(), this.active.isEmpty(), this.epoch));
+				boolean full = this.active.size() >= this.settings.activeMax();
+				ctx().send(id, new Neighbor(self(), this.active.isEmpty() || full, this.epoch));
 				return;
 			}
 		}
@@ -1135,6 +1319,11 @@ public final class HyParViewOverlay implements Overlay {
 		this.epochs.remove(peer);
 		if (removed != null) {
 			this.plumtree.neighborDown(peer);
+			this.formerNeighbours.remove(peer);
+			this.formerNeighbours.add(peer);
+			while (this.formerNeighbours.size() > this.settings.activeMax() + this.settings.passiveMax()) {
+				this.formerNeighbours.remove(this.formerNeighbours.iterator().next());
+			}
 		}
 		if (removed != null && !(keepConnectionIfPending && this.pendingNeighbors.contains(peer))) {
 			ctx().disconnect(peer);

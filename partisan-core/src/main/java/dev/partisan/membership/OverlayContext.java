@@ -23,6 +23,16 @@ public interface OverlayContext {
 	 */
 	long incarnation();
 
+	/**
+	 * The clock incarnations are read from, now, in microseconds: a node that started
+	 * after this instant has a larger incarnation. An overlay uses it to date what it
+	 * knows only by name (a removal of a node whose incarnation it never learned covers
+	 * every incarnation started before it).
+	 */
+	default long epochNow() {
+		return System.currentTimeMillis() * 1000;
+	}
+
 	/** The seeds from configuration (the static overlay's members). */
 	List<Node> seeds();
 

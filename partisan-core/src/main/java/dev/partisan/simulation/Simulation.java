@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,12 @@ public final class Simulation {
 	private final Map<Class<?>, Integer> sizes = new java.util.HashMap<>();
 
 	private final Map<String, Long> byType = new TreeMap<>();
+
+	/**
+	 * When two nodes last heard from each other directly (a control message delivered
+	 * either way), by the pair's names in order.
+	 */
+	private final Map<List<String>, Long> contacts = new HashMap<>();
 
 	private final List<MemberEvent> memberEvents = new ArrayList<>();
 
@@ -336,6 +343,20 @@ public final class Simulation {
 	}
 
 	/** Messages sent so far, by message type. */
+	/**
+	 * When {@code a} and {@code b} last heard from each other directly (a control message
+	 * delivered either way), or {@code null} if never: what a node can know of another
+	 * without being told.
+	 */
+	public @Nullable Duration lastContact(NodeId a, NodeId b) {
+		Long at = this.contacts.get(pair(a, b));
+		return (at != null) ? Duration.ofNanos(at) : null;
+	}
+
+	private static List<String> pair(NodeId a, NodeId b) {
+		return (a.name().compareTo(b.name()) <= 0) ? List.of(a.name(), b.name()) : List.of(b.name(), a.name());
+	}
+
 	public Map<String, Long> messagesByType() {
 		return Map.copyOf(this.byType);
 	}
@@ -608,6 +629,11 @@ public final class Simulation {
 		}
 
 		@Override
+		public long epochNow() {
+			return incarnationNow(0);
+		}
+
+		@Override
 		public List<Node> seeds() {
 			return List.of();
 		}
@@ -651,6 +677,7 @@ public final class Simulation {
 				at(Simulation.this.now + latency(), () -> {
 					Simulation.this.inFlight--;
 					if (other.alive && this.alive && reachable(from, peer)) {
+						Simulation.this.contacts.put(pair(from, peer), Simulation.this.now);
 						other.messagesReceived++;
 						other.run(() -> other.overlay.onControlMessage(from, message));
 					}

@@ -85,8 +85,17 @@ final class FakeOverlayContext implements OverlayContext {
 		this.membersChanged++;
 	}
 
+	/** The periodic tasks, which run only when a test says so. */
+	private final List<Runnable> periodic = new ArrayList<>();
+
 	@Override
 	public void schedule(Duration period, Runnable task) {
+		this.periodic.add(task);
+	}
+
+	/** Runs every periodic task once, as if one period passed. */
+	void runScheduled() {
+		List.copyOf(this.periodic).forEach(Runnable::run);
 	}
 
 	@Override

@@ -106,13 +106,15 @@ class HyParViewAuthorizationTest {
 	}
 
 	@Test
-	void aShuffleFromAStrangerDoesNotFillThePassiveView() {
+	void aShuffleFromAStrangerDoesNotFillThePassiveViewAndIsAnsweredOnlyWithADisconnect() {
 		List<Node> strangers = List.of(Node.of("s1", "localhost", 10301), Node.of("s2", "localhost", 10302));
 
 		this.overlay.onControlMessage(X.id(), new HyParViewOverlay.Shuffle(X, 0, strangers, 1));
 
 		assertThat(this.overlay.passiveView()).isEmpty();
-		assertThat(this.context.sent).isEmpty();
+		// No shuffle reply: only the news that the link it believes in is gone.
+		assertThat(this.context.sent).extracting((sent) -> (Object) sent.message().getClass().getSimpleName())
+			.containsOnly("Disconnect");
 	}
 
 	@Test
