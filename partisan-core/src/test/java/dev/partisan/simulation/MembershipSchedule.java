@@ -91,6 +91,18 @@ final class MembershipSchedule {
 		 */
 		long restartKnownAt;
 
+		/**
+		 * Left or was removed, and has not joined nor restarted since: where leavers
+		 * refuse to be joined (peer-to-peer), it starts no cluster as a seed.
+		 */
+		boolean out;
+
+		/**
+		 * When (virtual ms) it last joined or restarted: what it knew of others before is
+		 * gone (a leave or removal empties its views; a restart starts afresh).
+		 */
+		long joinedAt;
+
 	}
 
 	private final Random random;
@@ -98,6 +110,8 @@ final class MembershipSchedule {
 	private final List<State> nodes = new ArrayList<>();
 
 	private final BiPredicate<Integer, Integer> canSeed;
+
+	private final boolean leaversSeed;
 
 	private boolean partitioned;
 
@@ -121,12 +135,26 @@ final class MembershipSchedule {
 	private static final long TOLD_AFTER_HEAL_MS = 500;
 
 	/**
+	 * How long after a heal a node removed across the partition has heard of it, at most:
+	 * at once where the remover's side tells everyone it reaches, a few gossip rounds
+	 * where only the nodes it asks tell it.
+	 */
+	private final long removalHeardAfterHealMs;
+
+	/**
 	 * @param canSeed whether node {@code a} may join through node {@code b} (a client
 	 * joins only through a server)
+	 * @param leaversSeed whether a node that left (or was removed) may start a new
+	 * cluster as the seed of another's join before it joins again itself
+	 * @param removalHeardAfterHeal how long after a heal a node removed across the
+	 * partition has heard of it, at most
 	 */
-	MembershipSchedule(long seed, int n, BiPredicate<Integer, Integer> canSeed) {
+	MembershipSchedule(long seed, int n, BiPredicate<Integer, Integer> canSeed, boolean leaversSeed,
+			Duration removalHeardAfterHeal) {
 		this.random = new Random(seed);
+		this.removalHeardAfterHealMs = removalHeardAfterHeal.toMillis();
 		this.canSeed = canSeed;
+		this.leaversSeed = leaversSeed;
 		for (int i = 0; i < n; i++) {
 			this.nodes.add(new State());
 		}
@@ -221,7 +249,7 @@ final class MembershipSchedule {
 			State other = state(i);
 			anyMember |= other.alive && other.member;
 			if (i == node || !other.alive || other.side != state(node).side || !this.canSeed.test(node, i)
-					|| this.clock < other.hearsRemovalAt) {
+					|| this.clock < other.hearsRemovalAt || (other.out && !other.member && !this.leaversSeed)) {
 				continue;
 			}
 			(other.member ? members : anyone).add(i);
@@ -255,29 +283,37 @@ final class MembershipSchedule {
 	private void apply(Op op) {
 		switch (op.kind()) {
 			case JOIN -> {
+				state(op.node()).joinedAt = this.clock;
 				state(op.node()).member = true;
+				state(op.node()).out = false;
 				state(op.other()).member = true;
+				state(op.other()).out = false;
 				settling(op);
 			}
 			case LEAVE -> {
 				state(op.node()).member = false;
+				state(op.node()).out = true;
 				spoke(state(op.node()));
 			}
 			case REMOVE -> {
 				spoke(state(op.other()));
 				State removed = state(op.node());
 				removed.member = false;
+				removed.out = true;
 				removed.hearsRemovalAt = (removed.side == state(op.other()).side) ? this.clock + REMOVAL_HEARD_WITHIN_MS
 						: Long.MAX_VALUE;
 			}
 			case CRASH -> state(op.node()).alive = false;
 			case RESTART -> {
+				state(op.node()).joinedAt = this.clock;
 				state(op.node()).hearsRemovalAt = 0;
 				state(op.node()).restartKnownAt = this.partitioned ? Long.MAX_VALUE
 						: this.clock + REMOVAL_HEARD_WITHIN_MS;
 				state(op.node()).alive = true;
 				state(op.node()).member = true;
+				state(op.node()).out = false;
 				state(op.other()).member = true;
+				state(op.other()).out = false;
 				settling(op);
 			}
 			case PARTITION -> {
@@ -290,7 +326,9 @@ final class MembershipSchedule {
 				this.partitioned = false;
 				for (State s : this.nodes) {
 					s.side = 0;
-					s.hearsRemovalAt = Math.min(s.hearsRemovalAt, this.clock + REMOVAL_HEARD_WITHIN_MS);
+					if (s.hearsRemovalAt == Long.MAX_VALUE) {
+						s.hearsRemovalAt = this.clock + this.removalHeardAfterHealMs;
+					}
 					if (s.restartKnownAt == Long.MAX_VALUE) {
 						s.restartKnownAt = this.clock + TOLD_AFTER_HEAL_MS;
 					}
@@ -324,6 +362,7 @@ final class MembershipSchedule {
 	 */
 	void refused(Op removal) {
 		state(removal.node()).member = true;
+		state(removal.node()).out = false;
 		state(removal.node()).hearsRemovalAt = 0;
 	}
 

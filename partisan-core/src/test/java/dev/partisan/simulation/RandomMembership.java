@@ -65,6 +65,22 @@ final class RandomMembership {
 			return true;
 		}
 
+		/**
+		 * Whether a node that left may be the seed that starts a new cluster before it
+		 * joins again itself (a peer-to-peer node that left refuses to be joined).
+		 */
+		default boolean leaversSeed() {
+			return true;
+		}
+
+		/**
+		 * How long after a heal a node removed across the partition has heard of it, at
+		 * most (a node that believes it is a member does not join again before).
+		 */
+		default Duration removalHeardAfterHeal() {
+			return Duration.ofMillis(100);
+		}
+
 		/** Virtual time after the last operation within which the membership agrees. */
 		Duration bound();
 
@@ -128,7 +144,8 @@ final class RandomMembership {
 			sim.add(node, cluster.overlay(node));
 		}
 		MembershipSchedule model = new MembershipSchedule(seed * 7919 + 17, n,
-				(a, b) -> cluster.canSeed(nodes.get(a), nodes.get(b)));
+				(a, b) -> cluster.canSeed(nodes.get(a), nodes.get(b)), cluster.leaversSeed(),
+				cluster.removalHeardAfterHeal());
 		List<Mark> marks = new ArrayList<>();
 		log.add("seed " + seed + ", " + n + " nodes, schedule:");
 		for (int i = 0; i < operations; i++) {
