@@ -121,6 +121,35 @@ class KvClusterTests {
 		assertThat(cluster.get("n1", "/actuator/partisanchannels").status()).isEqualTo(200);
 	}
 
+	/**
+	 * The demo's configuration turns observations on: a put's calls to the replicas on
+	 * other nodes are timed on the coordinator ({@code partisan.call}) and on those
+	 * replicas ({@code partisan.receive}), tagged with the {@code vnode} channel, as
+	 * {@code /actuator/metrics} shows them.
+	 */
+	@Test
+	@Order(1)
+	void aPutsCallsToTheReplicasAreObservedOnBothSides() {
+		String[] called = { "partisan.channel:vnode", "partisan.outcome:sent" };
+		String[] handled = { "partisan.channel:vnode", "partisan.outcome:handled" };
+		long callsBefore = cluster.timerCount("n1", "partisan.call", called);
+		long receivedBefore = cluster.timerCount("n2", "partisan.receive", handled)
+				+ cluster.timerCount("n3", "partisan.receive", handled);
+
+		Response put = cluster.put("n1", "observed", "value");
+		assertThat(put.status()).as(put.body()).isEqualTo(200);
+
+		// Of the key's three replicas at most two are on n1 (the claim keeps the others
+		// apart), and messages a node sends itself are not observed: at least one call
+		// crosses to n2 or n3 and is observed on both ends.
+		await().atMost(LIMIT).untilAsserted(() -> {
+			assertThat(cluster.timerCount("n1", "partisan.call", called)).isGreaterThan(callsBefore);
+			assertThat(cluster.timerCount("n2", "partisan.receive", handled)
+					+ cluster.timerCount("n3", "partisan.receive", handled))
+				.isGreaterThan(receivedBefore);
+		});
+	}
+
 	@Test
 	@Order(1)
 	void theShippedConfigurationSurvivesTheOneFrameLeaveAttackWithoutASplit() throws Exception {

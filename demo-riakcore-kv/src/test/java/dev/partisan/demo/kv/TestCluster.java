@@ -10,6 +10,8 @@ import java.time.Duration;
 import dev.partisan.demo.kv.ring.Ring;
 import dev.partisan.demo.kv.ring.RingManager;
 import dev.partisan.test.PartisanCluster;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -23,6 +25,8 @@ final class TestCluster implements AutoCloseable {
 	record Response(int status, String body, String contentType) {
 	}
 
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
 	private final PartisanCluster nodes;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -35,8 +39,7 @@ final class TestCluster implements AutoCloseable {
 			.nodes("n1", "n2", "n3")
 			.profiles("partisan")
 			.properties("partisan.handler-threads=8", "kv.gossip-interval=200ms", "kv.request-timeout=1s",
-					"kv.handoff-timeout=3s",
-					"management.endpoints.web.exposure.include=health,partisan,partisanchannels,partisandashboard")
+					"kv.handoff-timeout=3s")
 			.properties(extra)
 			.build();
 	}
@@ -91,6 +94,31 @@ final class TestCluster implements AutoCloseable {
 
 	Response post(String name, String path) {
 		return send(name, HttpRequest.newBuilder(uri(name, path)).POST(HttpRequest.BodyPublishers.noBody()));
+	}
+
+	/**
+	 * How many times the timer {@code metric} has recorded on {@code name}, with the tags
+	 * given as {@code key:value}, as {@code /actuator/metrics} reports it; 0 while it has
+	 * no such timer.
+	 */
+	long timerCount(String name, String metric, String... tags) {
+		StringBuilder path = new StringBuilder("/actuator/metrics/").append(metric);
+		for (int i = 0; i < tags.length; i++) {
+			path.append((i == 0) ? '?' : '&').append("tag=").append(tags[i]);
+		}
+		Response response = get(name, path.toString());
+		if (response.status() == 404) {
+			return 0;
+		}
+		if (response.status() != 200) {
+			throw new IllegalStateException(path + " on " + name + ": " + response.status() + " " + response.body());
+		}
+		for (JsonNode measurement : MAPPER.readTree(response.body()).get("measurements")) {
+			if (measurement.get("statistic").asString().equals("COUNT")) {
+				return measurement.get("value").asLong();
+			}
+		}
+		throw new IllegalStateException(path + " on " + name + " has no COUNT: " + response.body());
 	}
 
 	private URI uri(String name, String path) {

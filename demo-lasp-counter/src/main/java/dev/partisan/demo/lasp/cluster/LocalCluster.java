@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
+import dev.partisan.api.Partisan;
 import dev.partisan.demo.lasp.LaspDemoApplication;
 import dev.partisan.demo.lasp.LaspProperties;
 import dev.partisan.demo.lasp.ads.Replica;
@@ -35,17 +36,40 @@ public final class LocalCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the five nodes and waits until every client has learned every ad from the
-	 * servers.
+	 * Starts the five nodes on the ports of {@code application.yml} and waits until every
+	 * client has learned every ad from the servers.
 	 * @param overlay {@code client-server} or {@code peer-to-peer}
 	 * @param args further arguments for every node
 	 */
 	public static LocalCluster start(String overlay, List<String> args) {
+		return start(overlay, false, args);
+	}
+
+	/**
+	 * Starts the five nodes and waits until every client has learned every ad from the
+	 * servers.
+	 * @param overlay {@code client-server} or {@code peer-to-peer}
+	 * @param freePorts whether to use free ports instead of those of
+	 * {@code application.yml} (each node then joins through the servers already running),
+	 * so that the cluster can run beside another one
+	 * @param args further arguments for every node
+	 */
+	public static LocalCluster start(String overlay, boolean freePorts, List<String> args) {
 		LocalCluster cluster = new LocalCluster();
 		try {
 			for (String name : NAMES) {
 				List<String> nodeArgs = new ArrayList<>(List.of("--spring.main.log-startup-info=false"));
 				nodeArgs.addAll(args);
+				if (freePorts) {
+					nodeArgs.addAll(List.of("--server.port=0", "--partisan.node.port=0"));
+					List<String> servers = cluster.nodes.stream()
+						.limit(2)
+						.map((node) -> node.getBean(Partisan.class).localNode().address())
+						.toList();
+					if (!servers.isEmpty()) {
+						nodeArgs.add("--partisan.seeds=" + String.join(",", servers));
+					}
+				}
 				cluster.nodes.add(new SpringApplicationBuilder(LaspDemoApplication.class).profiles(name, overlay)
 					.registerShutdownHook(false)
 					.run(nodeArgs.toArray(String[]::new)));
@@ -173,6 +197,12 @@ public final class LocalCluster implements AutoCloseable {
 			.append("  curl ")
 			.append(s1)
 			.append("/actuator/partisanchannels\n")
+			.append("  curl '")
+			.append(s1)
+			.append("/actuator/metrics/partisan.receive?tag=partisan.channel:crdt'   # an observations' timer\n")
+			.append("\nThe live cluster page, in a browser: ")
+			.append(s1)
+			.append("/actuator/partisandashboard\n")
 			.append("\nCtrl-C stops all five.\n");
 		System.out.println(text);
 	}

@@ -142,6 +142,37 @@ abstract class AdCounterScenarios {
 	}
 
 	/**
+	 * The demo's configuration turns the live cluster page and observations on: every
+	 * node serves the page under the actuator, and the state every node pushes on the
+	 * {@code crdt} channel each sync round is observed where it is sent
+	 * ({@code partisan.send}) and where it is handled ({@code partisan.receive}), as
+	 * {@code /actuator/metrics} shows them.
+	 */
+	@Test
+	void everyNodeServesTheLivePageAndObservesTheStateItSendsAndReceives() {
+		for (String node : this.cluster.names()) {
+			Response page = this.cluster.get(node, "/actuator/partisandashboard");
+			assertThat(page.status()).as(node).isEqualTo(200);
+			assertThat(page.body()).as(node)
+				.contains("<script src=\"partisandashboard/dashboard.js\">",
+						"href=\"partisandashboard/dashboard.css\"");
+			assertThat(this.cluster.get(node, "/actuator/partisandashboard/dashboard.js").status()).isEqualTo(200);
+		}
+		await().atMost(LIMIT).untilAsserted(() -> {
+			for (String node : this.cluster.names()) {
+				assertThat(this.cluster.timerCount(node, "partisan.send", "partisan.channel:crdt",
+						"partisan.outcome:sent"))
+					.as("state sent by %s", node)
+					.isPositive();
+				assertThat(this.cluster.timerCount(node, "partisan.receive", "partisan.channel:crdt",
+						"partisan.outcome:handled"))
+					.as("state handled by %s", node)
+					.isPositive();
+			}
+		});
+	}
+
+	/**
 	 * Every client views {@code ad} {@code perThread} times from each of {@code threads}
 	 * threads, all at once; returns how many views each client accepted.
 	 */

@@ -54,8 +54,7 @@ final class TestCluster implements AutoCloseable {
 			// Clients of a client-server cluster never see each other: the tests wait for
 			// what they need.
 			.awaitMembershipOnStart(false)
-			.properties("lasp.sync-interval=100ms", "lasp.flush-timeout=2s",
-					"management.endpoints.web.exposure.include=health")
+			.properties("lasp.sync-interval=100ms", "lasp.flush-timeout=2s")
 			.properties(extra);
 		SERVERS.forEach((name) -> builder.node(name, "partisan.node.tag=server"));
 		CLIENTS.forEach((name) -> builder.node(name, "partisan.node.tag=client"));
@@ -119,6 +118,31 @@ final class TestCluster implements AutoCloseable {
 
 	Response get(String name, String path) {
 		return send(name, HttpRequest.newBuilder(uri(name, path)).GET());
+	}
+
+	/**
+	 * How many times the timer {@code metric} has recorded on {@code name}, with the tags
+	 * given as {@code key:value}, as {@code /actuator/metrics} reports it; 0 while it has
+	 * no such timer.
+	 */
+	long timerCount(String name, String metric, String... tags) {
+		StringBuilder path = new StringBuilder("/actuator/metrics/").append(metric);
+		for (int i = 0; i < tags.length; i++) {
+			path.append((i == 0) ? '?' : '&').append("tag=").append(tags[i]);
+		}
+		Response response = get(name, path.toString());
+		if (response.status() == 404) {
+			return 0;
+		}
+		if (response.status() != 200) {
+			throw new IllegalStateException(path + " on " + name + ": " + response.status() + " " + response.body());
+		}
+		for (JsonNode measurement : response.json().get("measurements")) {
+			if (measurement.get("statistic").asString().equals("COUNT")) {
+				return measurement.get("value").asLong();
+			}
+		}
+		throw new IllegalStateException(path + " on " + name + " has no COUNT: " + response.body());
 	}
 
 	private URI uri(String name, String path) {

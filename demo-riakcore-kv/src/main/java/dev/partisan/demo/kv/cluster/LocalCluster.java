@@ -180,6 +180,12 @@ public final class LocalCluster implements AutoCloseable {
 			.append("  curl ")
 			.append(n1)
 			.append("/actuator/partisanchannels\n")
+			.append("  curl '")
+			.append(n1)
+			.append("/actuator/metrics/partisan.call?tag=partisan.channel:vnode'   # an observations' timer\n")
+			.append("\nThe live cluster page, in a browser: ")
+			.append(n1)
+			.append("/actuator/partisandashboard\n")
 			.append("\nCtrl-C stops all three.\n");
 		System.out.println(text);
 	}
