@@ -368,6 +368,21 @@ public final class HyParViewOverlay implements Overlay {
 	 */
 	private Set<NodeId> pendingLastRound = Set.of();
 
+	/**
+	 * Shuffle rounds in a row with a short active view and passive members to ask.
+	 * HyParView asks with high priority only when the active view is empty, so two parts
+	 * of an overlay whose members are all full on one side stay apart for good (after a
+	 * partition heals, say): the short side's requests are always refused. After
+	 * {@link #SHORT_ROUNDS_BEFORE_INSISTING} such rounds a request cannot be refused, at
+	 * most once every {@link #RETRY_ROUNDS_MAX} rounds (a cluster whose sizes leave some
+	 * node short for good moves one link that often, no more).
+	 */
+	private int shortRounds;
+
+	private long insistedAt = -RETRY_ROUNDS_MAX;
+
+	static final int SHORT_ROUNDS_BEFORE_INSISTING = 3;
+
 	/** The longest back-off, in shuffle rounds, between two tries of a lost node. */
 	static final int RETRY_ROUNDS_MAX = 16;
 
@@ -1071,6 +1086,8 @@ public final class HyParViewOverlay implements Overlay {
 			return;
 		}
 		this.rounds++;
+		boolean shortOfNeighbours = this.active.size() < this.settings.activeMax() && !this.passive.isEmpty();
+		this.shortRounds = shortOfNeighbours ? this.shortRounds + 1 : 0;
 		this.left.values().removeIf((tombstone) -> tombstone.untilRound() <= this.rounds);
 		this.triedThisRound.clear();
 		for (NodeId stale : this.pendingLastRound) {
@@ -1268,7 +1285,12 @@ public final class HyParViewOverlay implements Overlay {
 		this.triedThisRound.add(candidate.id());
 		this.pendingNeighbors.add(candidate.id());
 		ctx().connect(candidate);
-		ctx().send(candidate.id(), new Neighbor(self(), this.active.isEmpty(), this.epoch));
+		boolean insist = this.shortRounds >= SHORT_ROUNDS_BEFORE_INSISTING
+				&& this.rounds - this.insistedAt >= RETRY_ROUNDS_MAX;
+		if (insist) {
+			this.insistedAt = this.rounds;
+		}
+		ctx().send(candidate.id(), new Neighbor(self(), this.active.isEmpty() || insist, this.epoch));
 	}
 
 	private void addActive(Node node, long epoch) {

@@ -142,17 +142,26 @@ final class MembershipSchedule {
 	private final long removalHeardAfterHealMs;
 
 	/**
+	 * How long after a heal a leave or removal made during the partition is out, so that
+	 * the node that made it may crash.
+	 */
+	private final long newsOutAfterHealMs;
+
+	/**
 	 * @param canSeed whether node {@code a} may join through node {@code b} (a client
 	 * joins only through a server)
 	 * @param leaversSeed whether a node that left (or was removed) may start a new
 	 * cluster as the seed of another's join before it joins again itself
 	 * @param removalHeardAfterHeal how long after a heal a node removed across the
 	 * partition has heard of it, at most
+	 * @param newsOutAfterHeal how long after a heal a leave or removal made during the
+	 * partition is out
 	 */
 	MembershipSchedule(long seed, int n, BiPredicate<Integer, Integer> canSeed, boolean leaversSeed,
-			Duration removalHeardAfterHeal) {
+			Duration removalHeardAfterHeal, Duration newsOutAfterHeal) {
 		this.random = new Random(seed);
 		this.removalHeardAfterHealMs = removalHeardAfterHeal.toMillis();
+		this.newsOutAfterHealMs = newsOutAfterHeal.toMillis();
 		this.canSeed = canSeed;
 		this.leaversSeed = leaversSeed;
 		for (int i = 0; i < n; i++) {
@@ -333,7 +342,7 @@ final class MembershipSchedule {
 						s.restartKnownAt = this.clock + TOLD_AFTER_HEAL_MS;
 					}
 					if (s.crashableAt == Long.MAX_VALUE) {
-						s.crashableAt = this.clock + TOLD_AFTER_HEAL_MS;
+						s.crashableAt = this.clock + this.newsOutAfterHealMs;
 					}
 				}
 			}

@@ -81,6 +81,14 @@ final class RandomMembership {
 			return Duration.ofMillis(100);
 		}
 
+		/**
+		 * How long after a heal a leave or removal made during the partition is out: its
+		 * maker does not crash before.
+		 */
+		default Duration newsOutAfterHeal() {
+			return Duration.ofMillis(500);
+		}
+
 		/** Virtual time after the last operation within which the membership agrees. */
 		Duration bound();
 
@@ -145,7 +153,7 @@ final class RandomMembership {
 		}
 		MembershipSchedule model = new MembershipSchedule(seed * 7919 + 17, n,
 				(a, b) -> cluster.canSeed(nodes.get(a), nodes.get(b)), cluster.leaversSeed(),
-				cluster.removalHeardAfterHeal());
+				cluster.removalHeardAfterHeal(), cluster.newsOutAfterHeal());
 		List<Mark> marks = new ArrayList<>();
 		log.add("seed " + seed + ", " + n + " nodes, schedule:");
 		for (int i = 0; i < operations; i++) {
