@@ -16,4 +16,4 @@ if [[ $build == 1 ]]; then
   "$root/mvnw" -q -B -ntp -f "$root/pom.xml" -pl partisan-bench -am package -DskipTests
 fi
 classpath="$here/target/classes:$(cat "$here/target/classpath.txt")"
-exec java -Dlogback.configurationFile=bench-logback.xml -cp "$classpath" dev.partisan.bench.BenchMain --bench-dir="$here" "${args[@]}"
+exec java -Dlogback.configurationFile=bench-logback.xml -cp "$classpath" dev.partisan.bench.BenchMain --bench-dir="$here" ${args[@]+"${args[@]}"}
