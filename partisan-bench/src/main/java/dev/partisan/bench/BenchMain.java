@@ -17,11 +17,20 @@ import java.util.Set;
  * --out=DIR                 where REPORT.md goes (default partisan-bench/report)
  * --bench-dir=DIR           the partisan-bench folder (default: found from the working directory)
  * --only=kv,echo,...        only these experiments (micro, isolation, hol, kv, echo, ackcost, crash,
- *                           processes); default all but processes, which is run only when named
+ *                           reqack, oneway, pingpong, processes); default all but processes, which is
+ *                           run only when named
  * --processes=N             node processes of the processes experiment (default 100, smoke 8)
+ * --repetitions=R           repetitions of each case of reqack, oneway and pingpong (default 3, smoke 2)
+ * --case-seconds=S          their measured window per case (default 3, smoke 0.3)
+ * --warmup-seconds=S        their warm-up pass: how long each case runs unmeasured before the
+ *                           repetitions (default 1.5, smoke 0.5)
  * </pre>
  */
 public final class BenchMain {
+
+	/** Every experiment {@code --only} may name. */
+	static final Set<String> EXPERIMENTS = Set.of("micro", "isolation", "hol", "kv", "echo", "ackcost", "crash",
+			"processes", "reqack", "oneway", "pingpong");
 
 	private BenchMain() {
 	}
@@ -33,6 +42,9 @@ public final class BenchMain {
 		Path out = null;
 		Set<String> only = Set.of();
 		int processes = 0;
+		int repetitions = 0;
+		int windowMillis = 0;
+		int warmupMillis = 0;
 		for (String arg : args) {
 			String[] kv = arg.replaceFirst("^--", "").split("=", 2);
 			String value = (kv.length == 2) ? kv[1] : "";
@@ -44,11 +56,14 @@ public final class BenchMain {
 				case "bench-dir" -> benchDir = Path.of(value);
 				case "only" -> only = Set.of(value.split(","));
 				case "processes" -> processes = Integer.parseInt(value);
+				case "repetitions" -> repetitions = Integer.parseInt(value);
+				case "case-seconds" -> windowMillis = (int) Math.round(Double.parseDouble(value) * 1000);
+				case "warmup-seconds" -> warmupMillis = (int) Math.round(Double.parseDouble(value) * 1000);
 				default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; see BenchMain's Javadoc");
 			}
 		}
-		Path report = run(mode, net, only, processes, benchDir, (out != null) ? out : benchDir.resolve("report"),
-				System.getProperty("java.class.path"));
+		Path report = run(mode, net, only, processes, new Families.Timing(repetitions, windowMillis, warmupMillis),
+				benchDir, (out != null) ? out : benchDir.resolve("report"), System.getProperty("java.class.path"));
 		System.out.println("Report written to " + report);
 	}
 
@@ -73,6 +88,21 @@ public final class BenchMain {
 	 */
 	public static Path run(String mode, String net, Set<String> only, int nodeProcesses, Path benchDir, Path out,
 			String classpath) throws IOException, InterruptedException {
+		return run(mode, net, only, nodeProcesses, Families.Timing.MODE, benchDir, out, classpath);
+	}
+
+	/**
+	 * Like the other {@code run}, with the timed families' timing overridden where
+	 * {@code timing} is not 0.
+	 */
+	static Path run(String mode, String net, Set<String> only, int nodeProcesses, Families.Timing timing, Path benchDir,
+			Path out, String classpath) throws IOException, InterruptedException {
+		Set<String> unknown = new java.util.TreeSet<>(only);
+		unknown.removeAll(EXPERIMENTS);
+		if (!unknown.isEmpty()) {
+			throw new IllegalArgumentException(
+					"Unknown experiment(s) " + unknown + " in --only; known: " + EXPERIMENTS);
+		}
 		boolean namespaces = switch (net) {
 			case "loopback" -> false;
 			case "netns" -> {
@@ -128,6 +158,12 @@ public final class BenchMain {
 				report.add(new Report.Section(setting, rtt, network.state(), results));
 				port += 20;
 			}
+		}
+		Families families = Families.of(plan.mode(), only).with(timing);
+		if (!families.isEmpty()) {
+			// Loopback whatever --net says: at RTT ≈ 0 the runtime, not the network, is
+			// measured.
+			report.add(new FamilyReport(families, families.run(allStages, port + 100)));
 		}
 		if (only.isEmpty() || only.contains("ackcost")) {
 			AckCost ackCost = AckCost.of(plan.mode());

@@ -1,8 +1,15 @@
 package dev.partisan.bench;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import dev.partisan.api.ForwardOptions;
 import dev.partisan.api.Node;
@@ -22,7 +29,8 @@ import dev.partisan.transport.LaneSelector;
  * <p>
  * Receiver: {@code receiver <host> <port>}, prints {@code READY}. Sender:
  * {@code sender <host> <port> <receiver name@host:port> <cases json>}, prints one
- * {@code RESULT} line per case.
+ * {@code RESULT} line per case. Driven sender of the timed families ({@link Driven}):
+ * {@code driven <host> <port> <receiver name@host:port> <receiver pid>}.
  */
 public final class PartisanPeer {
 
@@ -39,6 +47,9 @@ public final class PartisanPeer {
 				receive(node);
 				Protocol.ready();
 				Protocol.awaitStdinClosed();
+			}
+			else if (role.equals("driven")) {
+				drive(node, Node.parse(args[3]), Long.parseLong(args[4]));
 			}
 			else {
 				Node receiver = Node.parse(args[3]);
@@ -74,6 +85,103 @@ public final class PartisanPeer {
 		}
 		node.register("bulk-sink", byte[].class, (payload, meta) -> node.forward(meta.sender(), "bulk-ack",
 				RequestAckLoop.header(payload), ForwardOptions.channel(meta.channel())));
+		// One-way: each sender's stream counts, and reports its count back every so
+		// often.
+		for (int i = 0; i < Driven.MAX_ONE_WAY_SENDERS; i++) {
+			String progress = "progress-" + i;
+			AtomicLong handled = new AtomicLong();
+			node.register("stream-" + i, byte[].class, (payload, meta) -> {
+				long count = handled.incrementAndGet();
+				if (count % Driven.REPORT_EVERY == 0) {
+					node.forward(meta.sender(), progress, ByteBuffer.allocate(8).putLong(count).array(),
+							ForwardOptions.channel(meta.channel()));
+				}
+			});
+		}
+		// Ping-pong: a reply by forward, and a reply to a call.
+		node.register("ping", byte[].class, (payload, meta) -> node.forward(meta.sender(), "pong", payload,
+				ForwardOptions.channel(meta.channel())));
+		node.registerRequestHandler("echo", byte[].class, (payload, meta) -> payload);
+	}
+
+	/**
+	 * The driven sender of the timed families: request/acknowledgement on {@code p
+	 *
+	<P>
+	 * } (as the micro family's configurations), one-way streams on {@code p<N>} with each
+	 * sender on its own lane, ping-pong on {@code p1} by forward (the reply is a forward
+	 * back) or by call.
+	 */
+	private static void drive(PartisanNode node, Node receiver, long receiverPid) throws Exception {
+		RequestAckLoop loop = new RequestAckLoop();
+		for (int i = 0; i < RequestAckLoop.MAX_SENDERS; i++) {
+			node.register("ack-" + i, byte[].class, (header, meta) -> loop.ack(header));
+		}
+		AtomicLongArray reported = new AtomicLongArray(Driven.MAX_ONE_WAY_SENDERS);
+		for (int i = 0; i < Driven.MAX_ONE_WAY_SENDERS; i++) {
+			int sender = i;
+			node.register("progress-" + i, byte[].class,
+					(count, meta) -> reported.accumulateAndGet(sender, ByteBuffer.wrap(count).getLong(), Math::max));
+		}
+		BlockingQueue<byte[]> pongs = new ArrayBlockingQueue<>(1);
+		node.register("pong", byte[].class, (payload, meta) -> pongs.offer(payload));
+		node.syncJoin(receiver).get(60, TimeUnit.SECONDS);
+		NodeId to = receiver.id();
+		Driven.serve(receiverPid, loop, new Driven.Driver() {
+
+			@Override
+			public Driven.RequestAck requestAck(Driven.Task task, RequestAckLoop acks) {
+				if (task.config().equals("parallel")) {
+					return (sender, payload) -> node.forward(to, "sink-" + sender, payload,
+							microOptions(task.config(), task.lanes(), sender));
+				}
+				ForwardOptions[] options = new ForwardOptions[task.senders()];
+				for (int i = 0; i < options.length; i++) {
+					options[i] = microOptions(task.config(), task.lanes(), i);
+				}
+				return (sender, payload) -> node.forward(to, "sink-" + sender, payload, options[sender]);
+			}
+
+			@Override
+			public Driven.OneWay oneWay(Driven.Task task) {
+				int[] keys = laneKeys(task.lanes());
+				ForwardOptions[] options = new ForwardOptions[task.senders()];
+				for (int i = 0; i < options.length; i++) {
+					options[i] = ForwardOptions.channel("p" + task.lanes()).partitionKey(keys[i % keys.length]);
+				}
+				return new Driven.OneWay() {
+
+					@Override
+					public void send(int sender, byte[] payload) {
+						node.forward(to, "stream-" + sender, payload, options[sender]);
+					}
+
+					@Override
+					public long handled(int sender) {
+						return reported.get(sender);
+					}
+
+				};
+			}
+
+			@Override
+			public Driven.RoundTrip roundTrip(Driven.Task task) {
+				ForwardOptions options = ForwardOptions.channel("p1");
+				Duration timeout = Duration.ofSeconds(RequestAckLoop.ACK_TIMEOUT_SECONDS);
+				pongs.clear();
+				if (task.config().equals("partisan-call")) {
+					return (payload) -> node.call(to, "echo", payload, byte[].class, options, timeout)
+						.get(RequestAckLoop.ACK_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
+				}
+				return (payload) -> {
+					node.forward(to, "ping", payload, options);
+					if (pongs.poll(RequestAckLoop.ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS) == null) {
+						throw new IllegalStateException("no pong within " + RequestAckLoop.ACK_TIMEOUT_SECONDS + " s");
+					}
+				};
+			}
+
+		});
 	}
 
 	private static void send(PartisanNode node, Node receiver, List<BenchCase> cases) throws Exception {
@@ -106,12 +214,16 @@ public final class PartisanPeer {
 	}
 
 	private static ForwardOptions microOptions(BenchCase c, int sender) {
-		ForwardOptions channel = ForwardOptions.channel("p" + c.lanes());
-		return switch (c.config()) {
+		return microOptions(c.config(), c.lanes(), sender);
+	}
+
+	private static ForwardOptions microOptions(String config, int lanes, int sender) {
+		ForwardOptions channel = ForwardOptions.channel("p" + lanes);
+		return switch (config) {
 			case "parallel" -> channel.partitionKey(ThreadLocalRandom.current().nextLong());
 			case "affinity", "baseline" -> channel.sender("sender-" + sender);
-			case "balanced" -> ForwardOptions.channel("b" + c.lanes()).sender("sender-" + sender);
-			default -> throw new IllegalArgumentException("unknown micro config " + c.config());
+			case "balanced" -> ForwardOptions.channel("b" + lanes).sender("sender-" + sender);
+			default -> throw new IllegalArgumentException("unknown micro config " + config);
 		};
 	}
 
@@ -167,6 +279,27 @@ public final class PartisanPeer {
 			running.set(false);
 			pusher.join(RequestAckLoop.ACK_TIMEOUT_SECONDS * 1000);
 		}
+	}
+
+	/**
+	 * For each lane of a channel with {@code lanes} lanes, a partition key that takes it.
+	 */
+	static int[] laneKeys(int lanes) {
+		int[] keys = new int[lanes];
+		boolean[] found = new boolean[lanes];
+		int left = lanes;
+		for (int key = 0; key < 100_000 && left > 0; key++) {
+			int lane = LaneSelector.select(lanes, key, "", "", true, 0);
+			if (!found[lane]) {
+				found[lane] = true;
+				keys[lane] = key;
+				left--;
+			}
+		}
+		if (left > 0) {
+			throw new IllegalStateException("no key found for " + left + " of " + lanes + " lanes");
+		}
+		return keys;
 	}
 
 	/**

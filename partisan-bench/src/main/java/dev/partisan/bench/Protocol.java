@@ -35,6 +35,11 @@ final class Protocol {
 		return Arrays.asList(JSON.readValue(json, BenchCase[].class));
 	}
 
+	/** {@code value} as JSON on one line. */
+	static String json(Object value) {
+		return JSON.writeValueAsString(value);
+	}
+
 	/** One line of {@code prefix} and {@code value} as JSON. */
 	static synchronized void line(String prefix, Object value) {
 		System.out.println(prefix + JSON.writeValueAsString(value));

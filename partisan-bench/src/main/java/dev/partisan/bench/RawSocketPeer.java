@@ -1,5 +1,6 @@
 package dev.partisan.bench;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The physical ceiling: the same request/acknowledgement workload over plain Java
@@ -24,12 +26,22 @@ import java.util.List;
  */
 public final class RawSocketPeer {
 
+	static final int REQUEST_ACK = 0;
+
+	static final int ONE_WAY = 1;
+
+	static final int ECHO = 2;
+
 	private RawSocketPeer() {
 	}
 
 	public static void main(String[] args) throws Exception {
 		if (args[0].equals("receiver")) {
 			receive(args[1], Integer.parseInt(args[2]));
+		}
+		else if (args[0].equals("driven")) {
+			dev.partisan.api.Node receiver = dev.partisan.api.Node.parse(args[3]);
+			Driven.serve(Long.parseLong(args[4]), new RequestAckLoop(), new Driver(receiver.host(), receiver.port()));
 		}
 		else {
 			dev.partisan.api.Node receiver = dev.partisan.api.Node.parse(args[3]);
@@ -44,7 +56,7 @@ public final class RawSocketPeer {
 				try {
 					Socket socket = server.accept();
 					socket.setTcpNoDelay(true);
-					Thread reader = new Thread(() -> echoAcks(socket), "raw-receiver");
+					Thread reader = new Thread(() -> serve(socket), "raw-receiver");
 					reader.setDaemon(true);
 					reader.start();
 				}
@@ -60,19 +72,37 @@ public final class RawSocketPeer {
 		server.close();
 	}
 
-	private static void echoAcks(Socket socket) {
+	private static void serve(Socket socket) {
 		try (socket) {
-			DataInputStream in = new DataInputStream(socket.getInputStream());
+			DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
 			DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+			int mode = in.readInt();
 			byte[] buffer = new byte[64 * 1024];
+			long count = 0;
 			while (true) {
 				int length = in.readInt();
 				if (buffer.length < length) {
 					buffer = new byte[length];
 				}
 				in.readFully(buffer, 0, length);
-				out.write(buffer, 0, 8);
-				out.flush();
+				switch (mode) {
+					case REQUEST_ACK -> {
+						out.write(buffer, 0, 8);
+						out.flush();
+					}
+					case ONE_WAY -> {
+						if (++count % Driven.REPORT_EVERY == 0) {
+							out.writeLong(count);
+							out.flush();
+						}
+					}
+					case ECHO -> {
+						out.writeInt(length);
+						out.write(buffer, 0, length);
+						out.flush();
+					}
+					default -> throw new IOException("unknown mode " + mode);
+				}
 			}
 		}
 		catch (IOException ex) {
@@ -99,8 +129,7 @@ public final class RawSocketPeer {
 			List<DataOutputStream> outs = new ArrayList<>();
 			try {
 				for (int i = 0; i < connections; i++) {
-					Socket socket = new Socket(host, port);
-					socket.setTcpNoDelay(true);
+					Socket socket = connect(host, port, REQUEST_ACK);
 					sockets.add(socket);
 					outs.add(new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024)));
 					Thread reader = new Thread(() -> readAcks(socket, loop), "raw-acks");
@@ -143,6 +172,156 @@ public final class RawSocketPeer {
 		catch (IOException ex) {
 			// closed at the end of the case
 		}
+	}
+
+	/** A connection in {@code mode}, Nagle off. */
+	private static Socket connect(String host, int port, int mode) throws IOException {
+		Socket socket = new Socket(host, port);
+		socket.setTcpNoDelay(true);
+		DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+		out.writeInt(mode);
+		out.flush();
+		return socket;
+	}
+
+	/**
+	 * The driven sender: new connections for every case, so a case's connections are
+	 * exactly its own ({@code raw-shared}: one for all senders, {@code raw-per-sender}:
+	 * P; one-way: one per sender; ping-pong: one).
+	 */
+	private record Driver(String host, int port) implements Driven.Driver {
+
+		@Override
+		public Driven.RequestAck requestAck(Driven.Task task, RequestAckLoop loop) throws IOException {
+			int connections = task.config().equals("raw-shared") ? 1 : task.lanes();
+			List<Socket> sockets = new ArrayList<>();
+			List<DataOutputStream> outs = new ArrayList<>();
+			try {
+				for (int i = 0; i < connections; i++) {
+					Socket socket = connect(this.host, this.port, REQUEST_ACK);
+					sockets.add(socket);
+					outs.add(new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024)));
+					Thread reader = new Thread(() -> readAcks(socket, loop), "raw-acks");
+					reader.setDaemon(true);
+					reader.start();
+				}
+			}
+			catch (IOException ex) {
+				closeAll(sockets);
+				throw ex;
+			}
+			return new Driven.RequestAck() {
+
+				@Override
+				public void send(int sender, byte[] payload) throws IOException {
+					DataOutputStream out = outs.get(sender % connections);
+					synchronized (out) {
+						out.writeInt(payload.length);
+						out.write(payload);
+						out.flush();
+					}
+				}
+
+				@Override
+				public void close() throws IOException {
+					closeAll(sockets);
+				}
+
+			};
+		}
+
+		@Override
+		public Driven.OneWay oneWay(Driven.Task task) throws IOException {
+			int senders = task.senders();
+			List<Socket> sockets = new ArrayList<>();
+			DataOutputStream[] outs = new DataOutputStream[senders];
+			AtomicLongArray reported = new AtomicLongArray(senders);
+			try {
+				for (int i = 0; i < senders; i++) {
+					Socket socket = connect(this.host, this.port, ONE_WAY);
+					sockets.add(socket);
+					outs[i] = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+					int sender = i;
+					Thread reader = new Thread(() -> {
+						try {
+							DataInputStream in = new DataInputStream(socket.getInputStream());
+							while (true) {
+								reported.set(sender, in.readLong());
+							}
+						}
+						catch (IOException ex) {
+							// closed at the end of the case
+						}
+					}, "raw-progress");
+					reader.setDaemon(true);
+					reader.start();
+				}
+			}
+			catch (IOException ex) {
+				closeAll(sockets);
+				throw ex;
+			}
+			return new Driven.OneWay() {
+
+				@Override
+				public void send(int sender, byte[] payload) throws IOException {
+					// each sender has its own connection and stream: no lock
+					outs[sender].writeInt(payload.length);
+					outs[sender].write(payload);
+				}
+
+				@Override
+				public void flush(int sender) throws IOException {
+					outs[sender].flush();
+				}
+
+				@Override
+				public long handled(int sender) {
+					return reported.get(sender);
+				}
+
+				@Override
+				public void close() throws IOException {
+					closeAll(sockets);
+				}
+
+			};
+		}
+
+		@Override
+		public Driven.RoundTrip roundTrip(Driven.Task task) throws IOException {
+			Socket socket = connect(this.host, this.port, ECHO);
+			DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+			DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+			byte[] reply = new byte[task.size()];
+			return new Driven.RoundTrip() {
+
+				@Override
+				public void roundTrip(byte[] payload) throws IOException {
+					out.writeInt(payload.length);
+					out.write(payload);
+					out.flush();
+					int length = in.readInt();
+					if (length != reply.length) {
+						throw new IOException("a reply of " + length + " bytes to " + payload.length);
+					}
+					in.readFully(reply);
+				}
+
+				@Override
+				public void close() throws IOException {
+					socket.close();
+				}
+
+			};
+		}
+
+		private static void closeAll(List<Socket> sockets) throws IOException {
+			for (Socket socket : sockets) {
+				socket.close();
+			}
+		}
+
 	}
 
 }

@@ -30,12 +30,20 @@ final class Report {
 	 */
 	private final List<String> more = new ArrayList<>();
 
+	/** The timed loopback families, when they ran. */
+	private final List<FamilyReport> families = new ArrayList<>();
+
 	void environment(String key, String value) {
 		this.environment.put(key, value);
 	}
 
 	void add(Section section) {
 		this.sections.add(section);
+	}
+
+	/** Adds the timed families' sections (and their rows of the claims table). */
+	void add(FamilyReport families) {
+		this.families.add(families);
 	}
 
 	/** Appends a section written by an experiment of its own. */
@@ -64,16 +72,21 @@ final class Report {
 		for (Section section : this.sections) {
 			section(md, section, dir);
 		}
+		this.families.forEach((f) -> md.append(f.markdown()));
 		this.more.forEach(md::append);
 		Files.writeString(dir.resolve("REPORT.md"), md.toString());
 	}
 
 	private void headlines(StringBuilder md) {
-		if (this.sections.isEmpty()) {
+		List<String[]> timed = this.families.stream().flatMap((f) -> f.claims().stream()).toList();
+		if (this.sections.isEmpty() && timed.isEmpty()) {
 			return; // only experiments of their own ran (crash, acknowledgement cost)
 		}
 		md.append("## The papers' claims and targets, next to ours\n\n");
 		md.append("| claim | paper | measured here | where |\n|---|---|---|---|\n");
+		for (String[] claim : timed) {
+			md.append("| ").append(String.join(" | ", claim)).append(" |\n");
+		}
 		for (Section s : this.sections) {
 			bestMicroRatio(s, 1024 * 1024)
 				.ifPresent((r) -> md.append("| parallelism + affinity vs one connection, 1 MiB ")

@@ -7,7 +7,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -115,6 +117,90 @@ final class RequestAckLoop {
 		long[] latencies = LatencyRecorder.merge(recorders);
 		String failure = error.get();
 		return new Measurement(seconds, latencies.length, latencies, (failure != null) ? failure : "");
+	}
+
+	/**
+	 * The same workload for a time instead of a count: the senders keep going through a
+	 * lead-in and a measured window and stop after it. {@code atOpen} and {@code atClose}
+	 * run at the window's edges; the measurement counts the acknowledgements between them
+	 * (its {@code seconds} is the window's) and the latencies of those that arrived
+	 * inside it.
+	 */
+	Measurement runFor(int senders, int size, long leadInNanos, long windowNanos, Sender transport, Runnable atOpen,
+			Runnable atClose) throws InterruptedException {
+		if (senders > MAX_SENDERS) {
+			throw new IllegalArgumentException("At most " + MAX_SENDERS + " senders");
+		}
+		for (BlockingQueue<Integer> queue : this.acks) {
+			queue.clear();
+		}
+		AtomicReference<@Nullable String> error = new AtomicReference<>();
+		AtomicBoolean stop = new AtomicBoolean();
+		AtomicBoolean recording = new AtomicBoolean();
+		LongAdder acknowledged = new LongAdder();
+		List<LatencyRecorder> recorders = new ArrayList<>();
+		List<Thread> threads = new ArrayList<>();
+		for (int s = 0; s < senders; s++) {
+			int sender = s;
+			LatencyRecorder recorder = new LatencyRecorder(1024);
+			recorders.add(recorder);
+			Thread thread = new Thread(() -> {
+				byte[] payload = new byte[Math.max(8, size)];
+				try {
+					for (int seq = 0; !stop.get() && error.get() == null; seq++) {
+						writeHeader(payload, sender, seq);
+						long sentAt = System.nanoTime();
+						transport.send(sender, payload);
+						Integer acked = this.acks[sender].poll(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+						if (acked == null || acked != seq) {
+							error.compareAndSet(null, "sender " + sender + " got no acknowledgement for message " + seq
+									+ " within " + ACK_TIMEOUT_SECONDS + " s");
+							break;
+						}
+						if (recording.get()) {
+							recorder.record(System.nanoTime() - sentAt);
+						}
+						acknowledged.increment();
+					}
+				}
+				catch (Exception ex) {
+					error.compareAndSet(null, "sender " + sender + ": " + ex);
+				}
+			}, "bench-sender-" + s);
+			thread.setDaemon(true);
+			threads.add(thread);
+		}
+		threads.forEach(Thread::start);
+		sleepUnlessFailed(leadInNanos, error);
+		long before = acknowledged.sum();
+		atOpen.run();
+		long openedAt = System.nanoTime();
+		recording.set(true);
+		sleepUnlessFailed(windowNanos, error);
+		recording.set(false);
+		long closedAt = System.nanoTime();
+		atClose.run();
+		long after = acknowledged.sum();
+		stop.set(true);
+		long joinLimit = System.nanoTime() + TimeUnit.SECONDS.toNanos(ACK_TIMEOUT_SECONDS * 2);
+		for (Thread thread : threads) {
+			thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinLimit - System.nanoTime())));
+			if (thread.isAlive()) {
+				error.compareAndSet(null, "a sender did not stop within " + ACK_TIMEOUT_SECONDS * 2 + " s");
+			}
+		}
+		String failure = error.get();
+		return new Measurement((closedAt - openedAt) / 1e9, after - before, LatencyRecorder.merge(recorders),
+				(failure != null) ? failure : "");
+	}
+
+	/** Sleeps for {@code nanos}, or less once {@code error} is set. */
+	static void sleepUnlessFailed(long nanos, AtomicReference<@Nullable String> error) throws InterruptedException {
+		long end = System.nanoTime() + nanos;
+		long left;
+		while ((left = end - System.nanoTime()) > 0 && error.get() == null) {
+			Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(left))));
+		}
 	}
 
 	static CaseResult toResult(BenchCase benchCase, Measurement m) {

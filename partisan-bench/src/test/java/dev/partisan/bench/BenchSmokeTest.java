@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The smallest plan, on loopback, through the real harness (separate node JVMs), so the
  * benchmark cannot rot. No timing is asserted: only that every case completed and the
- * report has its tables.
+ * report has its tables. The timed families run with windows of a fraction of a second.
  */
 class BenchSmokeTest {
 
@@ -35,6 +35,23 @@ class BenchSmokeTest {
 			.contains("Acked / plain, medians:")
 			.contains("## Crash: a receiver killed with a backlog (loopback)")
 			.contains("Every message acknowledged before the kill was handled")
+			// the timed families, interleaved, with CPU and context switches per message
+			.contains("### reqack: request/acknowledgement (loopback)")
+			.contains("| 1 | 2 | 64KiB | baseline |")
+			.contains("| 1 | 2 | 64KiB | raw-shared |")
+			.contains("| 16 | 4 | 1KiB | affinity |")
+			.contains("| 16 | 4 | 1KiB | raw-per-sender |")
+			.contains("### oneway: pipelined one-way messages (loopback)")
+			.contains("| 100B | 1 | partisan |")
+			.contains("| 100B | 1 | raw |")
+			.contains("| 100B | 1 | pekko |")
+			.contains("| 1KiB | 4 | pekko |")
+			.contains("### pingpong: round-trip latency of 100 B (loopback)")
+			.contains("| partisan-forward |")
+			.contains("| partisan-call |")
+			.contains("**Target vs reached** — one-way 100 B")
+			.contains("**Target vs reached** — ping-pong 100 B")
+			.doesNotContain("case(s) failed")
 			.doesNotContain("failed:")
 			.doesNotContain("Incomplete")
 			.doesNotContain("Violated");
