@@ -154,4 +154,22 @@ class HyParViewRepairTest {
 		assertThat(join.epoch()).isGreaterThan(1_000_000);
 	}
 
+	@Test
+	void aNodeShortOfNeighboursForThreeRoundsAsksInAWayThatCannotBeRefused() {
+		this.overlay.onControlMessage(D.id(), new HyParViewOverlay.Disconnect(D));
+		this.context.sent.clear();
+
+		for (int round = 0; round < HyParViewOverlay.SHORT_ROUNDS_BEFORE_INSISTING + 1; round++) {
+			this.context.runScheduled();
+		}
+
+		List<Neighbor> requests = this.context.sentTo(D.id())
+			.stream()
+			.filter(Neighbor.class::isInstance)
+			.map(Neighbor.class::cast)
+			.toList();
+		assertThat(requests).extracting(Neighbor::highPriority).startsWith(false).contains(true);
+		assertThat(requests.stream().filter(Neighbor::highPriority)).hasSize(1);
+	}
+
 }
