@@ -424,8 +424,9 @@ public final class FullMeshOverlay implements Overlay {
 			return;
 		}
 		// A node that left and is joined by a node that never knew it starts a cluster
-		// anew.
-		boolean joinedAnew = this.out && !mentions(gossip, self.id());
+		// anew: the joiner's gossip names the joiner as a member. A leaver's farewell
+		// (its own tombstone alone) does not mention this node either, and is no join.
+		boolean joinedAnew = this.out && !mentions(gossip, self.id()) && namesItselfMember(gossip, from);
 		MemberEntry mine = this.state.get(self.id());
 		Set<Node> aliveBefore = this.state.alive();
 		boolean changed = this.state.merge(admissible(from, gossip.members()));
@@ -514,6 +515,15 @@ public final class FullMeshOverlay implements Overlay {
 		ctx.connect(sender);
 		ctx.send(to, told).whenComplete((ok, ex) -> ctx.scheduleOnce(Duration.ZERO, drop));
 		ctx.scheduleOnce(FAREWELL_WAIT, drop);
+	}
+
+	private static boolean namesItselfMember(Gossip gossip, NodeId sender) {
+		for (MemberEntry entry : gossip.members()) {
+			if (entry.node().id().equals(sender) && !entry.removed()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean mentions(Gossip gossip, NodeId node) {

@@ -241,6 +241,14 @@ public final class HyParViewOverlay implements Overlay {
 
 	}
 
+	/**
+	 * Checks that a passive member is still one: a node that left answers with its LEAVE,
+	 * a node that remembers {@code node}'s removal with that, a member with nothing; one
+	 * that cannot be reached is dropped from the passive view.
+	 */
+	public record Probe(Node node) implements ControlMessage {
+	}
+
 	public record ShuffleReply(Node node, List<Node> nodes, long id) implements ControlMessage {
 	}
 
@@ -498,6 +506,7 @@ public final class HyParViewOverlay implements Overlay {
 		types.put("hpv.shuffle", Shuffle.class);
 		types.put("hpv.shuffle-reply", ShuffleReply.class);
 		types.put("hpv.leave", Leave.class);
+		types.put("hpv.probe", Probe.class);
 		types.putAll(Plumtree.types());
 		return types;
 	}
@@ -736,6 +745,9 @@ public final class HyParViewOverlay implements Overlay {
 		else if (message instanceof Leave leave) {
 			onLeave(from, leave);
 		}
+		else if (message instanceof Probe probe) {
+			tellRemoved(probe.node());
+		}
 		changed();
 	}
 
@@ -785,6 +797,9 @@ public final class HyParViewOverlay implements Overlay {
 		}
 		else if (message instanceof Neighbor neighbor) {
 			sendTemporarily(neighbor.node(), new Leave(self(), this.epoch - 1, self().id()));
+		}
+		else if (message instanceof Probe probe) {
+			sendTemporarily(probe.node(), new Leave(self(), this.epoch - 1, self().id()));
 		}
 		else {
 			logger.debug("Node {} has left the cluster and ignored a {} from {}", self().id(),
@@ -960,6 +975,9 @@ public final class HyParViewOverlay implements Overlay {
 		else if (message instanceof ShuffleReply reply) {
 			named = reply.node();
 		}
+		else if (message instanceof Probe probe) {
+			named = probe.node();
+		}
 		return (named != null) ? speaksForItself(from, named) : null;
 	}
 
@@ -1099,6 +1117,7 @@ public final class HyParViewOverlay implements Overlay {
 		// The passive view first; lost nodes only when it has no one to ask.
 		promote();
 		retryLost();
+		probePassive();
 		Node target = randomActive(Set.of());
 		if (target == null) {
 			promote();
@@ -1118,6 +1137,24 @@ public final class HyParViewOverlay implements Overlay {
 			promote();
 		}
 		changed();
+	}
+
+	/**
+	 * Probes one passive member a round (see {@link Probe}): HyParView tests a passive
+	 * entry only when it promotes it, which a node with a full active view never does, so
+	 * a member that left while the news could not reach this node (a partition whose
+	 * other side all crashed or left before it healed) would stay in the passive view.
+	 */
+	private void probePassive() {
+		List<Node> candidates = new ArrayList<>();
+		for (Node node : this.passive.values()) {
+			if (!this.pendingNeighbors.contains(node.id())) {
+				candidates.add(node);
+			}
+		}
+		for (Node node : sample(candidates, 1)) {
+			sendTemporarily(node, new Probe(self()));
+		}
 	}
 
 	/**

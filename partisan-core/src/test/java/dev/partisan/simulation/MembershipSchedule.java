@@ -135,9 +135,10 @@ final class MembershipSchedule {
 	private static final long TOLD_AFTER_HEAL_MS = 500;
 
 	/**
-	 * How long after a heal a node removed across the partition has heard of it, at most:
-	 * at once where the remover's side tells everyone it reaches, a few gossip rounds
-	 * where only the nodes it asks tell it.
+	 * How long until a removed node has heard of it, at most (after the heal, for one
+	 * removed across a partition): at once where the remover tells everyone it reaches, a
+	 * few gossip rounds where the news travels over an overlay that may still be
+	 * repairing, and the nodes it asks tell it.
 	 */
 	private final long removalHeardAfterHealMs;
 
@@ -309,8 +310,8 @@ final class MembershipSchedule {
 				State removed = state(op.node());
 				removed.member = false;
 				removed.out = true;
-				removed.hearsRemovalAt = (removed.side == state(op.other()).side) ? this.clock + REMOVAL_HEARD_WITHIN_MS
-						: Long.MAX_VALUE;
+				removed.hearsRemovalAt = (removed.side == state(op.other()).side)
+						? this.clock + this.removalHeardAfterHealMs : Long.MAX_VALUE;
 			}
 			case CRASH -> state(op.node()).alive = false;
 			case RESTART -> {
@@ -328,7 +329,16 @@ final class MembershipSchedule {
 			case PARTITION -> {
 				this.partitioned = true;
 				for (int i = 0; i < size(); i++) {
-					state(i).side = op.side().contains(i) ? 1 : 0;
+					State s = state(i);
+					s.side = op.side().contains(i) ? 1 : 0;
+					// News not yet out when the partition comes is out only after it
+					// heals.
+					if (s.crashableAt > this.clock) {
+						s.crashableAt = Long.MAX_VALUE;
+					}
+					if (s.hearsRemovalAt > this.clock && s.hearsRemovalAt != Long.MAX_VALUE) {
+						s.hearsRemovalAt = Long.MAX_VALUE;
+					}
 				}
 			}
 			case HEAL -> {

@@ -64,8 +64,10 @@ class PeerToPeerRandomMembershipTest {
 		}
 
 		/**
-		 * Only the nodes the removed one asks (its shuffle partner, a neighbour or seed
-		 * it asks for) tell it: a few shuffle rounds.
+		 * The removal floods the remover's part of the overlay, which may still be
+		 * repairing after a partition; then only the nodes the removed one asks (its
+		 * shuffle partner, a neighbour or seed it asks for) tell it: a few shuffle
+		 * rounds.
 		 */
 		@Override
 		public Duration removalHeardAfterHeal() {

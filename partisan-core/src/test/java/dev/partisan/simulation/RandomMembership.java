@@ -74,8 +74,9 @@ final class RandomMembership {
 		}
 
 		/**
-		 * How long after a heal a node removed across the partition has heard of it, at
-		 * most (a node that believes it is a member does not join again before).
+		 * How long until a removed node has heard of it, at most (after the heal, for one
+		 * removed across a partition); a node that believes it is a member does not join
+		 * again before.
 		 */
 		default Duration removalHeardAfterHeal() {
 			return Duration.ofMillis(100);
