@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
  * with its own LEAVE if it left, with the stranger's removal if it remembers one, else
  * with a DISCONNECT, so active views become symmetric again. A node that remembers a
  * removal also answers the removed node's JOIN or NEIGHBOR with it.</li>
+ * <li>Each round a node probes one passive member ({@link Probe}): HyParView tests a
+ * passive entry only when it promotes it.</li>
  * <li>A JOIN_REPLY carries a sample of the answering node's views, so that a joiner whose
  * seed crashes or is removed at once still knows others.</li>
  * <li>Nodes lost to a failure are asked again even when the active view is full, then
