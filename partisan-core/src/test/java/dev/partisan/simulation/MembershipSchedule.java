@@ -98,6 +98,13 @@ final class MembershipSchedule {
 		boolean out;
 
 		/**
+		 * When (virtual ms) a removal it made is out: it does not leave before (a leave
+		 * drops what it knew, as a crash does; for one made during a partition, after the
+		 * heal).
+		 */
+		long removalOutAt;
+
+		/**
 		 * When (virtual ms) it last joined or restarted: what it knew of others before is
 		 * gone (a leave or removal empties its views; a restart starts afresh).
 		 */
@@ -212,7 +219,7 @@ final class MembershipSchedule {
 					? new Op(gap, Kind.JOIN, node, seed, Set.of()) : null;
 		}
 		if (roll < 47) {
-			return (state.alive && state.member && this.clock >= state.seedingUntil)
+			return (state.alive && state.member && this.clock >= state.seedingUntil && this.clock >= state.removalOutAt)
 					? new Op(gap, Kind.LEAVE, node, node, Set.of()) : null;
 		}
 		if (roll < 59) {
@@ -307,6 +314,8 @@ final class MembershipSchedule {
 			}
 			case REMOVE -> {
 				spoke(state(op.other()));
+				state(op.other()).removalOutAt = this.partitioned ? Long.MAX_VALUE
+						: this.clock + REMOVAL_HEARD_WITHIN_MS;
 				State removed = state(op.node());
 				removed.member = false;
 				removed.out = true;
@@ -336,6 +345,9 @@ final class MembershipSchedule {
 					if (s.crashableAt > this.clock) {
 						s.crashableAt = Long.MAX_VALUE;
 					}
+					if (s.removalOutAt > this.clock) {
+						s.removalOutAt = Long.MAX_VALUE;
+					}
 					if (s.hearsRemovalAt > this.clock && s.hearsRemovalAt != Long.MAX_VALUE) {
 						s.hearsRemovalAt = Long.MAX_VALUE;
 					}
@@ -353,6 +365,9 @@ final class MembershipSchedule {
 					}
 					if (s.crashableAt == Long.MAX_VALUE) {
 						s.crashableAt = this.clock + this.newsOutAfterHealMs;
+					}
+					if (s.removalOutAt == Long.MAX_VALUE) {
+						s.removalOutAt = this.clock + this.newsOutAfterHealMs;
 					}
 				}
 			}
