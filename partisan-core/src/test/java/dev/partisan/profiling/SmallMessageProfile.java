@@ -136,7 +136,7 @@ public final class SmallMessageProfile {
 			}, "driver-" + i);
 			thread.start();
 		}
-		Window measured = Window.measure(seconds, received::get);
+		Window measured = Window.measure(seconds, received::get, new AtomicBoolean(), 1_000_000);
 		running.set(false);
 		done.await(60, TimeUnit.SECONDS);
 		System.out.printf("oneway size=%d window=%d senders=%d%n", size, window, senders);
@@ -192,7 +192,7 @@ public final class SmallMessageProfile {
 			}
 		}, "driver");
 		driver.start();
-		Window measured = Window.measure(seconds, trips::get, measuring);
+		Window measured = Window.measure(seconds, trips::get, measuring, 30_000);
 		running.set(false);
 		driver.join(60_000);
 		int n = (int) Math.min(recorded.get(), latencies.length);
@@ -210,14 +210,18 @@ public final class SmallMessageProfile {
 	private record Window(long count, long wallNanos, long cpuNanos, long sysTicks, long switches, long syscalls,
 			Map<String, Long> byGroup) {
 
-		static Window measure(int seconds, java.util.function.LongSupplier counter) throws Exception {
-			return measure(seconds, counter, new AtomicBoolean());
-		}
-
-		static Window measure(int seconds, java.util.function.LongSupplier counter, AtomicBoolean measuring)
-				throws Exception {
-			// Warm-up: the JIT settles before anything is counted.
-			Thread.sleep(Math.max(2_000, Math.min(5_000, seconds * 300L)));
+		/**
+		 * Measures {@code seconds} once {@code warmUp} messages went by and at least 2 s
+		 * passed (at most 60 s): on a busy machine the compiler threads get little CPU,
+		 * and a window measured before the code is compiled measures the interpreter.
+		 */
+		static Window measure(int seconds, java.util.function.LongSupplier counter, AtomicBoolean measuring,
+				long warmUp) throws Exception {
+			long start = System.nanoTime();
+			while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2)
+					|| (counter.getAsLong() < warmUp && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60))) {
+				Thread.sleep(100);
+			}
 			com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
 				.getOperatingSystemMXBean();
 			Map<String, Long> before = switchesByGroup();
@@ -239,7 +243,9 @@ public final class SmallMessageProfile {
 			for (Map.Entry<String, Long> entry : after.entrySet()) {
 				long d = entry.getValue() - before.getOrDefault(entry.getKey(), 0L);
 				delta.put(entry.getKey(), d);
-				total += d;
+				if (!entry.getKey().equals(INVOLUNTARY)) {
+					total += d;
+				}
 			}
 			long syscalls = (perf != null) ? SmallMessageProfile.syscalls(perf) : -1;
 			return new Window(count, wall, cpu, sys, total, syscalls, delta);
@@ -256,8 +262,13 @@ public final class SmallMessageProfile {
 			// The kernel counts in clock ticks, 100 a second.
 			System.out.printf("  of which in the kernel: %.0f%%%n",
 					100.0 * this.sysTicks * 1e7 / Math.max(1, this.cpuNanos));
+			System.out.printf("  of the switches, involuntary (preempted): %.2f/%s%n",
+					this.byGroup.getOrDefault(INVOLUNTARY, 0L) / (double) n, unit);
 			System.out.printf("  ctx switches/%s by thread group:", unit);
 			this.byGroup.forEach((group, d) -> {
+				if (group.equals(INVOLUNTARY)) {
+					return;
+				}
 				if (d / (double) n >= 0.01) {
 					System.out.printf(" %s=%.2f", group, d / (double) n);
 				}
@@ -298,6 +309,9 @@ public final class SmallMessageProfile {
 		return Long.parseLong(fields[12]);
 	}
 
+	/** The key under which {@link #switchesByGroup()} sums the involuntary switches. */
+	static final String INVOLUNTARY = "(involuntary)";
+
 	/**
 	 * Voluntary and non-voluntary context switches of this process's threads, summed by
 	 * thread name less its trailing number (the kernel keeps 15 characters of the name).
@@ -308,15 +322,20 @@ public final class SmallMessageProfile {
 			for (Path task : (Iterable<Path>) tasks::iterator) {
 				String name = "?";
 				long switches = 0;
+				long involuntary = 0;
 				try {
 					for (String line : Files.readAllLines(task.resolve("status"))) {
 						if (line.startsWith("Name:")) {
 							name = line.substring(5).trim();
 							name = EACH_THREAD ? name + "#" + task.getFileName() : name.replaceAll("[-_#]?[0-9]+$", "");
 						}
-						else if (line.startsWith("voluntary_ctxt_switches:")
-								|| line.startsWith("nonvoluntary_ctxt_switches:")) {
+						else if (line.startsWith("voluntary_ctxt_switches:")) {
 							switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+						}
+						else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+							long preempted = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+							switches += preempted;
+							involuntary += preempted;
 						}
 					}
 				}
@@ -325,6 +344,7 @@ public final class SmallMessageProfile {
 					continue;
 				}
 				groups.merge(name, switches, Long::sum);
+				groups.merge(INVOLUNTARY, involuntary, Long::sum);
 			}
 		}
 		return groups;
