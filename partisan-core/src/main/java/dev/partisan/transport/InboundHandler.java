@@ -14,6 +14,7 @@ import dev.partisan.api.RateLimitedLog;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
+import dev.partisan.wire.FrameNames;
 import dev.partisan.wire.Handshake;
 import dev.partisan.wire.Hello;
 import dev.partisan.wire.Hmac;
@@ -69,6 +70,9 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 
 	private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
+	/** The header text of this connection's last frame; event loop only. */
+	private final FrameNames names = new FrameNames();
+
 	private @Nullable Handshake handshake;
 
 	private @Nullable Session session;
@@ -117,7 +121,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		int size = body.readableBytes() + FrameCodec.LENGTH_FIELD_SIZE;
 		Frame frame;
 		try {
-			frame = FrameCodec.decode(body);
+			frame = FrameCodec.decode(body, this.names);
 		}
 		catch (MalformedTraceException ex) {
 			Session open = this.session;
