@@ -26,7 +26,8 @@ class FrameDecoderTest {
 	@Test
 	void smallAndLargeFramesSurviveAnyCutOfTheStream() {
 		for (int read : new int[] { 1, 3, 100, 1000, 8191, 65536, 300_000 }) {
-			splitAndCompare(read, null);
+			// Byte by byte, a megabyte frame would take a million reads: left out then.
+			splitAndCompare(read, null, read >= 100);
 		}
 	}
 
@@ -34,7 +35,7 @@ class FrameDecoderTest {
 	void smallAndLargeFramesSurviveAnyCutOfTheStreamWithSessionMacs() {
 		Hmac key = new Hmac(new byte[] { 7, 7, 7 });
 		for (int read : new int[] { 1, 100, 8191, 65536 }) {
-			splitAndCompare(read, key);
+			splitAndCompare(read, key, read >= 100);
 		}
 	}
 
@@ -42,12 +43,15 @@ class FrameDecoderTest {
 	 * Small frames, then one past the copy limit, then small ones again, and a large one
 	 * at the end: the splitter goes from copying to a composite and back.
 	 */
-	private static List<byte[]> bodies() {
+	private static List<byte[]> bodies(boolean withMegabyte) {
 		Random random = new Random(13);
 		int[] sizes = { 100, 60, 1, FrameDecoder.COPY_LIMIT - 4, 100, 3 * FrameDecoder.COPY_LIMIT, 100, 100, 200,
 				FrameDecoder.COPY_LIMIT + 1, 5, 1024 * 1024, 100 };
 		List<byte[]> bodies = new ArrayList<>();
 		for (int size : sizes) {
+			if (size > 4 * FrameDecoder.COPY_LIMIT && !withMegabyte) {
+				continue;
+			}
 			byte[] body = new byte[size];
 			random.nextBytes(body);
 			bodies.add(body);
@@ -55,8 +59,8 @@ class FrameDecoderTest {
 		return bodies;
 	}
 
-	private static void splitAndCompare(int read, @Nullable Hmac key) {
-		List<byte[]> bodies = bodies();
+	private static void splitAndCompare(int read, @Nullable Hmac key, boolean withMegabyte) {
+		List<byte[]> bodies = bodies(withMegabyte);
 		ByteBuf stream = Unpooled.buffer();
 		long sequence = 0;
 		for (byte[] body : bodies) {
