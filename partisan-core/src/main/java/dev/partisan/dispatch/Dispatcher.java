@@ -2,6 +2,7 @@ package dev.partisan.dispatch;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,7 +41,7 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final LongAdder undeliverable = new LongAdder();
 
-	private final ThreadPoolExecutor workers;
+	private final ExecutorService workers;
 
 	private final PayloadDecoder decoder;
 
@@ -81,7 +82,7 @@ public final class Dispatcher implements AutoCloseable {
 			throw new IllegalArgumentException("A handler name must not be blank");
 		}
 		Mailbox<T> mailbox = new Mailbox<>(name, type, handler, this.workers, this.decoder, this.replier,
-				this.mailboxCapacity, () -> !this.workers.getQueue().isEmpty());
+				this.mailboxCapacity);
 		if (this.mailboxes.putIfAbsent(name, mailbox) != null) {
 			throw new IllegalStateException("A handler named '" + name + "' is already registered");
 		}

@@ -6,7 +6,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
 
 import dev.partisan.api.LogText;
 import dev.partisan.api.RateLimitedLog;
@@ -17,11 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One handler's queue. At most one worker drains it at a time (the scheduled flag), which
- * gives actor semantics without a thread per handler. A worker is handed the mailbox only
- * when it goes from idle to busy; it takes a bounded batch and then yields the thread if
- * other work waits for one, so a busy handler cannot starve the others. When nothing else
- * waits it keeps the thread: yielding would only hand the mailbox to another worker (a
- * wake-up and two context switches for nothing).
+ * gives actor semantics without a thread per handler; a worker takes a bounded batch and
+ * then yields the thread so a busy handler cannot starve the others.
  */
 final class Mailbox<T> {
 
@@ -42,9 +38,6 @@ final class Mailbox<T> {
 	private final Replier replier;
 
 	private final int capacity;
-
-	/** Whether other tasks wait for a worker (then a drain yields after its batch). */
-	private final BooleanSupplier othersWaiting;
 
 	/**
 	 * Payloads that do not decode come from a peer, at the peer's rate: one line per
@@ -76,12 +69,6 @@ final class Mailbox<T> {
 
 	Mailbox(String name, Class<T> type, RequestHandler<? super T> handler, Executor executor, PayloadDecoder decoder,
 			Replier replier, int capacity) {
-		this(name, type, handler, executor, decoder, replier, capacity, () -> true);
-	}
-
-	Mailbox(String name, Class<T> type, RequestHandler<? super T> handler, Executor executor, PayloadDecoder decoder,
-			Replier replier, int capacity, BooleanSupplier othersWaiting) {
-		this.othersWaiting = othersWaiting;
 		this.name = name;
 		this.type = type;
 		this.handler = handler;
@@ -163,9 +150,16 @@ final class Mailbox<T> {
 		String previous = Dispatcher.CURRENT_HANDLER.get();
 		Dispatcher.CURRENT_HANDLER.set(this.name);
 		try {
-			boolean more = true;
-			while (more) {
-				more = drainBatch() && !this.closed && !this.othersWaiting.getAsBoolean();
+			for (int i = 0; i < BATCH; i++) {
+				Delivery next = this.queue.poll();
+				if (next == null) {
+					break;
+				}
+				this.size.decrementAndGet();
+				process(next);
+				if (!this.paused.isEmpty()) {
+					resumeIfDrained();
+				}
 			}
 		}
 		finally {
@@ -175,22 +169,6 @@ final class Mailbox<T> {
 		if (!this.queue.isEmpty() && !this.closed) {
 			schedule();
 		}
-	}
-
-	/** Handles up to a batch; returns whether it stopped with messages left. */
-	private boolean drainBatch() {
-		for (int i = 0; i < BATCH; i++) {
-			Delivery next = this.queue.poll();
-			if (next == null) {
-				return false;
-			}
-			this.size.decrementAndGet();
-			process(next);
-			if (!this.paused.isEmpty()) {
-				resumeIfDrained();
-			}
-		}
-		return !this.queue.isEmpty();
 	}
 
 	/**

@@ -86,40 +86,6 @@ class MailboxTest {
 	}
 
 	@Test
-	void withNoOtherWorkWaitingADrainKeepsItsWorkerPastTheBatch() {
-		// Yielding would only hand the mailbox to another idle worker: a wake-up for
-		// nothing.
-		Mailbox<String> mailbox = new Mailbox<>("h", String.class, this::record, this.executor, TEXT, this.replier,
-				1000, () -> false);
-		for (int i = 0; i < 200; i++) {
-			mailbox.offer(delivery(i, "m" + i, false));
-		}
-
-		this.executor.runNext();
-
-		assertThat(this.handled).hasSize(200);
-		assertThat(this.handled.get(199)).isEqualTo("m199");
-		assertThat(this.executor.pending()).isZero();
-	}
-
-	@Test
-	void aDrainYieldsAtTheFirstBatchEndAfterOtherWorkStartsWaiting() {
-		Mailbox<String> mailbox = new Mailbox<>("h", String.class, this::record, this.executor, TEXT, this.replier,
-				1000, () -> this.handled.size() >= 100);
-		for (int i = 0; i < 300; i++) {
-			mailbox.offer(delivery(i, "m" + i, false));
-		}
-
-		this.executor.runNext();
-
-		assertThat(this.handled).as("two batches: other work waited at the end of the second").hasSize(128);
-		assertThat(this.executor.pending()).isEqualTo(1);
-		this.executor.runAll(10);
-		assertThat(this.handled).hasSize(300);
-		assertThat(this.handled.get(299)).isEqualTo("m299");
-	}
-
-	@Test
 	void withManyWorkersAHandlerStillSeesOneMessageAtATimeInArrivalOrder() {
 		ExecutorService pool = Executors.newFixedThreadPool(4);
 		try {
