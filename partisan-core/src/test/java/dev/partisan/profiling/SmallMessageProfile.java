@@ -56,6 +56,22 @@ public final class SmallMessageProfile {
 	 * message crosses.
 	 */
 	/**
+	 * With {@code -Dprofile.work=N}, the one-way handler busies itself N nanoseconds per
+	 * message, so its mailbox backs up (a handler slower than its feed).
+	 */
+	static final long WORK_NANOS = Long.getLong("profile.work", 0);
+
+	/** The handler's work; see {@link #WORK_NANOS}. */
+	static void work() {
+		if (WORK_NANOS > 0) {
+			long until = System.nanoTime() + WORK_NANOS;
+			while (System.nanoTime() - until < 0) {
+				Thread.onSpinWait();
+			}
+		}
+	}
+
+	/**
 	 * With {@code -Dprofile.perf=true}, {@code perf stat} counts the system calls of the
 	 * measured window.
 	 */
@@ -104,6 +120,7 @@ public final class SmallMessageProfile {
 			room[i] = mine;
 			long[] taken = new long[1];
 			b.register("sink-" + i, byte[].class, (payload, meta) -> {
+				work();
 				received.incrementAndGet();
 				if (++taken[0] % CREDIT == 0) {
 					mine.release(CREDIT);
