@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -281,6 +282,26 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 				this.context.channel().config().setAutoRead(true);
 			}
 		});
+	}
+
+	/**
+	 * On this connection's event loop, {@code task} becomes a task of the loop, which
+	 * runs it once the reads of its current turn have been handled; from any other thread
+	 * it runs at once.
+	 */
+	@Override
+	public void afterRead(Runnable task) {
+		ChannelHandlerContext ctx = this.context;
+		if (ctx != null && ctx.executor().inEventLoop()) {
+			try {
+				ctx.executor().execute(task);
+				return;
+			}
+			catch (RejectedExecutionException ex) {
+				// The loop is shutting down: no later turn to wait for.
+			}
+		}
+		task.run();
 	}
 
 	/**
