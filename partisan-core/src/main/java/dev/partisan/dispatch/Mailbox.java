@@ -80,10 +80,12 @@ final class Mailbox<T> {
 
 	/**
 	 * Queues a delivery read from a connection that can be paused: it is never dropped
-	 * for want of room. At capacity the connection is paused until the mailbox is down to
-	 * half; what that connection had already read still comes in meanwhile (at most one
-	 * socket read), so the bound is soft by that much. Returns false (and releases the
-	 * delivery) only when the mailbox is closed.
+	 * for want of room. An idle mailbox wakes its worker once the connection's current
+	 * read has been taken ({@link InboundFlow#afterRead}), so the frames of one read are
+	 * handed over together. At capacity the connection is paused until the mailbox is
+	 * down to half; what that connection had already read still comes in meanwhile (at
+	 * most one socket read), so the bound is soft by that much. Returns false (and
+	 * releases the delivery) only when the mailbox is closed.
 	 */
 	boolean offer(Delivery delivery, InboundFlow flow) {
 		if (this.closed) {
@@ -93,7 +95,10 @@ final class Mailbox<T> {
 		}
 		int size = this.size.incrementAndGet();
 		this.queue.add(delivery);
-		schedule();
+		if (this.scheduled.compareAndSet(false, true)) {
+			// The rest of the socket read joins it before the worker is woken.
+			flow.afterRead(this::submit);
+		}
 		if (size >= this.capacity) {
 			flow.pause();
 			this.pauses.increment();
@@ -137,12 +142,17 @@ final class Mailbox<T> {
 
 	private void schedule() {
 		if (this.scheduled.compareAndSet(false, true)) {
-			try {
-				this.executor.execute(this::drain);
-			}
-			catch (RejectedExecutionException ex) {
-				this.scheduled.set(false);
-			}
+			submit();
+		}
+	}
+
+	/** Hands the drain to a worker; the scheduled flag is already set. */
+	private void submit() {
+		try {
+			this.executor.execute(this::drain);
+		}
+		catch (RejectedExecutionException ex) {
+			this.scheduled.set(false);
 		}
 	}
 

@@ -23,7 +23,22 @@ final class Futures {
 	 */
 	static <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, Duration timeout,
 			Supplier<PartisanException> onTimeout) {
-		return future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, error) -> {
+		return failTimeout(future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS), onTimeout);
+	}
+
+	/**
+	 * Like {@link #withTimeout(CompletableFuture, Duration, Supplier)}, with the time
+	 * limit kept by {@code deadlines}: for the futures made once per message (calls),
+	 * whose time limits should not wake a timer thread each.
+	 */
+	static <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, Duration timeout,
+			Supplier<PartisanException> onTimeout, Deadlines deadlines) {
+		return failTimeout(deadlines.orTimeout(future, timeout.toMillis()), onTimeout);
+	}
+
+	private static <T> CompletableFuture<T> failTimeout(CompletableFuture<T> future,
+			Supplier<PartisanException> onTimeout) {
+		return future.handle((value, error) -> {
 			if (error == null) {
 				return value;
 			}

@@ -101,6 +101,9 @@ final class MessagePaths implements AutoCloseable {
 
 	private final ScheduledExecutorService delays;
 
+	/** The time limits of calls; kept on the delays' thread. */
+	final Deadlines deadlines;
+
 	MessagePaths(PartisanConfig config, long incarnation) {
 		this.config = config;
 		this.allowList.allowPackages(config.allowedPackages());
@@ -119,6 +122,7 @@ final class MessagePaths implements AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		});
+		this.deadlines = new Deadlines(this.delays);
 	}
 
 	/**

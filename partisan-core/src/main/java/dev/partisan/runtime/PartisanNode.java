@@ -404,7 +404,8 @@ public final class PartisanNode implements Partisan {
 			this.paths.calls.forget(id);
 			return CompletableFuture.failedFuture(ex);
 		}
-		return Futures.withTimeout(reply, timeout, () -> new CallTimeoutException(node, name, timeout))
+		return Futures
+			.withTimeout(reply, timeout, () -> new CallTimeoutException(node, name, timeout), this.paths.deadlines)
 			.whenComplete((value, error) -> this.paths.calls.forget(id))
 			.thenApply(replyType::cast);
 	}

@@ -5,6 +5,8 @@ import java.util.List;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.Hmac;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -20,8 +22,11 @@ import org.jspecify.annotations.Nullable;
  * injected, replayed, reordered or altered on the way closes the connection.
  *
  * <p>
- * Cumulating into a composite buffer keeps a large frame as the socket reads delivered
- * it, instead of copying it into an ever larger buffer on every read.
+ * While a large frame is incomplete, the reads are cumulated into a composite buffer,
+ * which keeps the frame as the socket reads delivered it instead of copying it into an
+ * ever larger buffer on every read. While a small one is, the reads are copied into one
+ * buffer: a stream of small frames nearly always ends a read mid-frame, and frames sliced
+ * out of a composite pay for its indirection on every byte that is decoded.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -33,9 +38,40 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
 	private boolean opened;
 
+	/**
+	 * Incomplete frames up to this many bytes (length prefix and MAC included) are
+	 * gathered by copying; larger ones in a composite buffer.
+	 */
+	static final int COPY_LIMIT = 16 * 1024;
+
+	/**
+	 * The size of the incomplete frame the last decode stopped at (0 while its length is
+	 * not known: then fewer than 4 bytes are left). Event loop only.
+	 */
+	private long pendingFrameBytes;
+
 	FrameDecoder(int maxFrameSize) {
 		this.maxFrameSize = maxFrameSize;
-		setCumulator(COMPOSITE_CUMULATOR);
+		setCumulator(this::cumulate);
+	}
+
+	private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+		if (this.pendingFrameBytes > COPY_LIMIT) {
+			return COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in);
+		}
+		if (!(cumulation instanceof CompositeByteBuf) || !cumulation.isReadable()) {
+			return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
+		}
+		// A composite left by a large frame now ends in a small incomplete one.
+		try {
+			return alloc.ioBuffer(cumulation.readableBytes() + in.readableBytes())
+				.writeBytes(cumulation)
+				.writeBytes(in);
+		}
+		finally {
+			cumulation.release();
+			in.release();
+		}
 	}
 
 	/**
@@ -52,6 +88,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
 	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
 		int start = in.readerIndex();
 		if (in.readableBytes() < FrameCodec.LENGTH_FIELD_SIZE) {
+			this.pendingFrameBytes = 0;
 			return;
 		}
 		int length = in.getInt(start);
@@ -66,6 +103,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
 		int trailer = (key != null) ? Hmac.LENGTH : 0;
 		long whole = (long) FrameCodec.LENGTH_FIELD_SIZE + length + trailer;
 		if (in.readableBytes() < whole) {
+			this.pendingFrameBytes = whole;
 			return;
 		}
 		if (key != null) {

@@ -17,4 +17,15 @@ public interface InboundFlow {
 	/** Lift one {@link #pause()}. */
 	void resume();
 
+	/**
+	 * Runs {@code task} once the frames this connection is reading now have all been
+	 * taken (a socket read holds many small frames), or at once when nothing is being
+	 * read on the calling thread. A mailbox wakes its worker this way: once for the
+	 * frames of a read rather than each time the worker, faster than the frames come, has
+	 * emptied it in between.
+	 */
+	default void afterRead(Runnable task) {
+		task.run();
+	}
+
 }

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -14,6 +15,7 @@ import dev.partisan.api.RateLimitedLog;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
+import dev.partisan.wire.FrameNames;
 import dev.partisan.wire.Handshake;
 import dev.partisan.wire.Hello;
 import dev.partisan.wire.Hmac;
@@ -69,6 +71,9 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 
 	private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
+	/** The header text of this connection's last frame; event loop only. */
+	private final FrameNames names = new FrameNames();
+
 	private @Nullable Handshake handshake;
 
 	private @Nullable Session session;
@@ -117,7 +122,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 		int size = body.readableBytes() + FrameCodec.LENGTH_FIELD_SIZE;
 		Frame frame;
 		try {
-			frame = FrameCodec.decode(body);
+			frame = FrameCodec.decode(body, this.names);
 		}
 		catch (MalformedTraceException ex) {
 			Session open = this.session;
@@ -277,6 +282,26 @@ final class InboundHandler extends ChannelInboundHandlerAdapter implements Inbou
 				this.context.channel().config().setAutoRead(true);
 			}
 		});
+	}
+
+	/**
+	 * On this connection's event loop, {@code task} becomes a task of the loop, which
+	 * runs it once the reads of its current turn have been handled; from any other thread
+	 * it runs at once.
+	 */
+	@Override
+	public void afterRead(Runnable task) {
+		ChannelHandlerContext ctx = this.context;
+		if (ctx != null && ctx.executor().inEventLoop()) {
+			try {
+				ctx.executor().execute(task);
+				return;
+			}
+			catch (RejectedExecutionException ex) {
+				// The loop is shutting down: no later turn to wait for.
+			}
+		}
+		task.run();
 	}
 
 	/**

@@ -27,7 +27,8 @@ public record Frame(FrameKind kind, int flags, long messageId, String channel, S
 		String destination, byte codecId, String payloadType, ByteBuf payload, Map<String, String> trace) {
 
 	public Frame {
-		trace = Map.copyOf(trace);
+		// Most frames carry none: no copy to make then.
+		trace = trace.isEmpty() ? Map.of() : Map.copyOf(trace);
 	}
 
 	/** A frame that carries no trace context. */

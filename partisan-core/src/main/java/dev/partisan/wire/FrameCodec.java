@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes and reads frames. On the wire a frame is a 4-byte big-endian length (of what
@@ -184,6 +185,14 @@ public final class FrameCodec {
 	 * frame is unusable, but the stream of frames around it is sound)
 	 */
 	public static Frame decode(ByteBuf body) {
+		return decode(body, null);
+	}
+
+	/**
+	 * Like {@link #decode(ByteBuf)}; header text equal to the previous frame's is
+	 * answered from {@code names}, the memo of the connection the frame came on.
+	 */
+	public static Frame decode(ByteBuf body, @Nullable FrameNames names) {
 		try {
 			int version = body.readUnsignedByte();
 			if (version != VERSION) {
@@ -193,12 +202,14 @@ public final class FrameCodec {
 			FrameKind kind = FrameKind.fromCode(body.readUnsignedByte());
 			int flags = body.readUnsignedShort();
 			long messageId = body.readLong();
-			String channel = readString(body, body.readUnsignedByte(), "channel");
-			String sender = readString(body, body.readUnsignedByte(), "sender");
-			String identity = readString(body, body.readUnsignedShort(), "sender identity");
-			String destination = readString(body, body.readUnsignedShort(), "destination");
+			String channel = readString(body, body.readUnsignedByte(), "channel", names, FrameNames.CHANNEL);
+			String sender = readString(body, body.readUnsignedByte(), "sender", names, FrameNames.SENDER);
+			String identity = readString(body, body.readUnsignedShort(), "sender identity", names, FrameNames.IDENTITY);
+			String destination = readString(body, body.readUnsignedShort(), "destination", names,
+					FrameNames.DESTINATION);
 			byte codecId = body.readByte();
-			String payloadType = readString(body, body.readUnsignedShort(), "payload type");
+			String payloadType = readString(body, body.readUnsignedShort(), "payload type", names,
+					FrameNames.PAYLOAD_TYPE);
 			Map<String, String> trace = ((flags & FLAG_TRACE) != 0) ? TraceHeaders.read(body) : Map.of();
 			ByteBuf payload = body.readRetainedSlice(body.readableBytes());
 			return new Frame(kind, flags, messageId, channel, sender, identity, destination, codecId, payloadType,
@@ -207,6 +218,19 @@ public final class FrameCodec {
 		catch (IndexOutOfBoundsException ex) {
 			throw new MalformedFrameException("frame ends inside its header");
 		}
+	}
+
+	private static String readString(ByteBuf body, int length, String what, @Nullable FrameNames names, int field) {
+		if (names == null || length > FrameNames.MAX_KEPT || length > body.readableBytes()) {
+			return readString(body, length, what);
+		}
+		String kept = names.read(body, length, field);
+		if (kept != null) {
+			return kept;
+		}
+		String value = readString(body, length, what);
+		names.keep(field, value, length);
+		return value;
 	}
 
 	private static String readString(ByteBuf body, int length, String what) {

@@ -86,6 +86,43 @@ class MailboxTest {
 	}
 
 	@Test
+	void theFramesOfOneReadWakeTheWorkerOnceAfterTheRead() {
+		Mailbox<String> mailbox = mailbox(1000, this::record);
+		ReadingFlow flow = new ReadingFlow();
+		for (int i = 0; i < 10; i++) {
+			mailbox.offer(delivery(i, "m" + i, false), flow);
+		}
+
+		assertThat(this.executor.pending()).as("no worker woken while the read is taken").isZero();
+		assertThat(flow.afterRead).as("one wake-up for the read").hasSize(1);
+		flow.readDone();
+		assertThat(this.executor.pending()).isEqualTo(1);
+		this.executor.runAll(10);
+		assertThat(this.handled).hasSize(10).startsWith("m0").endsWith("m9");
+
+		// The next read wakes it again, once.
+		mailbox.offer(delivery(10, "m10", false), flow);
+		mailbox.offer(delivery(11, "m11", false), flow);
+		assertThat(flow.afterRead).hasSize(1);
+		flow.readDone();
+		this.executor.runAll(10);
+		assertThat(this.handled).hasSize(12).endsWith("m11");
+	}
+
+	@Test
+	void aDeliveryOfferedWithoutAFlowWhileAReadIsPendingJoinsTheDrainScheduledForTheRead() {
+		Mailbox<String> mailbox = mailbox(1000, this::record);
+		ReadingFlow flow = new ReadingFlow();
+		mailbox.offer(delivery(1, "m1", false), flow);
+		mailbox.offer(delivery(2, "m2", false));
+
+		assertThat(this.executor.pending()).isZero();
+		flow.readDone();
+		this.executor.runAll(10);
+		assertThat(this.handled).containsExactly("m1", "m2");
+	}
+
+	@Test
 	void withManyWorkersAHandlerStillSeesOneMessageAtATimeInArrivalOrder() {
 		ExecutorService pool = Executors.newFixedThreadPool(4);
 		try {
@@ -297,6 +334,32 @@ class MailboxTest {
 				runNext();
 			}
 			assertThat(this.tasks).as("tasks still scheduled after " + atMost + " runs").isEmpty();
+		}
+
+	}
+
+	/** A connection in the middle of a read: what waits for its end runs on readDone. */
+	private static final class ReadingFlow implements InboundFlow {
+
+		final List<Runnable> afterRead = new ArrayList<>();
+
+		@Override
+		public void pause() {
+		}
+
+		@Override
+		public void resume() {
+		}
+
+		@Override
+		public void afterRead(Runnable task) {
+			this.afterRead.add(task);
+		}
+
+		void readDone() {
+			List<Runnable> tasks = new ArrayList<>(this.afterRead);
+			this.afterRead.clear();
+			tasks.forEach(Runnable::run);
 		}
 
 	}

@@ -9,6 +9,7 @@ import dev.partisan.api.PartisanException;
 import dev.partisan.testing.TrackingAllocator;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
+import dev.partisan.wire.FrameNames;
 import dev.partisan.wire.MalformedFrameException;
 import dev.partisan.wire.MalformedTraceException;
 import dev.partisan.wire.RelayCodec;
@@ -42,6 +43,28 @@ class FrameFuzzTest {
 	}
 
 	@Test
+	void aFrameDecodedWithAConnectionsNameMemoKeepsTheSameContract() {
+		// One memo for every input, as a connection keeps one for all its frames: the
+		// mutated frames meet header text kept from the ones before.
+		FrameNames names = new FrameNames();
+		Fuzz.run("FrameCodec.decode with a name memo", Seeds.frames(false),
+				(input) -> Fuzz.decode(input, (in) -> FrameCodec.decode(in, names), (in, frame) -> {
+					Frame plain = FrameCodec.decode(Unpooled.wrappedBuffer(input));
+					try {
+						assertThat(List.of(frame.channel(), frame.sender(), frame.senderIdentity(), frame.destination(),
+								frame.payloadType()))
+							.as("what the memo answers is what decoding says")
+							.containsExactly(plain.channel(), plain.sender(), plain.senderIdentity(),
+									plain.destination(), plain.payloadType());
+					}
+					finally {
+						plain.release();
+					}
+					checkDecoded(in, frame);
+				}, MalformedFrameException.class, MalformedTraceException.class));
+	}
+
+	@Test
 	void aRelayPayloadUnwrapsOrThrowsWhatRelayingCatches() {
 		Fuzz.run("RelayCodec", relays(), FrameFuzzTest::unwrapRelay);
 	}
@@ -65,15 +88,18 @@ class FrameFuzzTest {
 	}
 
 	static void decodeFrame(byte[] input) {
-		Fuzz.decode(input, FrameCodec::decode, (in, frame) -> {
-			try {
-				assertWithinBounds(frame);
-				assertThat(Fuzz.isTailOf(frame.payload(), in)).as("the payload is the rest of the input").isTrue();
-			}
-			finally {
-				frame.release();
-			}
-		}, MalformedFrameException.class, MalformedTraceException.class);
+		Fuzz.decode(input, FrameCodec::decode, FrameFuzzTest::checkDecoded, MalformedFrameException.class,
+				MalformedTraceException.class);
+	}
+
+	private static void checkDecoded(ByteBuf in, Frame frame) {
+		try {
+			assertWithinBounds(frame);
+			assertThat(Fuzz.isTailOf(frame.payload(), in)).as("the payload is the rest of the input").isTrue();
+		}
+		finally {
+			frame.release();
+		}
 	}
 
 	static void unwrapRelay(byte[] input) {

@@ -42,6 +42,40 @@ class FrameCodecTest {
 	}
 
 	@Test
+	void aConnectionsNameMemoAnswersRepeatedHeaderTextAndNeverAStaleValue() {
+		FrameNames names = new FrameNames();
+		String longName = "x".repeat(FrameNames.MAX_KEPT + 1);
+		String[][] headers = { { "p", "a", "sender-1", "sink-1", "" }, { "p", "a", "sender-1", "sink-1", "" },
+				{ "p", "a", "sender-1", "sink-2", "" }, { "q", "b", "sender-1", "sink-2", "t" },
+				{ "p", "a", longName, "sink-\u00e9", "" }, { "p", "a", longName, "sink-\u00e9", "" } };
+		Frame previous = null;
+		for (String[] header : headers) {
+			ByteBuf wire = FrameCodec.encode(this.alloc, new Frame(FrameKind.DATA, 0, 1, header[0], header[1],
+					header[2], header[3], StringPayloadCodec.ID, header[4], Unpooled.copiedBuffer(new byte[] { 1 })));
+			wire.skipBytes(FrameCodec.LENGTH_FIELD_SIZE);
+			Frame frame = FrameCodec.decode(wire, names);
+			try {
+				assertThat(new String[] { frame.channel(), frame.sender(), frame.senderIdentity(), frame.destination(),
+						frame.payloadType() })
+					.containsExactly(header);
+				assertThat(frame.payload().readableBytes()).isEqualTo(1);
+				if (previous != null && previous.destination().equals(frame.destination())) {
+					assertThat(frame.destination()).as("the kept string").isSameAs(previous.destination());
+				}
+				if (previous != null && frame.senderIdentity().equals(longName)
+						&& previous.senderIdentity().equals(longName)) {
+					assertThat(frame.senderIdentity()).as("too long to keep").isNotSameAs(previous.senderIdentity());
+				}
+			}
+			finally {
+				frame.release();
+				wire.release();
+			}
+			previous = frame;
+		}
+	}
+
+	@Test
 	void aLargeHeapPayloadIsCopiedOnceIntoDirectPiecesBehindItsOwnHeaderAndTheCallerMayReuseItsArray() {
 		byte[] big = new byte[1024 * 1024];
 		big[big.length - 1] = 7;
