@@ -18,9 +18,13 @@ import org.jspecify.annotations.Nullable;
  * over the neighbours an overlay gives it. A message is pushed eagerly along a spanning
  * tree and announced lazily (IHAVE) to the other neighbours; a duplicate prunes its link
  * from the tree, and a missing message grafts the announcing link back in, so the tree
- * repairs itself after failures. It also records, for each origin, the neighbour its
- * messages first came from: following those links back is a route to the origin
- * (transitive delivery).
+ * repairs itself after failures. It also records, for each origin, the neighbour that
+ * offered its newest broadcast at the lowest round, by the broadcast itself or by an
+ * IHAVE: following those links back is a route to the origin (transitive delivery), and
+ * one that takes the shortcuts the lazy links give. Following only the links broadcasts
+ * first came through would walk the spanning tree, whose paths between two nodes are far
+ * longer than the overlay's: up to 12 hops among 30 nodes of five neighbours each, and 28
+ * among 100, in the simulator.
  *
  * <p>
  * Runs on the overlay's thread; it sends and delivers through the callbacks it is given.
@@ -73,10 +77,19 @@ final class Plumtree {
 	private final Map<Id, List<NodeId>> missing = new HashMap<>();
 
 	/**
-	 * For each origin, the neighbour its broadcasts came through first: the way back to
-	 * it.
+	 * For each origin, the way back to it; bounded like {@link #received}, the origin
+	 * heard from least recently forgotten first (a peer naming made-up origins cannot
+	 * grow it).
 	 */
-	private final Map<String, NodeId> routes = new HashMap<>();
+	private final LinkedHashMap<String, Route> routes = new LinkedHashMap<>(16, 0.75f, true);
+
+	/**
+	 * The way back to an origin: the neighbour that offered broadcast {@code seq} of it
+	 * at the lowest {@code round} (its distance from the origin along that neighbour's
+	 * way, plus one).
+	 */
+	private record Route(long seq, int round, NodeId via) {
+	}
 
 	private long seq;
 
@@ -100,7 +113,10 @@ final class Plumtree {
 	/** Starts a broadcast from this node; it is delivered here too. */
 	void broadcast(String handler, byte codec, String type, byte[] payload) {
 		Node self = this.host.context().localNode();
-		Gossip gossip = new Gossip(new Id(self.name(), ++this.seq), 0, handler, codec, type, payload);
+		// Numbered from the incarnation (microseconds), so that a restarted node's
+		// broadcasts are newer than its earlier life's, which peers may still remember.
+		this.seq = Math.max(this.seq + 1, this.host.context().incarnation());
+		Gossip gossip = new Gossip(new Id(self.name(), this.seq), 0, handler, codec, type, payload);
 		remember(gossip);
 		this.host.deliver(self, gossip);
 		push(gossip, null);
@@ -116,12 +132,14 @@ final class Plumtree {
 		this.eager.remove(peer);
 		this.lazy.remove(peer);
 		this.missing.values().forEach((announcers) -> announcers.remove(peer));
-		this.routes.values().removeIf(peer::equals);
+		this.routes.values().removeIf((route) -> route.via().equals(peer));
 	}
 
 	/** For each origin heard from, the neighbour that leads back towards it. */
 	Map<String, NodeId> routes() {
-		return Map.copyOf(this.routes);
+		Map<String, NodeId> next = new HashMap<>();
+		this.routes.forEach((origin, route) -> next.put(origin, route.via()));
+		return next;
 	}
 
 	Set<NodeId> eagerPeers() {
@@ -138,6 +156,7 @@ final class Plumtree {
 		}
 		else if (message instanceof IHave ihave) {
 			for (Id id : ihave.ids()) {
+				offered(id, ihave.round(), from);
 				if (!this.received.containsKey(id)) {
 					List<NodeId> announcers = this.missing.computeIfAbsent(id, (k) -> new ArrayList<>());
 					if (announcers.isEmpty()) {
@@ -171,6 +190,7 @@ final class Plumtree {
 	}
 
 	private void onGossip(NodeId from, Gossip gossip) {
+		offered(gossip.id(), gossip.round(), from);
 		if (this.received.containsKey(gossip.id())) {
 			// A second copy: this link is redundant in the tree.
 			if (this.eager.remove(from)) {
@@ -181,7 +201,6 @@ final class Plumtree {
 		}
 		remember(gossip);
 		this.missing.remove(gossip.id());
-		this.routes.put(gossip.id().origin(), from);
 		this.lazy.remove(from);
 		this.eager.add(from);
 		Node origin = this.host.nodeNamed(gossip.id().origin());
@@ -229,6 +248,26 @@ final class Plumtree {
 		this.eager.add(announcer);
 		this.host.context().send(announcer, new Graft(id, round));
 		this.host.context().scheduleOnce(this.graftTimeout.dividedBy(2), () -> graftMissing(id, round));
+	}
+
+	/**
+	 * {@code from} offered broadcast {@code id} at {@code round}: it becomes the way back
+	 * to the origin if the broadcast is newer than the one the route was learned from, or
+	 * the same one at a lower round. A node picking the lowest round of one broadcast
+	 * picks a neighbour nearer the origin, whose own pick is nearer still: the way cannot
+	 * loop while the nodes on it have heard the same broadcast.
+	 */
+	private void offered(Id id, int round, NodeId from) {
+		if (id.origin().equals(this.host.context().localNode().name())) {
+			return;
+		}
+		Route known = this.routes.get(id.origin());
+		if (known == null || id.seq() > known.seq() || (id.seq() == known.seq() && round < known.round())) {
+			this.routes.put(id.origin(), new Route(id.seq(), round, from));
+			if (this.routes.size() > this.keep) {
+				this.routes.remove(this.routes.keySet().iterator().next());
+			}
+		}
 	}
 
 	private void remember(Gossip gossip) {
