@@ -12,15 +12,31 @@
 
   document.getElementById('window').textContent = Math.round((HISTORY * period) / 1000) + ' s';
 
+  // A request that gets no answer is given up after this long, so that one lost request
+  // does not stop the page: the next poll is only scheduled once this one has ended.
+  const patience = Math.max(5000, 4 * period);
+
   async function read(endpoint) {
-    const response = await fetch(endpoint, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-    if (response.status === 404) {
-      throw new Error('/actuator/' + endpoint + ' is not exposed: add it to management.endpoints.web.exposure.include');
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => controller.abort(), patience);
+    try {
+      const response = await fetch(endpoint,
+        { headers: { Accept: 'application/json' }, cache: 'no-store', signal: controller.signal });
+      if (response.status === 404) {
+        throw new Error('/actuator/' + endpoint + ' is not exposed: add it to management.endpoints.web.exposure.include');
+      }
+      if (!response.ok) {
+        throw new Error('/actuator/' + endpoint + ' answered ' + response.status);
+      }
+      return await response.json();
+    } catch (error) {
+      if (error.name === 'AbortError') {
+        throw new Error('/actuator/' + endpoint + ' did not answer within ' + patience / 1000 + ' s; trying again');
+      }
+      throw error;
+    } finally {
+      window.clearTimeout(timer);
     }
-    if (!response.ok) {
-      throw new Error('/actuator/' + endpoint + ' answered ' + response.status);
-    }
-    return response.json();
   }
 
   async function poll() {
