@@ -59,10 +59,21 @@ public record AdState(long threshold, GCounter views, boolean disabled) implemen
 		return this.disabled ? this : new AdState(this.threshold, this.views, true);
 	}
 
+	/**
+	 * The componentwise merge; this state or {@code other} itself when it already covers
+	 * the other (so a state that did not change stays the same object, and a node that
+	 * keeps sending it sends the frame it encoded before).
+	 */
 	@Override
 	public AdState merge(AdState other) {
-		return new AdState(Math.max(this.threshold, other.threshold), this.views.merge(other.views),
-				this.disabled || other.disabled);
+		GCounter views = this.views.merge(other.views);
+		if (views == this.views && this.threshold >= other.threshold && (this.disabled || !other.disabled)) {
+			return this;
+		}
+		if (views == other.views && other.threshold >= this.threshold && (other.disabled || !this.disabled)) {
+			return other;
+		}
+		return new AdState(Math.max(this.threshold, other.threshold), views, this.disabled || other.disabled);
 	}
 
 }

@@ -1,8 +1,6 @@
 package dev.partisan.demo.lasp.crdt;
 
-import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A grow-only counter (G-Counter): one count per replica, each replica increments only
@@ -19,21 +17,12 @@ import java.util.TreeMap;
  */
 public record GCounter(Map<String, Long> counts) implements Lattice<GCounter> {
 
-	private static final GCounter ZERO = new GCounter(Map.of());
+	private static final GCounter ZERO = new GCounter(SortedCounts.EMPTY);
 
 	public GCounter {
-		TreeMap<String, Long> copy = new TreeMap<>();
-		counts.forEach((replica, count) -> {
-			if (count < 0) {
-				throw new IllegalArgumentException("A G-Counter entry cannot be negative: " + replica + "=" + count);
-			}
-			if (count > 0) {
-				// Zero and missing are the same state; dropping zeros keeps equals() a
-				// lattice equality.
-				copy.put(replica, count);
-			}
-		});
-		counts = Collections.unmodifiableMap(copy);
+		// Entries this class made are already sorted, positive and immutable; anything
+		// else (a map a caller built, or JSON read from the wire) is checked and copied.
+		counts = (counts instanceof SortedCounts sorted) ? sorted : SortedCounts.of(counts);
 	}
 
 	public static GCounter zero() {
@@ -42,26 +31,31 @@ public record GCounter(Map<String, Long> counts) implements Lattice<GCounter> {
 
 	/** This counter with {@code replica}'s own entry one higher. */
 	public GCounter increment(String replica) {
-		TreeMap<String, Long> next = new TreeMap<>(this.counts);
-		next.merge(replica, 1L, Long::sum);
-		return new GCounter(next);
+		return new GCounter(entries().incremented(replica));
 	}
 
 	/** The counter's value: the sum of every replica's increments. */
 	public long value() {
-		return this.counts.values().stream().mapToLong(Long::longValue).sum();
+		return entries().sum();
 	}
 
 	/** How many increments {@code replica} made, as far as this state knows. */
 	public long countOf(String replica) {
-		return this.counts.getOrDefault(replica, 0L);
+		return entries().countOf(replica);
 	}
 
+	/**
+	 * The entrywise maximum; this counter or {@code other} itself when one covers the
+	 * other.
+	 */
 	@Override
 	public GCounter merge(GCounter other) {
-		TreeMap<String, Long> merged = new TreeMap<>(this.counts);
-		other.counts.forEach((replica, count) -> merged.merge(replica, count, Math::max));
-		return new GCounter(merged);
+		SortedCounts merged = SortedCounts.max(entries(), other.entries());
+		return (merged == entries()) ? this : (merged == other.entries()) ? other : new GCounter(merged);
+	}
+
+	private SortedCounts entries() {
+		return (SortedCounts) this.counts;
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -53,6 +54,34 @@ class LatticeLawTests {
 		// Merging an old state again changes nothing: re-delivered state is never counted
 		// twice.
 		assertThat(merged.merge(a).merge(b).merge(a)).isEqualTo(merged);
+	}
+
+	@Test
+	void gCounterMergeIsTheEntrywiseMaximumInReplicaOrderAndKeepsACoveringSide() {
+		for (int i = 0; i < CASES; i++) {
+			GCounter a = counter(this.random);
+			GCounter b = counter(this.random);
+			Map<String, Long> expected = new TreeMap<>(a.counts());
+			b.counts().forEach((replica, count) -> expected.merge(replica, count, Math::max));
+			expected.values().removeIf((count) -> count == 0);
+			GCounter merged = a.merge(b);
+			assertThat(merged.counts()).isEqualTo(expected);
+			assertThat(merged.counts().keySet()).containsExactlyElementsOf(expected.keySet());
+			for (String replica : REPLICAS) {
+				assertThat(merged.countOf(replica)).isEqualTo(expected.getOrDefault(replica, 0L));
+			}
+			if (merged.equals(a)) {
+				assertThat(merged).as("the side that covers the other is returned itself").isSameAs(a);
+			}
+			else if (merged.equals(b)) {
+				assertThat(merged).isSameAs(b);
+			}
+		}
+		GCounter counter = GCounter.zero().increment("c2").increment("c1");
+		assertThat(counter.counts().keySet()).containsExactly("c1", "c2");
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> counter.counts().put("c3", 1L));
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> counter.counts().entrySet().iterator().next().setValue(5L));
 	}
 
 	@Test

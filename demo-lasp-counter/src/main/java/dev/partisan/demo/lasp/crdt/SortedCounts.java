@@ -1,0 +1,209 @@
+package dev.partisan.demo.lasp.crdt;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link GCounter}'s entries: immutable, sorted by replica, held in two arrays. A
+ * counter has one entry per replica that ever counted, a thousand and more in the scale
+ * experiment, and merging two of them is what every node does with every state it
+ * receives. Over sorted arrays a merge is one linear walk, and it returns one of its
+ * inputs unchanged when that one already covers the other; a sorted map would copy and
+ * re-sort every entry on every merge. Iteration is in replica order, as a sorted map's,
+ * so the JSON a counter is written as does not change.
+ */
+final class SortedCounts extends AbstractMap<String, Long> {
+
+	static final SortedCounts EMPTY = new SortedCounts(new String[0], new long[0]);
+
+	private final String[] replicas;
+
+	private final long[] counts;
+
+	private SortedCounts(String[] replicas, long[] counts) {
+		this.replicas = replicas;
+		this.counts = counts;
+	}
+
+	/**
+	 * The positive entries of {@code counts}, sorted; a negative entry is refused, a zero
+	 * dropped (zero and missing are the same state, so equals stays the lattice's
+	 * equality).
+	 */
+	static SortedCounts of(Map<String, Long> counts) {
+		TreeMap<String, Long> sorted = new TreeMap<>();
+		counts.forEach((replica, count) -> {
+			if (count < 0) {
+				throw new IllegalArgumentException("A G-Counter entry cannot be negative: " + replica + "=" + count);
+			}
+			if (count > 0) {
+				sorted.put(replica, count);
+			}
+		});
+		String[] replicas = new String[sorted.size()];
+		long[] values = new long[sorted.size()];
+		int i = 0;
+		for (Map.Entry<String, Long> entry : sorted.entrySet()) {
+			replicas[i] = entry.getKey();
+			values[i++] = entry.getValue();
+		}
+		return new SortedCounts(replicas, values);
+	}
+
+	/** {@code replica}'s count; zero when it has none. */
+	long countOf(String replica) {
+		int at = Arrays.binarySearch(this.replicas, replica);
+		return (at >= 0) ? this.counts[at] : 0;
+	}
+
+	long sum() {
+		long sum = 0;
+		for (long count : this.counts) {
+			sum += count;
+		}
+		return sum;
+	}
+
+	/** These counts with {@code replica}'s one higher. */
+	SortedCounts incremented(String replica) {
+		int at = Arrays.binarySearch(this.replicas, replica);
+		if (at >= 0) {
+			long[] next = this.counts.clone();
+			next[at]++;
+			return new SortedCounts(this.replicas, next);
+		}
+		int insert = -at - 1;
+		String[] replicas = new String[this.replicas.length + 1];
+		long[] counts = new long[this.counts.length + 1];
+		System.arraycopy(this.replicas, 0, replicas, 0, insert);
+		System.arraycopy(this.counts, 0, counts, 0, insert);
+		replicas[insert] = replica;
+		counts[insert] = 1;
+		System.arraycopy(this.replicas, insert, replicas, insert + 1, this.replicas.length - insert);
+		System.arraycopy(this.counts, insert, counts, insert + 1, this.counts.length - insert);
+		return new SortedCounts(replicas, counts);
+	}
+
+	/**
+	 * The entrywise maximum of {@code a} and {@code b}: {@code a} or {@code b} itself
+	 * when it is at least the other everywhere.
+	 */
+	static SortedCounts max(SortedCounts a, SortedCounts b) {
+		String[] replicas = new String[a.replicas.length + b.replicas.length];
+		long[] counts = new long[replicas.length];
+		boolean aCovers = true;
+		boolean bCovers = true;
+		int i = 0;
+		int j = 0;
+		int n = 0;
+		while (i < a.replicas.length || j < b.replicas.length) {
+			int order = (i == a.replicas.length) ? 1
+					: (j == b.replicas.length) ? -1 : a.replicas[i].compareTo(b.replicas[j]);
+			if (order < 0) {
+				bCovers = false;
+				replicas[n] = a.replicas[i];
+				counts[n++] = a.counts[i++];
+			}
+			else if (order > 0) {
+				aCovers = false;
+				replicas[n] = b.replicas[j];
+				counts[n++] = b.counts[j++];
+			}
+			else {
+				long x = a.counts[i];
+				long y = b.counts[j];
+				aCovers &= x >= y;
+				bCovers &= y >= x;
+				replicas[n] = a.replicas[i];
+				counts[n++] = Math.max(x, y);
+				i++;
+				j++;
+			}
+		}
+		if (aCovers) {
+			return a;
+		}
+		if (bCovers) {
+			return b;
+		}
+		return new SortedCounts(Arrays.copyOf(replicas, n), Arrays.copyOf(counts, n));
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		if (other instanceof SortedCounts sorted) {
+			// Checking whether replicas converged compares every node's counters.
+			return this == sorted
+					|| (Arrays.equals(this.counts, sorted.counts) && Arrays.equals(this.replicas, sorted.replicas));
+		}
+		return super.equals(other);
+	}
+
+	@Override
+	public int hashCode() {
+		return super.hashCode();
+	}
+
+	@Override
+	public @Nullable Long get(Object key) {
+		if (!(key instanceof String replica)) {
+			return null;
+		}
+		int at = Arrays.binarySearch(this.replicas, replica);
+		return (at >= 0) ? this.counts[at] : null;
+	}
+
+	@Override
+	public boolean containsKey(Object key) {
+		return (key instanceof String replica) && Arrays.binarySearch(this.replicas, replica) >= 0;
+	}
+
+	@Override
+	public int size() {
+		return this.replicas.length;
+	}
+
+	@Override
+	public Set<Map.Entry<String, Long>> entrySet() {
+		return new AbstractSet<>() {
+
+			@Override
+			public Iterator<Map.Entry<String, Long>> iterator() {
+				return new Iterator<>() {
+
+					private int next;
+
+					@Override
+					public boolean hasNext() {
+						return this.next < SortedCounts.this.replicas.length;
+					}
+
+					@Override
+					public Map.Entry<String, Long> next() {
+						if (!hasNext()) {
+							throw new NoSuchElementException();
+						}
+						int at = this.next++;
+						return new SimpleImmutableEntry<>(SortedCounts.this.replicas[at], SortedCounts.this.counts[at]);
+					}
+
+				};
+			}
+
+			@Override
+			public int size() {
+				return SortedCounts.this.replicas.length;
+			}
+
+		};
+	}
+
+}
