@@ -39,6 +39,10 @@ final class SortedCounts extends AbstractMap<String, Long> {
 	 * equality).
 	 */
 	static SortedCounts of(Map<String, Long> counts) {
+		SortedCounts inOrder = ofOrdered(counts);
+		if (inOrder != null) {
+			return inOrder;
+		}
 		TreeMap<String, Long> sorted = new TreeMap<>();
 		counts.forEach((replica, count) -> {
 			if (count < 0) {
@@ -56,6 +60,28 @@ final class SortedCounts extends AbstractMap<String, Long> {
 			values[i++] = entry.getValue();
 		}
 		return new SortedCounts(replicas, values);
+	}
+
+	/**
+	 * {@code counts} as they are when they come already sorted and positive, as a counter
+	 * read from JSON does (it is written in replica order): one pass instead of a sort;
+	 * {@code null} when they do not.
+	 */
+	private static @Nullable SortedCounts ofOrdered(Map<String, Long> counts) {
+		String[] replicas = new String[counts.size()];
+		long[] values = new long[replicas.length];
+		int n = 0;
+		for (Map.Entry<String, Long> entry : counts.entrySet()) {
+			String replica = entry.getKey();
+			Long count = entry.getValue();
+			if (n == replicas.length || replica == null || count == null || count <= 0
+					|| (n > 0 && replicas[n - 1].compareTo(replica) >= 0)) {
+				return null;
+			}
+			replicas[n] = replica;
+			values[n++] = count;
+		}
+		return (n == replicas.length) ? new SortedCounts(replicas, values) : null;
 	}
 
 	/** {@code replica}'s count; zero when it has none. */

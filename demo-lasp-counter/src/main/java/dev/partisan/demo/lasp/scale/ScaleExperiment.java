@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@code --client-server=32,64,...} (32 to 1,024), {@code --peer-to-peer=32,64,...} (32
  * to 256), an empty list skipping the overlay, {@code --minutes=30},
  * {@code --threshold=N} (fixed, instead of minutes), {@code --servers=1},
- * {@code --link-mbps=100}, {@code --seed=1}.
+ * {@code --link-mbps=100}, {@code --seed=1}, {@code --viewers=N} (only the first N
+ * clients view ads; by default all do).
  */
 public final class ScaleExperiment {
 
@@ -77,6 +78,7 @@ public final class ScaleExperiment {
 				case "servers" -> settings = with(settings, "servers", value);
 				case "link-mbps" -> settings = with(settings, "link-mbps", value);
 				case "seed" -> settings = with(settings, "seed", value);
+				case "viewers" -> settings = with(settings, "viewers", value);
 				default -> throw new IllegalArgumentException("Unknown argument " + arg);
 			}
 		}
@@ -123,13 +125,14 @@ public final class ScaleExperiment {
 		StringBuilder csv = new StringBuilder(
 				"overlay,nodes,servers,threshold,state_frames,state_bytes,busiest_node,busiest_node_bytes_per_interval,"
 						+ "busiest_node_mbps,link_mbps,saturated,minutes_to_all_disabled,converged,"
-						+ "overlay_control_messages,client_views,wall_seconds,peak_heap_mb\n");
+						+ "overlay_control_messages,client_views,wall_seconds,peak_heap_mb,viewing_clients\n");
 		for (Result r : results) {
-			csv.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%s,%d,%.1f,%.0f,%s,%s,%s,%d,%d,%.1f,%d%n",
+			csv.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%s,%d,%.1f,%.0f,%s,%s,%s,%d,%d,%.1f,%d,%d%n",
 					r.topology().label(), r.nodes(), settings.servers(), r.threshold(), r.frames(), r.bytes(),
 					r.busiestNode(), r.busiestBytesPerInterval(), busiestMbps(r, settings), settings.linkMbps(),
 					saturated(r, settings), minutes(r), r.converged(), r.controlMessages(), r.views(),
-					r.wall().toMillis() / 1000.0, r.peakHeapBytes() >> 20));
+					r.wall().toMillis() / 1000.0, r.peakHeapBytes() >> 20,
+					settings.viewersAmong(r.nodes() - settings.servers())));
 		}
 		return csv.toString();
 	}
@@ -171,19 +174,21 @@ public final class ScaleExperiment {
 	private static ScaleSettings with(ScaleSettings s, String name, String value) {
 		return switch (name) {
 			case "minutes" -> new ScaleSettings(s.viewInterval(), s.syncInterval(), Double.parseDouble(value), 0,
-					s.ads(), s.servers(), s.linkMbps(), s.latency(), s.gossipInterval(), s.timeLimit(), s.seed());
-			case "threshold" ->
-				new ScaleSettings(s.viewInterval(), s.syncInterval(), s.minutes(), Long.parseLong(value), s.ads(),
-						s.servers(), s.linkMbps(), s.latency(), s.gossipInterval(), s.timeLimit(), s.seed());
+					s.ads(), s.servers(), s.linkMbps(), s.latency(), s.gossipInterval(), s.timeLimit(), s.seed(),
+					s.viewers());
+			case "threshold" -> new ScaleSettings(s.viewInterval(), s.syncInterval(), s.minutes(),
+					Long.parseLong(value), s.ads(), s.servers(), s.linkMbps(), s.latency(), s.gossipInterval(),
+					s.timeLimit(), s.seed(), s.viewers());
 			case "servers" -> new ScaleSettings(s.viewInterval(), s.syncInterval(), s.minutes(), s.fixedThreshold(),
 					s.ads(), Integer.parseInt(value), s.linkMbps(), s.latency(), s.gossipInterval(), s.timeLimit(),
-					s.seed());
+					s.seed(), s.viewers());
 			case "link-mbps" -> new ScaleSettings(s.viewInterval(), s.syncInterval(), s.minutes(), s.fixedThreshold(),
 					s.ads(), s.servers(), Double.parseDouble(value), s.latency(), s.gossipInterval(), s.timeLimit(),
-					s.seed());
+					s.seed(), s.viewers());
+			case "viewers" -> s.withViewers(Integer.parseInt(value));
 			case "seed" -> new ScaleSettings(s.viewInterval(), s.syncInterval(), s.minutes(), s.fixedThreshold(),
 					s.ads(), s.servers(), s.linkMbps(), s.latency(), s.gossipInterval(), s.timeLimit(),
-					Long.parseLong(value));
+					Long.parseLong(value), s.viewers());
 			default -> throw new IllegalArgumentException(name);
 		};
 	}

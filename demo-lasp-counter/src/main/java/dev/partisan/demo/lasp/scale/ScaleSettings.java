@@ -23,15 +23,20 @@ import java.util.List;
  * runtime's default)
  * @param timeLimit virtual time after which a run that has not converged stops
  * @param seed seed of every random choice
+ * @param viewers how many clients view ads (the first ones made); 0 for every client, as
+ * in the papers. Fewer viewers keep the state's size, one counter entry per viewer and
+ * ad, bounded while the cluster grows: the only way sizes past a few thousand fit in this
+ * machine's memory.
  */
 record ScaleSettings(Duration viewInterval, Duration syncInterval, double minutes, long fixedThreshold,
 		List<String> ads, int servers, double linkMbps, Duration latency, Duration gossipInterval, Duration timeLimit,
-		long seed) {
+		long seed, int viewers) {
 
 	ScaleSettings {
 		ads = List.copyOf(ads);
-		if (servers < 1 || ads.isEmpty() || minutes <= 0 || linkMbps <= 0) {
-			throw new IllegalArgumentException("Needs at least one server and one ad, and positive minutes and link");
+		if (servers < 1 || ads.isEmpty() || minutes <= 0 || linkMbps <= 0 || viewers < 0) {
+			throw new IllegalArgumentException(
+					"Needs at least one server and one ad, positive minutes and link, and viewers of 0 or more");
 		}
 	}
 
@@ -43,7 +48,7 @@ record ScaleSettings(Duration viewInterval, Duration syncInterval, double minute
 	static ScaleSettings papers() {
 		return new ScaleSettings(Duration.ofSeconds(10), Duration.ofSeconds(5), 30, 0,
 				List.of("ad-1", "ad-2", "ad-3", "ad-4", "ad-5"), 1, 100, Duration.ofMillis(1), Duration.ofSeconds(10),
-				Duration.ofMinutes(60), 1);
+				Duration.ofMinutes(60), 1, 0);
 	}
 
 	/**
@@ -55,8 +60,18 @@ record ScaleSettings(Duration viewInterval, Duration syncInterval, double minute
 		if (this.fixedThreshold > 0) {
 			return this.fixedThreshold;
 		}
-		double viewsPerSecond = clients / (this.viewInterval.toMillis() / 1000.0);
+		double viewsPerSecond = viewersAmong(clients) / (this.viewInterval.toMillis() / 1000.0);
 		return Math.max(1, Math.round(viewsPerSecond * this.minutes * 60 / this.ads.size()));
+	}
+
+	/** How many of {@code clients} clients view ads. */
+	int viewersAmong(int clients) {
+		return (this.viewers > 0) ? Math.min(this.viewers, clients) : clients;
+	}
+
+	ScaleSettings withViewers(int value) {
+		return new ScaleSettings(this.viewInterval, this.syncInterval, this.minutes, this.fixedThreshold, this.ads,
+				this.servers, this.linkMbps, this.latency, this.gossipInterval, this.timeLimit, this.seed, value);
 	}
 
 	/** The link's capacity over one propagation interval, in bytes. */
@@ -66,7 +81,7 @@ record ScaleSettings(Duration viewInterval, Duration syncInterval, double minute
 
 	ScaleSettings withMinutes(double value, Duration limit) {
 		return new ScaleSettings(this.viewInterval, this.syncInterval, value, this.fixedThreshold, this.ads,
-				this.servers, this.linkMbps, this.latency, this.gossipInterval, limit, this.seed);
+				this.servers, this.linkMbps, this.latency, this.gossipInterval, limit, this.seed, this.viewers);
 	}
 
 }

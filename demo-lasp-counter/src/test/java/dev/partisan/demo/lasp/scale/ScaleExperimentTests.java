@@ -68,6 +68,23 @@ class ScaleExperimentTests {
 	}
 
 	@Test
+	@Timeout(value = 60, unit = TimeUnit.SECONDS)
+	void withFewerViewersOnlyTheyCountAndTheRunStillEndsEverywhere() {
+		ScaleSettings eight = QUICK.withViewers(8);
+		ScaleRun run = new ScaleRun(Topology.PEER_TO_PEER, 64, eight);
+		Result result = run.run();
+		assertThat(result.converged()).isTrue();
+		assertThat(result.threshold()).isEqualTo(eight.thresholdFor(63)).isEqualTo(QUICK.thresholdFor(8));
+		assertThat(result.views()).isGreaterThanOrEqualTo(result.threshold() * QUICK.ads().size());
+		for (var app : run.applications().values()) {
+			for (AdState ad : app.replica().snapshot().ads().values()) {
+				assertThat(ad.views().counts()).as("entries: one per viewing client").hasSizeLessThanOrEqualTo(8);
+			}
+		}
+		assertThat(ScaleExperiment.csv(List.of(result), eight)).contains(",8\n");
+	}
+
+	@Test
 	void theThresholdMakesTheViewsLastTheConfiguredMinutes() {
 		ScaleSettings papers = ScaleSettings.papers();
 		// 1,000 clients view 100 ads a second; over 30 minutes, 180,000 views, 36,000
