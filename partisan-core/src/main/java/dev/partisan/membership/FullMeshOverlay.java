@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -428,7 +429,7 @@ public final class FullMeshOverlay implements Overlay {
 		// (its own tombstone alone) does not mention this node either, and is no join.
 		boolean joinedAnew = this.out && !mentions(gossip, self.id()) && namesItselfMember(gossip, from);
 		MemberEntry mine = this.state.get(self.id());
-		Set<Node> aliveBefore = this.state.alive();
+		Set<Node> aliveBefore = presentButRemovedIn(gossip);
 		boolean changed = this.state.merge(admissible(from, gossip.members()));
 		MemberEntry merged = this.state.get(self.id());
 		if (mine != null && merged != null && merged.removed()) {
@@ -541,6 +542,31 @@ public final class FullMeshOverlay implements Overlay {
 	 * not connected to it, and hears it from its server. A node that left on its own (the
 	 * gossip is its farewell) needs no telling.
 	 */
+	/**
+	 * The members present here that {@code gossip} says are removed: the only ones its
+	 * merge can remove (a gossip repeating the membership removes none, and building the
+	 * whole present set for each one was a hot spot at a thousand nodes).
+	 */
+	private Set<Node> presentButRemovedIn(Gossip gossip) {
+		Set<NodeId> removed = new HashSet<>();
+		for (MemberEntry entry : gossip.members()) {
+			if (entry.removed()) {
+				removed.add(entry.node().id());
+			}
+		}
+		if (removed.isEmpty()) {
+			return Set.of();
+		}
+		// In the membership's own order, so that the notices go out as they always did.
+		Set<Node> present = new LinkedHashSet<>();
+		for (Node node : this.state.alive()) {
+			if (removed.contains(node.id())) {
+				present.add(node);
+			}
+		}
+		return present;
+	}
+
 	private void tellRemoved(NodeId from, Set<Node> aliveBefore) {
 		OverlayContext ctx = ctx();
 		Node self = ctx.localNode();

@@ -22,7 +22,9 @@ public record MemberEntry(Node node, long version, boolean removed) {
 		if (this.removed != other.removed) {
 			return this.removed;
 		}
-		return this.node.toString().compareTo(other.node.toString()) > 0;
+		// The same node at the same version is the common case (a gossip repeating what
+		// is known): no strings are built for it.
+		return !this.node.equals(other.node) && this.node.toString().compareTo(other.node.toString()) > 0;
 	}
 
 }
