@@ -472,8 +472,9 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	/**
-	 * A node outside the active view is reached through the neighbour its broadcasts
-	 * (route announcements included) first came from: the Plumtree tree leads back to it.
+	 * A node outside the active view is reached through the neighbour that offered its
+	 * newest broadcast (route announcements included) at the lowest round, by the
+	 * broadcast or by an IHAVE: each hop is nearer the origin (see {@link Plumtree}).
 	 */
 	@Override
 	public @Nullable NodeId nextHop(NodeId destination) {
