@@ -1365,7 +1365,7 @@ public final class HyParViewOverlay implements Overlay {
 	 */
 	private void publishRoutes() {
 		Map<NodeId, NodeId> next = new HashMap<>();
-		this.plumtree.routes().forEach((origin, via) -> {
+		this.plumtree.forEachRoute((origin, via) -> {
 			if (this.active.containsKey(via)) {
 				next.put(NodeId.of(origin), via);
 			}

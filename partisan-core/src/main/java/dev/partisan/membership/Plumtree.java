@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import dev.partisan.api.Node;
 import dev.partisan.api.NodeId;
@@ -138,8 +139,16 @@ final class Plumtree {
 	/** For each origin heard from, the neighbour that leads back towards it. */
 	Map<String, NodeId> routes() {
 		Map<String, NodeId> next = new HashMap<>();
-		this.routes.forEach((origin, route) -> next.put(origin, route.via()));
+		forEachRoute(next::put);
 		return next;
+	}
+
+	/**
+	 * Gives each origin heard from with the neighbour that leads back towards it, without
+	 * copying the table (it is read after every broadcast message).
+	 */
+	void forEachRoute(BiConsumer<String, NodeId> route) {
+		this.routes.forEach((origin, way) -> route.accept(origin, way.via()));
 	}
 
 	Set<NodeId> eagerPeers() {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -52,14 +53,8 @@ final class SortedCounts extends AbstractMap<String, Long> {
 				sorted.put(replica, count);
 			}
 		});
-		String[] replicas = new String[sorted.size()];
-		long[] values = new long[sorted.size()];
-		int i = 0;
-		for (Map.Entry<String, Long> entry : sorted.entrySet()) {
-			replicas[i] = entry.getKey();
-			values[i++] = entry.getValue();
-		}
-		return new SortedCounts(replicas, values);
+		// Sorted and positive now, so always in order.
+		return Objects.requireNonNull(ofOrdered(sorted));
 	}
 
 	/**
