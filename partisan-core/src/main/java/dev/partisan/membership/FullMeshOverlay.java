@@ -2,6 +2,7 @@ package dev.partisan.membership;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -135,17 +136,17 @@ public final class FullMeshOverlay implements Overlay {
 	private volatile java.util.List<Node> connectedSnapshot = List.of();
 
 	/**
-	 * The members this node knows but does not connect to (reached through a relay); read
-	 * from any thread.
+	 * The members present, by id, for {@link #nextHop} and {@link #relaysFor}; read from
+	 * any thread.
 	 */
-	private volatile Set<NodeId> relayedSnapshot = Set.of();
-
-	/** The members present, by id, for {@link #relaysFor}; read from any thread. */
 	private volatile Map<NodeId, Node> aliveSnapshot = Map.of();
 
 	private final Refusals refusals = new Refusals(logger);
 
 	private final MemberSet state = new MemberSet();
+
+	/** Derived from {@link #state}; recomputed when it has changed since. */
+	private @Nullable Derived derived;
 
 	private final Map<NodeId, CompletableFuture<Void>> pendingJoins = new HashMap<>();
 
@@ -282,7 +283,7 @@ public final class FullMeshOverlay implements Overlay {
 		long version = this.state.remove(self.id());
 		this.out = true;
 		List<CompletableFuture<Void>> told = new ArrayList<>();
-		Gossip farewell = new Gossip(this.state.entries());
+		Gossip farewell = new Gossip(this.state.snapshot());
 		this.farewell = farewell;
 		for (Node member : others()) {
 			told.add(ctx.send(member.id(), farewell).exceptionally((ex) -> null));
@@ -338,10 +339,7 @@ public final class FullMeshOverlay implements Overlay {
 
 	@Override
 	public Set<Node> members() {
-		Node self = ctx().localNode();
-		Set<Node> alive = this.state.alive();
-		alive.removeIf((node) -> !node.id().equals(self.id()) && !this.reach.connects(self, node));
-		return alive;
+		return derived().members();
 	}
 
 	/**
@@ -351,7 +349,9 @@ public final class FullMeshOverlay implements Overlay {
 	@Override
 	public @Nullable NodeId nextHop(NodeId destination) {
 		OverlayContext ctx = this.context;
-		if (ctx == null || !this.relayedSnapshot.contains(destination)) {
+		Node known = this.aliveSnapshot.get(destination);
+		if (ctx == null || known == null || destination.equals(ctx.localNode().id())
+				|| this.reach.connects(ctx.localNode(), known)) {
 			return null;
 		}
 		for (Node candidate : this.connectedSnapshot) {
@@ -436,7 +436,7 @@ public final class FullMeshOverlay implements Overlay {
 			logger.warn("Node {} learned from member {} that it was removed from the cluster; it is now on its own",
 					self.id(), from);
 			this.out = true;
-			this.farewell = new Gossip(this.state.entries());
+			this.farewell = new Gossip(this.state.snapshot());
 			becomeAlone(merged.version());
 			return;
 		}
@@ -455,13 +455,13 @@ public final class FullMeshOverlay implements Overlay {
 			gossip(false);
 		}
 		else if (!this.state.sameAs(gossip.members()) && ctx.isConnected(from)) {
-			ctx.send(from, new Gossip(this.state.entries()));
+			ctx.send(from, new Gossip(this.state.snapshot()));
 		}
 		if (missedItsRemoval(from, gossip)) {
 			// A node removed while it could not hear it (partitioned away, or its notice
 			// was lost) still gossips as a member; this node no longer connects to it, so
 			// it would never learn. It is told now, and leaves.
-			sendOnce(from, gossip, new Gossip(this.state.entries()));
+			sendOnce(from, gossip, new Gossip(this.state.snapshot()));
 		}
 	}
 
@@ -579,7 +579,7 @@ public final class FullMeshOverlay implements Overlay {
 				continue;
 			}
 			if (notice == null) {
-				notice = new Gossip(this.state.entries());
+				notice = new Gossip(this.state.snapshot());
 			}
 			Runnable drop = () -> {
 				if (this.notifying.remove(id)) {
@@ -651,7 +651,7 @@ public final class FullMeshOverlay implements Overlay {
 
 	@Override
 	public void onPeerUp(Node peer) {
-		ctx().send(peer.id(), new Gossip(this.state.entries()));
+		ctx().send(peer.id(), new Gossip(this.state.snapshot()));
 	}
 
 	/**
@@ -676,7 +676,7 @@ public final class FullMeshOverlay implements Overlay {
 	private void applyConnections() {
 		OverlayContext ctx = ctx();
 		Node self = ctx.localNode();
-		for (MemberEntry entry : this.state.entries()) {
+		for (MemberEntry entry : this.state.snapshot()) {
 			if (entry.node().id().equals(self.id())) {
 				continue;
 			}
@@ -689,15 +689,9 @@ public final class FullMeshOverlay implements Overlay {
 				ctx.connect(entry.node());
 			}
 		}
-		this.connectedSnapshot = others().stream().sorted(java.util.Comparator.comparing(Node::name)).toList();
-		this.relayedSnapshot = this.state.alive()
-			.stream()
-			.filter((node) -> !node.id().equals(self.id()) && !this.reach.connects(self, node))
-			.map(Node::id)
-			.collect(java.util.stream.Collectors.toUnmodifiableSet());
-		Map<NodeId, Node> alive = new HashMap<>();
-		this.state.alive().forEach((node) -> alive.put(node.id(), node));
-		this.aliveSnapshot = Map.copyOf(alive);
+		Derived views = derived();
+		this.connectedSnapshot = views.others().stream().sorted(java.util.Comparator.comparing(Node::name)).toList();
+		this.aliveSnapshot = views.alive();
 	}
 
 	private void completeJoins() {
@@ -713,11 +707,52 @@ public final class FullMeshOverlay implements Overlay {
 
 	/** The members this node connects to, itself excluded. */
 	private List<Node> others() {
-		Node self = ctx().localNode();
-		return this.state.alive()
-			.stream()
-			.filter((node) -> !node.id().equals(self.id()) && this.reach.connects(self, node))
-			.toList();
+		return derived().others();
+	}
+
+	/** The views of the membership as it is now, computed once per change of it. */
+	private Derived derived() {
+		Derived current = this.derived;
+		if (current == null || current.changes() != this.state.changes()) {
+			current = Derived.of(this.state, ctx().localNode(), this.reach);
+			this.derived = current;
+		}
+		return current;
+	}
+
+	/**
+	 * What this node derives from the membership: its {@link #members()}, the members it
+	 * connects to, and every present member by id (a member it does not connect to is
+	 * reached through a relay). The collections are read-only and never change once
+	 * built, so they are handed out and published to other threads as they are.
+	 */
+	private record Derived(long changes, Set<Node> members, List<Node> others, Map<NodeId, Node> alive) {
+
+		static Derived of(MemberSet state, Node self, Reach reach) {
+			Set<Node> members = new LinkedHashSet<>();
+			List<Node> others = new ArrayList<>();
+			List<MemberEntry> entries = state.snapshot();
+			Map<NodeId, Node> alive = new HashMap<>((int) (entries.size() / 0.75f) + 1);
+			// In the membership's own order (MemberSet.alive()'s), as members() always
+			// was.
+			for (MemberEntry entry : entries) {
+				if (entry.removed()) {
+					continue;
+				}
+				Node node = entry.node();
+				alive.put(node.id(), node);
+				if (node.id().equals(self.id())) {
+					members.add(node);
+				}
+				else if (reach.connects(self, node)) {
+					members.add(node);
+					others.add(node);
+				}
+			}
+			return new Derived(state.changes(), Collections.unmodifiableSet(members),
+					Collections.unmodifiableList(others), Collections.unmodifiableMap(alive));
+		}
+
 	}
 
 	/**
@@ -725,7 +760,7 @@ public final class FullMeshOverlay implements Overlay {
 	 * anti-entropy).
 	 */
 	private void gossip(boolean connectedOnly) {
-		Gossip gossip = new Gossip(this.state.entries());
+		Gossip gossip = new Gossip(this.state.snapshot());
 		for (Node member : others()) {
 			if (!connectedOnly || ctx().isConnected(member.id())) {
 				ctx().send(member.id(), gossip);

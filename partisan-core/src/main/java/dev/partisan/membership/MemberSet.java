@@ -24,6 +24,16 @@ public final class MemberSet {
 
 	private final Map<NodeId, MemberEntry> entries = new HashMap<>();
 
+	/**
+	 * Counts the changes to {@link #entries}, so that what is derived from them (the
+	 * snapshot below, an overlay's views) is computed once per change, not once per
+	 * reader: a member of a thousand-node full mesh reads them several times for every
+	 * gossip it takes.
+	 */
+	private long changes;
+
+	private @Nullable List<MemberEntry> snapshot;
+
 	/** Adds or revives {@code node} at {@code version} (if newer than what is known). */
 	public boolean add(Node node, long version) {
 		return merge(new MemberEntry(node, version, false));
@@ -40,6 +50,7 @@ public final class MemberSet {
 		}
 		long version = known.version() + 1;
 		this.entries.put(node, new MemberEntry(known.node(), version, true));
+		changed();
 		return version;
 	}
 
@@ -55,6 +66,7 @@ public final class MemberSet {
 		MemberEntry known = this.entries.get(entry.node().id());
 		if (known == null || entry.supersedes(known)) {
 			this.entries.put(entry.node().id(), entry);
+			changed();
 			return true;
 		}
 		return false;
@@ -79,6 +91,29 @@ public final class MemberSet {
 		return new ArrayList<>(this.entries.values());
 	}
 
+	/**
+	 * The entries as an immutable list, in the order of {@link #entries()} and
+	 * {@link #alive()}; the same instance until the next change.
+	 */
+	public List<MemberEntry> snapshot() {
+		List<MemberEntry> current = this.snapshot;
+		if (current == null) {
+			current = List.copyOf(this.entries.values());
+			this.snapshot = current;
+		}
+		return current;
+	}
+
+	/** How many changes this set has seen: equal counts mean equal contents. */
+	public long changes() {
+		return this.changes;
+	}
+
+	private void changed() {
+		this.changes++;
+		this.snapshot = null;
+	}
+
 	/** Whether {@code other} holds exactly this state. */
 	public boolean sameAs(Collection<MemberEntry> other) {
 		if (other.size() != this.entries.size()) {
@@ -100,6 +135,7 @@ public final class MemberSet {
 	public void resetTo(Node self, long version) {
 		this.entries.values().removeIf((entry) -> !entry.removed());
 		this.entries.put(self.id(), new MemberEntry(self, version, false));
+		changed();
 	}
 
 }
