@@ -452,7 +452,11 @@ public final class FullMeshOverlay implements Overlay {
 			applyConnections();
 			completeJoins();
 			ctx.membersChanged();
-			gossip(false);
+			// A sender whose gossip this node now equals has nothing to learn from it: on
+			// client-server every client took each join from the server and sent the
+			// whole membership straight back, a thousand copies of a thousand entries per
+			// join at a thousand members.
+			gossip(false, this.state.sameAs(gossip.members()) ? from : null);
 		}
 		else if (!this.state.sameAs(gossip.members()) && ctx.isConnected(from)) {
 			ctx.send(from, new Gossip(this.state.snapshot()));
@@ -620,7 +624,12 @@ public final class FullMeshOverlay implements Overlay {
 				}
 			}
 			else if (known != null) {
-				taken.add(entry);
+				if (entry.supersedes(known)) {
+					// What would not change the known entry is not taken: merging it is a
+					// no-op, and a member of a large cluster would look every entry up
+					// twice.
+					taken.add(entry);
+				}
 			}
 			else if (added < MAX_NEW_MEMBERS_PER_GOSSIP) {
 				added++;
@@ -760,9 +769,14 @@ public final class FullMeshOverlay implements Overlay {
 	 * anti-entropy).
 	 */
 	private void gossip(boolean connectedOnly) {
+		gossip(connectedOnly, null);
+	}
+
+	/** As {@link #gossip(boolean)}, to every member but {@code except}. */
+	private void gossip(boolean connectedOnly, @Nullable NodeId except) {
 		Gossip gossip = new Gossip(this.state.snapshot());
 		for (Node member : others()) {
-			if (!connectedOnly || ctx().isConnected(member.id())) {
+			if (!member.id().equals(except) && (!connectedOnly || ctx().isConnected(member.id()))) {
 				ctx().send(member.id(), gossip);
 			}
 		}
