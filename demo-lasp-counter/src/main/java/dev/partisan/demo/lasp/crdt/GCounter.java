@@ -2,6 +2,8 @@ package dev.partisan.demo.lasp.crdt;
 
 import java.util.Map;
 
+import tools.jackson.databind.annotation.JsonDeserialize;
+
 /**
  * A grow-only counter (G-Counter): one count per replica, each replica increments only
  * its own entry. Merge takes the pointwise maximum, the value is the sum. A replica that
@@ -15,7 +17,8 @@ import java.util.Map;
  *
  * @param counts each replica's own increments; missing means zero
  */
-public record GCounter(Map<String, Long> counts) implements Lattice<GCounter> {
+public record GCounter(
+		@JsonDeserialize(using = SortedCounts.FromJson.class) Map<String, Long> counts) implements Lattice<GCounter> {
 
 	private static final GCounter ZERO = new GCounter(SortedCounts.EMPTY);
 

@@ -4,6 +4,7 @@ import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -11,6 +12,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.ValueDeserializer;
 
 /**
  * A {@link GCounter}'s entries: immutable, sorted by replica, held in two arrays. A
@@ -225,6 +230,66 @@ final class SortedCounts extends AbstractMap<String, Long> {
 			}
 
 		};
+	}
+
+	/**
+	 * Reads a counter's entries from JSON straight into the two arrays, without the map
+	 * of boxed counts Jackson would build first: every state a node receives is a
+	 * thousand of them at a thousand nodes, and reading them was most of the scale
+	 * experiment's time. Entries out of order (or repeated; the last one counts, as in a
+	 * map) take the sorting path; anything but a non-negative integer count is refused
+	 * with the replica it belongs to.
+	 */
+	static final class FromJson extends ValueDeserializer<Map<String, Long>> {
+
+		@Override
+		public Map<String, Long> deserialize(JsonParser parser, DeserializationContext context) {
+			if (!parser.hasToken(JsonToken.START_OBJECT)) {
+				return context.reportInputMismatch(this, "A G-Counter's counts are a JSON object, not %s",
+						parser.currentToken());
+			}
+			String[] replicas = new String[16];
+			long[] values = new long[16];
+			int n = 0;
+			boolean ordered = true;
+			for (String replica = parser.nextName(); replica != null; replica = parser.nextName()) {
+				if (parser.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+					return context.reportInputMismatch(this, "The count of replica '%s' is not an integer", replica);
+				}
+				long count = parser.getLongValue();
+				if (count < 0) {
+					return context.reportInputMismatch(this, "A G-Counter entry cannot be negative: %s=%d", replica,
+							count);
+				}
+				if (n == replicas.length) {
+					replicas = Arrays.copyOf(replicas, n * 2);
+					values = Arrays.copyOf(values, n * 2);
+				}
+				ordered &= (n == 0 || replicas[n - 1].compareTo(replica) < 0);
+				replicas[n] = replica;
+				values[n++] = count;
+			}
+			if (!parser.hasToken(JsonToken.END_OBJECT)) {
+				return context.reportInputMismatch(this, "A G-Counter's counts hold only replica names, not %s",
+						parser.currentToken());
+			}
+			if (ordered) {
+				int kept = 0;
+				for (int i = 0; i < n; i++) {
+					if (values[i] > 0) {
+						replicas[kept] = replicas[i];
+						values[kept++] = values[i];
+					}
+				}
+				return new SortedCounts(Arrays.copyOf(replicas, kept), Arrays.copyOf(values, kept));
+			}
+			Map<String, Long> counts = new LinkedHashMap<>();
+			for (int i = 0; i < n; i++) {
+				counts.put(replicas[i], values[i]);
+			}
+			return of(counts);
+		}
+
 	}
 
 }
