@@ -104,7 +104,11 @@ public final class FullMeshOverlay implements Overlay {
 	public record LeaveRequest(String reason) implements ControlMessage {
 	}
 
-	/** Which members a node connects to (and lists as its members). */
+	/**
+	 * Which members a node connects to (and lists as its members). Asked from any thread
+	 * ({@link #nextHop} runs on senders' threads), so an implementation must be stateless
+	 * or thread-safe, and give the same answer for the same two nodes.
+	 */
 	@FunctionalInterface
 	public interface Reach {
 

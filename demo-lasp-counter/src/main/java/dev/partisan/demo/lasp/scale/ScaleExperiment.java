@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Arguments (all optional): {@code --out=DIR} (default {@code target/scale}),
  * {@code --client-server=32,64,...} (32 to 1,024), {@code --peer-to-peer=32,64,...} (32
- * to 256), an empty list skipping the overlay, {@code --minutes=30},
+ * to 1,024), an empty list skipping the overlay, {@code --minutes=30},
  * {@code --threshold=N} (fixed, instead of minutes), {@code --servers=1},
  * {@code --link-mbps=100}, {@code --seed=1}, {@code --viewers=N} (only the first N
  * clients view ads; by default all do).
@@ -50,12 +50,11 @@ public final class ScaleExperiment {
 	static final List<Integer> CLIENT_SERVER_SIZES = List.of(32, 64, 128, 256, 512, 1024);
 
 	/**
-	 * Peer-to-peer by default only as far as this machine gets through in minutes: every
-	 * node holds a counter entry per client for every ad, so a run's memory grows as the
-	 * square of the size and its work per interval too (see the README); larger sizes can
-	 * be asked for.
+	 * Peer-to-peer by default to the same 1,024 as client-server, the papers' largest;
+	 * beyond that every node's counter entries per client make memory grow as the square
+	 * of the size, and {@code --viewers} bounds them (see the README).
 	 */
-	static final List<Integer> PEER_TO_PEER_SIZES = List.of(32, 64, 128, 256);
+	static final List<Integer> PEER_TO_PEER_SIZES = CLIENT_SERVER_SIZES;
 
 	private ScaleExperiment() {
 	}
