@@ -123,35 +123,38 @@ final class SortedCounts extends AbstractMap<String, Long> {
 	 * when it is at least the other everywhere.
 	 */
 	static SortedCounts max(SortedCounts a, SortedCounts b) {
-		String[] replicas = new String[a.replicas.length + b.replicas.length];
-		long[] counts = new long[replicas.length];
+		if (a == b) {
+			return a;
+		}
+		if (sameReplicas(a.replicas, b.replicas)) {
+			return maxOfSameReplicas(a, b);
+		}
+		// One walk, allocating nothing, finds whether one side covers the other (most
+		// merges take a state one side already covers) and whether one side's replicas
+		// include the other's (the merged entries then share its names).
+		String[] ra = a.replicas;
+		String[] rb = b.replicas;
 		boolean aCovers = true;
 		boolean bCovers = true;
+		int union = 0;
 		int i = 0;
 		int j = 0;
-		int n = 0;
-		while (i < a.replicas.length || j < b.replicas.length) {
-			int order = (i == a.replicas.length) ? 1
-					: (j == b.replicas.length) ? -1 : a.replicas[i].compareTo(b.replicas[j]);
+		while (i < ra.length || j < rb.length) {
+			int order = (i == ra.length) ? 1 : (j == rb.length) ? -1 : order(ra[i], rb[j]);
+			union++;
 			if (order < 0) {
 				bCovers = false;
-				replicas[n] = a.replicas[i];
-				counts[n++] = a.counts[i++];
+				i++;
 			}
 			else if (order > 0) {
 				aCovers = false;
-				replicas[n] = b.replicas[j];
-				counts[n++] = b.counts[j++];
+				j++;
 			}
 			else {
-				long x = a.counts[i];
-				long y = b.counts[j];
+				long x = a.counts[i++];
+				long y = b.counts[j++];
 				aCovers &= x >= y;
 				bCovers &= y >= x;
-				replicas[n] = a.replicas[i];
-				counts[n++] = Math.max(x, y);
-				i++;
-				j++;
 			}
 		}
 		if (aCovers) {
@@ -160,7 +163,100 @@ final class SortedCounts extends AbstractMap<String, Long> {
 		if (bCovers) {
 			return b;
 		}
-		return new SortedCounts(Arrays.copyOf(replicas, n), Arrays.copyOf(counts, n));
+		if (union == ra.length) {
+			return maxOverNamesOf(a, b);
+		}
+		if (union == rb.length) {
+			return maxOverNamesOf(b, a);
+		}
+		String[] replicas = new String[union];
+		long[] counts = new long[union];
+		i = 0;
+		j = 0;
+		for (int n = 0; n < union; n++) {
+			int order = (i == ra.length) ? 1 : (j == rb.length) ? -1 : order(ra[i], rb[j]);
+			if (order < 0) {
+				replicas[n] = ra[i];
+				counts[n] = a.counts[i++];
+			}
+			else if (order > 0) {
+				replicas[n] = rb[j];
+				counts[n] = b.counts[j++];
+			}
+			else {
+				replicas[n] = ra[i];
+				counts[n] = Math.max(a.counts[i++], b.counts[j++]);
+			}
+		}
+		return new SortedCounts(replicas, counts);
+	}
+
+	/**
+	 * The entrywise maximum of {@code wide} and {@code narrow}, whose replicas are among
+	 * {@code wide}'s: the result shares {@code wide}'s names.
+	 */
+	private static SortedCounts maxOverNamesOf(SortedCounts wide, SortedCounts narrow) {
+		long[] counts = wide.counts.clone();
+		int j = 0;
+		for (int i = 0; i < wide.replicas.length && j < narrow.replicas.length; i++) {
+			if (order(wide.replicas[i], narrow.replicas[j]) == 0) {
+				counts[i] = Math.max(counts[i], narrow.counts[j++]);
+			}
+		}
+		return new SortedCounts(wide.replicas, counts);
+	}
+
+	/**
+	 * Whether both list the same replicas: once every replica's entry has reached every
+	 * node, as it soon does, every merge is of this kind.
+	 */
+	private static boolean sameReplicas(String[] x, String[] y) {
+		if (x == y) {
+			return true;
+		}
+		if (x.length != y.length) {
+			return false;
+		}
+		for (int i = 0; i < x.length; i++) {
+			if (x[i] != y[i] && !x[i].equals(y[i])) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The entrywise maximum of two counters over the same replicas: no comparison of
+	 * names, and the result shares {@code a}'s replicas (both are immutable).
+	 */
+	private static SortedCounts maxOfSameReplicas(SortedCounts a, SortedCounts b) {
+		long[] x = a.counts;
+		long[] y = b.counts;
+		boolean aCovers = true;
+		boolean bCovers = true;
+		for (int i = 0; i < x.length && (aCovers || bCovers); i++) {
+			aCovers &= x[i] >= y[i];
+			bCovers &= y[i] >= x[i];
+		}
+		if (aCovers) {
+			return a;
+		}
+		if (bCovers) {
+			return b;
+		}
+		long[] max = new long[x.length];
+		for (int i = 0; i < x.length; i++) {
+			max[i] = Math.max(x[i], y[i]);
+		}
+		return new SortedCounts(a.replicas, max);
+	}
+
+	/**
+	 * Replica order. Names read from JSON are mostly the very same strings (the parser
+	 * canonicalizes names), so identity decides most comparisons without reading them.
+	 */
+	private static int order(String x, String y) {
+		return (x == y) ? 0 : x.compareTo(y);
 	}
 
 	@Override

@@ -114,6 +114,19 @@ class LatticeLawTests {
 	}
 
 	@Test
+	void aMergeIsEntrywiseAndGivesBackTheSideThatCoversTheOther() {
+		GCounter a = new GCounter(Map.of("c1", 3L, "c2", 1L));
+		GCounter b = new GCounter(Map.of("c1", 1L, "c2", 4L));
+		assertThat(a.merge(b)).isEqualTo(new GCounter(Map.of("c1", 3L, "c2", 4L)));
+		GCounter above = new GCounter(Map.of("c1", 3L, "c2", 5L));
+		assertThat(above.merge(a)).isSameAs(above);
+		assertThat(a.merge(above)).isSameAs(above);
+		GCounter wider = new GCounter(Map.of("c1", 3L, "c2", 1L, "c3", 1L));
+		assertThat(a.merge(wider)).isSameAs(wider);
+		assertThat(b.merge(wider)).isEqualTo(new GCounter(Map.of("c1", 3L, "c2", 4L, "c3", 1L)));
+	}
+
+	@Test
 	void zeroEntriesEqualMissingOnesAndNegativeCountsAreRefused() {
 		assertThat(new GCounter(Map.of("c1", 0L))).isEqualTo(GCounter.zero());
 		assertThatIllegalArgumentException().isThrownBy(() -> new GCounter(Map.of("c1", -1L)));
