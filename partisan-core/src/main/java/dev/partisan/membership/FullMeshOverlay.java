@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.partisan.api.JoinException;
 import dev.partisan.api.LogText;
@@ -143,7 +144,7 @@ public final class FullMeshOverlay implements Overlay {
 	 * The members present, by id, for {@link #nextHop} and {@link #relaysFor}; read from
 	 * any thread.
 	 */
-	private volatile Map<NodeId, Node> aliveSnapshot = Map.of();
+	private final Map<NodeId, Node> aliveSnapshot = new ConcurrentHashMap<>();
 
 	private final Refusals refusals = new Refusals(logger);
 
@@ -434,7 +435,9 @@ public final class FullMeshOverlay implements Overlay {
 		boolean joinedAnew = this.out && !mentions(gossip, self.id()) && namesItselfMember(gossip, from);
 		MemberEntry mine = this.state.get(self.id());
 		Set<Node> aliveBefore = presentButRemovedIn(gossip);
-		boolean changed = this.state.merge(admissible(from, gossip.members()));
+		long changesBefore = this.state.changes();
+		Intake intake = admissible(from, gossip.members());
+		boolean changed = this.state.merge(intake.taken());
 		MemberEntry merged = this.state.get(self.id());
 		if (mine != null && merged != null && merged.removed()) {
 			logger.warn("Node {} learned from member {} that it was removed from the cluster; it is now on its own",
@@ -453,16 +456,22 @@ public final class FullMeshOverlay implements Overlay {
 				this.state.add(self, (mine != null) ? mine.version() + 1 : ctx.incarnation());
 			}
 			tellRemoved(from, aliveBefore);
-			applyConnections();
+			if (joinedAnew) {
+				applyConnections();
+			}
+			else {
+				applyConnections(intake.taken(), changesBefore);
+			}
 			completeJoins();
 			ctx.membersChanged();
 			// A sender whose gossip this node now equals has nothing to learn from it: on
 			// client-server every client took each join from the server and sent the
 			// whole membership straight back, a thousand copies of a thousand entries per
 			// join at a thousand members.
-			gossip(false, this.state.sameAs(gossip.members()) ? from : null);
+			boolean same = !joinedAnew && intake.matches() && this.state.size() == gossip.members().size();
+			gossip(false, same ? from : null);
 		}
-		else if (!this.state.sameAs(gossip.members()) && ctx.isConnected(from)) {
+		else if (!(intake.matches() && this.state.size() == gossip.members().size()) && ctx.isConnected(from)) {
 			ctx.send(from, new Gossip(this.state.snapshot()));
 		}
 		if (missedItsRemoval(from, gossip)) {
@@ -604,8 +613,9 @@ public final class FullMeshOverlay implements Overlay {
 	 * member or the seed being joined, else only the sender's own; and of the nodes this
 	 * node did not know, {@link #MAX_NEW_MEMBERS_PER_GOSSIP} at most.
 	 */
-	private List<MemberEntry> admissible(NodeId from, List<MemberEntry> entries) {
+	private Intake admissible(NodeId from, List<MemberEntry> entries) {
 		boolean trusted = isMember(from) || this.pendingJoins.containsKey(from);
+		boolean matches = true;
 		List<MemberEntry> taken = new ArrayList<>(Math.min(entries.size(), MAX_NEW_MEMBERS_PER_GOSSIP));
 		int added = 0;
 		int refused = 0;
@@ -622,9 +632,14 @@ public final class FullMeshOverlay implements Overlay {
 				// only a change to a known member is worth a warning.
 				if (known == null) {
 					unintroduced++;
+					matches = false;
 				}
 				else if (entry.supersedes(known)) {
 					refused++;
+					matches = false;
+				}
+				else {
+					matches &= entry.equals(known);
 				}
 			}
 			else if (known != null) {
@@ -634,6 +649,9 @@ public final class FullMeshOverlay implements Overlay {
 					// twice.
 					taken.add(entry);
 				}
+				else {
+					matches &= entry.equals(known);
+				}
 			}
 			else if (added < MAX_NEW_MEMBERS_PER_GOSSIP) {
 				added++;
@@ -641,6 +659,7 @@ public final class FullMeshOverlay implements Overlay {
 			}
 			else {
 				overBound++;
+				matches = false;
 			}
 		}
 		if (refused > 0) {
@@ -659,7 +678,15 @@ public final class FullMeshOverlay implements Overlay {
 							+ "one gossip adds at most {}",
 					ctx().localNode().id(), added, from, overBound, MAX_NEW_MEMBERS_PER_GOSSIP);
 		}
-		return taken;
+		return new Intake(taken, matches);
+	}
+
+	/**
+	 * What {@link #admissible} takes of a gossip, and whether every entry of the gossip
+	 * is, once those are merged, the entry this node holds: with as many entries as this
+	 * node then holds, its state is the gossip's, found without comparing them again.
+	 */
+	private record Intake(List<MemberEntry> taken, boolean matches) {
 	}
 
 	@Override
@@ -686,36 +713,95 @@ public final class FullMeshOverlay implements Overlay {
 		ctx.membersChanged();
 	}
 
+	/** Connects to, or disconnects from, every member as the membership now says. */
 	private void applyConnections() {
 		OverlayContext ctx = ctx();
 		Node self = ctx.localNode();
 		for (MemberEntry entry : this.state.snapshot()) {
-			if (entry.node().id().equals(self.id())) {
-				continue;
-			}
-			if (entry.removed() || !this.reach.connects(self, entry.node())) {
-				if (!this.pendingJoins.containsKey(entry.node().id()) && !this.notifying.contains(entry.node().id())) {
-					ctx.disconnect(entry.node().id());
-				}
-			}
-			else {
-				ctx.connect(entry.node());
-			}
+			applyConnection(ctx, self, entry);
 		}
-		Derived views = derived();
-		this.connectedSnapshot = views.others().stream().sorted(java.util.Comparator.comparing(Node::name)).toList();
-		this.aliveSnapshot = views.alive();
+		this.aliveSnapshot.keySet().removeIf((id) -> {
+			MemberEntry entry = this.state.get(id);
+			return entry == null || entry.removed();
+		});
+		publishConnected();
 	}
 
+	/**
+	 * As {@link #applyConnections()}, for the members whose entries {@code changed}
+	 * (those a gossip brought; the membership had seen {@code changesBefore} changes
+	 * before it): the others' connections are as they were. A change to no member this
+	 * node connects to (on client-server, a client's news of another client) leaves its
+	 * members as they were too, so they are not derived again: each of a thousand joins
+	 * would otherwise cost every client a pass over a thousand members.
+	 */
+	private void applyConnections(List<MemberEntry> changed, long changesBefore) {
+		OverlayContext ctx = ctx();
+		Node self = ctx.localNode();
+		boolean membersChanged = false;
+		for (MemberEntry taken : changed) {
+			MemberEntry entry = this.state.get(taken.node().id());
+			if (entry != null) {
+				membersChanged |= entry.node().id().equals(self.id()) || this.reach.connects(self, entry.node());
+				applyConnection(ctx, self, entry);
+			}
+		}
+		Derived known = this.derived;
+		if (!membersChanged && known != null && known.changes() == changesBefore) {
+			this.derived = new Derived(this.state.changes(), known.members(), known.others());
+		}
+		else {
+			publishConnected();
+		}
+	}
+
+	private void applyConnection(OverlayContext ctx, Node self, MemberEntry entry) {
+		NodeId id = entry.node().id();
+		if (entry.removed()) {
+			this.aliveSnapshot.remove(id);
+		}
+		else {
+			this.aliveSnapshot.put(id, entry.node());
+		}
+		if (id.equals(self.id())) {
+			return;
+		}
+		if (entry.removed() || !this.reach.connects(self, entry.node())) {
+			if (!this.pendingJoins.containsKey(id) && !this.notifying.contains(id)) {
+				ctx.disconnect(id);
+			}
+		}
+		else {
+			ctx.connect(entry.node());
+		}
+	}
+
+	private void publishConnected() {
+		this.connectedSnapshot = derived().others()
+			.stream()
+			.sorted(java.util.Comparator.comparing(Node::name))
+			.toList();
+	}
+
+	/**
+	 * Completes the joins whose seed is now a member, and connects to (or disconnects
+	 * from) each such seed as the membership says, now that no join holds it.
+	 */
 	private void completeJoins() {
+		List<MemberEntry> completed = new ArrayList<>();
 		this.pendingJoins.entrySet().removeIf((pending) -> {
 			MemberEntry entry = this.state.get(pending.getKey());
 			if (entry != null && !entry.removed()) {
 				pending.getValue().complete(null);
+				completed.add(entry);
 				return true;
 			}
 			return false;
 		});
+		if (!completed.isEmpty()) {
+			OverlayContext ctx = ctx();
+			completed.forEach((entry) -> applyConnection(ctx, ctx.localNode(), entry));
+		}
 	}
 
 	/** The members this node connects to, itself excluded. */
@@ -734,18 +820,16 @@ public final class FullMeshOverlay implements Overlay {
 	}
 
 	/**
-	 * What this node derives from the membership: its {@link #members()}, the members it
-	 * connects to, and every present member by id (a member it does not connect to is
-	 * reached through a relay). The collections are read-only and never change once
-	 * built, so they are handed out and published to other threads as they are.
+	 * What this node derives from the membership: its {@link #members()} and the members
+	 * it connects to. The collections are read-only and never change once built, so they
+	 * are handed out as they are.
 	 */
-	private record Derived(long changes, Set<Node> members, List<Node> others, Map<NodeId, Node> alive) {
+	private record Derived(long changes, Set<Node> members, List<Node> others) {
 
 		static Derived of(MemberSet state, Node self, Reach reach) {
 			Set<Node> members = new LinkedHashSet<>();
 			List<Node> others = new ArrayList<>();
 			List<MemberEntry> entries = state.snapshot();
-			Map<NodeId, Node> alive = new HashMap<>((int) (entries.size() / 0.75f) + 1);
 			// In the membership's own order (MemberSet.alive()'s), as members() always
 			// was.
 			for (MemberEntry entry : entries) {
@@ -753,7 +837,6 @@ public final class FullMeshOverlay implements Overlay {
 					continue;
 				}
 				Node node = entry.node();
-				alive.put(node.id(), node);
 				if (node.id().equals(self.id())) {
 					members.add(node);
 				}
@@ -763,7 +846,7 @@ public final class FullMeshOverlay implements Overlay {
 				}
 			}
 			return new Derived(state.changes(), Collections.unmodifiableSet(members),
-					Collections.unmodifiableList(others), Collections.unmodifiableMap(alive));
+					Collections.unmodifiableList(others));
 		}
 
 	}

@@ -72,6 +72,11 @@ public final class MemberSet {
 		return false;
 	}
 
+	/** How many nodes this set has an entry for, removed ones included. */
+	public int size() {
+		return this.entries.size();
+	}
+
 	public @Nullable MemberEntry get(NodeId node) {
 		return this.entries.get(node);
 	}
