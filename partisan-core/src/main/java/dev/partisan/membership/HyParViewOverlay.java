@@ -421,6 +421,11 @@ public final class HyParViewOverlay implements Overlay {
 	/** Whether this node has left and not joined again: it then refuses to be joined. */
 	private boolean out;
 
+	/**
+	 * The views as the last change left them, unsorted: {@link #views()} sorts them when
+	 * asked (the actuator, now and then), not on every change (a shuffle changes the
+	 * passive view every few seconds on every node). Read from any thread.
+	 */
 	private volatile Map<String, List<Node>> views = Map.of("active", List.of(), "passive", List.of());
 
 	/** Broadcast over the active view, and the routes its trees give to every origin. */
@@ -551,7 +556,9 @@ public final class HyParViewOverlay implements Overlay {
 
 	@Override
 	public Map<String, List<Node>> views() {
-		return this.views;
+		Map<String, List<Node>> current = this.views;
+		return Map.of("active", sorted(current.getOrDefault("active", List.of())), "passive",
+				sorted(current.getOrDefault("passive", List.of())));
 	}
 
 	/**
@@ -559,7 +566,7 @@ public final class HyParViewOverlay implements Overlay {
 	 * changed.
 	 */
 	private void changed() {
-		this.views = Map.of("active", activeView(), "passive", passiveView());
+		this.views = Map.of("active", List.copyOf(this.active.values()), "passive", List.copyOf(this.passive.values()));
 		this.activeSnapshot = Set.copyOf(this.active.keySet());
 		publishRoutes();
 		ctx().membersChanged();
