@@ -3,6 +3,7 @@ package dev.partisan.demo.lasp.crdt;
 import java.util.Map;
 
 import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
  * A grow-only counter (G-Counter): one count per replica, each replica increments only
@@ -17,8 +18,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  *
  * @param counts each replica's own increments; missing means zero
  */
-public record GCounter(
-		@JsonDeserialize(using = SortedCounts.FromJson.class) Map<String, Long> counts) implements Lattice<GCounter> {
+public record GCounter(@JsonSerialize(using = SortedCounts.ToJson.class) @JsonDeserialize(
+		using = SortedCounts.FromJson.class) Map<String, Long> counts) implements Lattice<GCounter> {
 
 	private static final GCounter ZERO = new GCounter(SortedCounts.EMPTY);
 

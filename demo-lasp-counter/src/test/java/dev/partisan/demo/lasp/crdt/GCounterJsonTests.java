@@ -37,6 +37,13 @@ class GCounterJsonTests {
 	}
 
 	@Test
+	void aCounterIsWrittenAsTheJsonObjectOfItsSortedEntries() {
+		GCounter counter = GCounter.zero().increment("c2").increment("c10").increment("c2").increment("a");
+		assertThat(this.mapper.writeValueAsString(counter)).isEqualTo("{\"counts\":{\"a\":1,\"c10\":1,\"c2\":2}}");
+		assertThat(this.mapper.writeValueAsString(GCounter.zero())).isEqualTo("{\"counts\":{}}");
+	}
+
+	@Test
 	void entriesOutOfOrderRepeatedOrZeroReadAsTheMapTheySpell() {
 		GCounter read = this.mapper.readValue("{\"counts\":{\"c2\":3,\"c1\":1,\"c3\":0,\"c2\":5}}", GCounter.class);
 		Map<String, Long> expected = new LinkedHashMap<>();
