@@ -861,9 +861,14 @@ public final class FullMeshOverlay implements Overlay {
 
 	/** As {@link #gossip(boolean)}, to every member but {@code except}. */
 	private void gossip(boolean connectedOnly, @Nullable NodeId except) {
-		Gossip gossip = new Gossip(this.state.snapshot());
+		// Built for the first recipient: a client whose only server is the sender has
+		// none, and would copy the whole membership for nothing.
+		Gossip gossip = null;
 		for (Node member : others()) {
 			if (!member.id().equals(except) && (!connectedOnly || ctx().isConnected(member.id()))) {
+				if (gossip == null) {
+					gossip = new Gossip(this.state.snapshot());
+				}
 				ctx().send(member.id(), gossip);
 			}
 		}
