@@ -438,6 +438,9 @@ public final class FullMeshOverlay implements Overlay {
 		long changesBefore = this.state.changes();
 		Intake intake = admissible(from, gossip.members());
 		boolean changed = this.state.merge(intake.taken());
+		// Every entry of the gossip is now this node's, and this node has no other: its
+		// state is the gossip's.
+		boolean sameAsGossip = intake.matches() && this.state.size() == gossip.members().size();
 		MemberEntry merged = this.state.get(self.id());
 		if (mine != null && merged != null && merged.removed()) {
 			logger.warn("Node {} learned from member {} that it was removed from the cluster; it is now on its own",
@@ -468,10 +471,9 @@ public final class FullMeshOverlay implements Overlay {
 			// client-server every client took each join from the server and sent the
 			// whole membership straight back, a thousand copies of a thousand entries per
 			// join at a thousand members.
-			boolean same = !joinedAnew && intake.matches() && this.state.size() == gossip.members().size();
-			gossip(false, same ? from : null);
+			gossip(false, (sameAsGossip && !joinedAnew) ? from : null);
 		}
-		else if (!(intake.matches() && this.state.size() == gossip.members().size()) && ctx.isConnected(from)) {
+		else if (!sameAsGossip && ctx.isConnected(from)) {
 			ctx.send(from, new Gossip(this.state.snapshot()));
 		}
 		if (missedItsRemoval(from, gossip)) {

@@ -659,12 +659,10 @@ public final class Simulation {
 
 		@Override
 		public void connect(Node peer) {
-			if (this.connections.add(peer.id())) {
-				this.linkChanges++;
-			}
-			else {
+			if (!this.connections.add(peer.id())) {
 				return;
 			}
+			this.linkChanges++;
 			if (!reachable(this.node.id(), peer.id())) {
 				this.lost.add(peer.id());
 				at(Simulation.this.now + latency(), () -> {
