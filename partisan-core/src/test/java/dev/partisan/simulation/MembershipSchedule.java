@@ -118,6 +118,8 @@ final class MembershipSchedule {
 
 	private final BiPredicate<Integer, Integer> canSeed;
 
+	private final BiPredicate<Integer, Integer> reaches;
+
 	private final boolean leaversSeed;
 
 	private boolean partitioned;
@@ -158,6 +160,8 @@ final class MembershipSchedule {
 	/**
 	 * @param canSeed whether node {@code a} may join through node {@code b} (a client
 	 * joins only through a server)
+	 * @param reaches whether node {@code a}'s removal of node {@code b} can reach
+	 * {@code b} through the overlay as it is when the removal is drawn
 	 * @param leaversSeed whether a node that left (or was removed) may start a new
 	 * cluster as the seed of another's join before it joins again itself
 	 * @param removalHeardAfterHeal how long after a heal a node removed across the
@@ -165,12 +169,13 @@ final class MembershipSchedule {
 	 * @param newsOutAfterHeal how long after a heal a leave or removal made during the
 	 * partition is out
 	 */
-	MembershipSchedule(long seed, int n, BiPredicate<Integer, Integer> canSeed, boolean leaversSeed,
-			Duration removalHeardAfterHeal, Duration newsOutAfterHeal) {
+	MembershipSchedule(long seed, int n, BiPredicate<Integer, Integer> canSeed, BiPredicate<Integer, Integer> reaches,
+			boolean leaversSeed, Duration removalHeardAfterHeal, Duration newsOutAfterHeal) {
 		this.random = new Random(seed);
 		this.removalHeardAfterHealMs = removalHeardAfterHeal.toMillis();
 		this.newsOutAfterHealMs = newsOutAfterHeal.toMillis();
 		this.canSeed = canSeed;
+		this.reaches = reaches;
 		this.leaversSeed = leaversSeed;
 		for (int i = 0; i < n; i++) {
 			this.nodes.add(new State());
@@ -226,6 +231,7 @@ final class MembershipSchedule {
 			int by = this.random.nextInt(size());
 			return (state.member && by != node && state(by).alive && state(by).member
 					&& this.clock >= state.seedingUntil && this.clock >= state.crashableAt && canTell(by, node)
+					&& this.reaches.test(by, node)
 					&& (this.clock >= state.restartKnownAt || (state.side == state(by).side
 							&& this.clock >= state.restartKnownAt - TOLD_AFTER_HEAL_MS)))
 									? new Op(gap, Kind.REMOVE, node, by, Set.of()) : null;

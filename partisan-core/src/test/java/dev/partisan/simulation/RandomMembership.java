@@ -90,6 +90,16 @@ final class RandomMembership {
 			return Duration.ofMillis(500);
 		}
 
+		/**
+		 * Whether {@code by}'s removal of {@code removed} can reach it, the overlay being
+		 * as it is now: always where every member knows every other (full-mesh, a client
+		 * through its servers); on partial views only within the part of the overlay the
+		 * remover shares with it.
+		 */
+		default boolean reaches(Simulation sim, MembershipSchedule model, int by, int removed) {
+			return true;
+		}
+
 		/** Virtual time after the last operation within which the membership agrees. */
 		Duration bound();
 
@@ -152,9 +162,12 @@ final class RandomMembership {
 			nodes.add(node);
 			sim.add(node, cluster.overlay(node));
 		}
+		MembershipSchedule[] modelOf = new MembershipSchedule[1];
 		MembershipSchedule model = new MembershipSchedule(seed * 7919 + 17, n,
-				(a, b) -> cluster.canSeed(nodes.get(a), nodes.get(b)), cluster.leaversSeed(),
+				(a, b) -> cluster.canSeed(nodes.get(a), nodes.get(b)),
+				(by, removed) -> cluster.reaches(sim, modelOf[0], by, removed), cluster.leaversSeed(),
 				cluster.removalHeardAfterHeal(), cluster.newsOutAfterHeal());
+		modelOf[0] = model;
 		List<Mark> marks = new ArrayList<>();
 		log.add("seed " + seed + ", " + n + " nodes, schedule:");
 		for (int i = 0; i < operations; i++) {
