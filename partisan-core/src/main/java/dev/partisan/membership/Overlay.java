@@ -105,7 +105,7 @@ public interface Overlay {
 	 * others drop it at once rather than see it go down after the failure timeout. Front
 	 * ends (the Spring Boot lifecycle) ask this instead of knowing overlays by name.
 	 * False by default: only an overlay whose leave is known to reach the members
-	 * (full-mesh, client-server, peer-to-peer) asks for it.
+	 * (full-mesh, client-server, peer-to-peer, pub-sub) asks for it.
 	 */
 	default boolean leavesOnShutdown() {
 		return false;

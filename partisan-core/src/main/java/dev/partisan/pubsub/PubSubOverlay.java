@@ -17,6 +17,8 @@ import dev.partisan.membership.OverlayContext;
 import dev.partisan.membership.OverlayFactory;
 import dev.partisan.transport.TransportFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
@@ -28,18 +30,35 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  *
  * <p>
  * Leaving announces {@link Leaving}: the others drop this node at once instead of after
- * the timeout, and it stops announcing until it joins again.
+ * the timeout, and it stops announcing until it joins again. Removing another node
+ * publishes a {@link Leaving} for it: the others drop it, and it hears its own removal
+ * and leaves. Announcements from different nodes are not ordered on the broker, so an
+ * announcement the removed node made before it heard may arrive after the removal; each
+ * announcement therefore carries the node's <em>epoch</em> (from the incarnation clock,
+ * larger at every start and every join), and the others keep a bounded record of who left
+ * at which epoch and take back only a later one: a node is re-admitted when it joins
+ * again, never by an announcement still in flight from before. Closing a node without
+ * leaving is abrupt: the others report it {@code UNREACHABLE} once it has been silent for
+ * the failure timeout.
  */
 public final class PubSubOverlay implements Overlay {
 
 	public static final String NAME = "pubsub";
 
-	/** A node says it is alive, and how to show it. */
-	public record Alive(String name, String host, @Nullable String tag) implements ControlMessage {
+	private static final Logger logger = LoggerFactory.getLogger(PubSubOverlay.class);
+
+	/**
+	 * A node says it is alive, and how to show it; {@code epoch} dates its latest start
+	 * or join.
+	 */
+	public record Alive(String name, String host, @Nullable String tag, long epoch) implements ControlMessage {
 	}
 
-	/** {@code node} leaves the cluster (itself, or removed by another member). */
-	public record Leaving(String node) implements ControlMessage {
+	/**
+	 * {@code node} leaves the cluster (itself, or removed by another member): every start
+	 * or join of it dated up to {@code epoch}.
+	 */
+	public record Leaving(String node, long epoch) implements ControlMessage {
 	}
 
 	/**
@@ -52,11 +71,27 @@ public final class PubSubOverlay implements Overlay {
 
 	private final Duration announceInterval;
 
+	/**
+	 * How many departures (node and epoch) a node remembers; the oldest is forgotten
+	 * first. A departure matters only until the announcements made before it have
+	 * arrived, so this bounds memory without weakening the rule.
+	 */
+	static final int DEPARTURES_REMEMBERED = 4096;
+
 	private final Map<NodeId, Node> members = new LinkedHashMap<>();
+
+	/** The epoch each member announced last. */
+	private final Map<NodeId, Long> epochs = new LinkedHashMap<>();
+
+	/** Who left (or was removed), up to which epoch; insertion order is age. */
+	private final Map<NodeId, Long> departures = new LinkedHashMap<>();
 
 	private @Nullable OverlayContext context;
 
 	private boolean left;
+
+	/** This node's latest start or join, from the incarnation clock. */
+	private long epoch;
 
 	PubSubOverlay(Duration announceInterval) {
 		this.announceInterval = announceInterval;
@@ -95,6 +130,7 @@ public final class PubSubOverlay implements Overlay {
 	@Override
 	public void start(OverlayContext context) {
 		this.context = context;
+		this.epoch = Math.max(context.incarnation(), context.epochNow());
 		announce();
 		context.schedule(this.announceInterval, this::announce);
 	}
@@ -103,7 +139,7 @@ public final class PubSubOverlay implements Overlay {
 		OverlayContext current = context();
 		if (!this.left) {
 			Node local = current.localNode();
-			current.announce(new Alive(local.name(), local.host(), local.tag()));
+			current.announce(new Alive(local.name(), local.host(), local.tag(), this.epoch));
 		}
 	}
 
@@ -111,6 +147,8 @@ public final class PubSubOverlay implements Overlay {
 	public CompletableFuture<Void> join(Node seed) {
 		if (this.left) {
 			this.left = false;
+			// Later than the departure the others remember, so they take this node back.
+			this.epoch = Math.max(this.epoch + 1, context().epochNow());
 			announce();
 		}
 		// Nothing to dial: the node waits until it hears the seed's announcement.
@@ -120,8 +158,11 @@ public final class PubSubOverlay implements Overlay {
 	@Override
 	public CompletableFuture<Void> leave() {
 		OverlayContext current = context();
-		current.announce(new Leaving(current.localNode().name()));
-		forgetEveryone();
+		if (!this.left) {
+			// The standing announcement now: repeated if the broker comes back.
+			current.announce(new Leaving(current.localNode().name(), this.epoch));
+			forgetEveryone();
+		}
 		return CompletableFuture.completedFuture(null);
 	}
 
@@ -131,7 +172,13 @@ public final class PubSubOverlay implements Overlay {
 		if (node.equals(current.localNode().id())) {
 			return leave();
 		}
-		current.announce(new Leaving(node.name()));
+		// Not knowing its epoch, remove every start or join of it dated before now: one
+		// that comes later is a new membership, and the removal does not cover it.
+		Long known = this.epochs.get(node);
+		long upTo = (known != null) ? known : current.epochNow();
+		remember(node, upTo);
+		// A one-off: the standing announcement stays this node's own.
+		current.publish(new Leaving(node.name(), upTo));
 		drop(node);
 		return CompletableFuture.completedFuture(null);
 	}
@@ -171,6 +218,15 @@ public final class PubSubOverlay implements Overlay {
 			if (this.left || !alive.name().equals(from.name())) {
 				return;
 			}
+			Long departed = this.departures.get(from);
+			if (departed != null) {
+				if (alive.epoch() <= departed) {
+					// Announced before it left or heard of its removal: still gone.
+					return;
+				}
+				this.departures.remove(from);
+			}
+			this.epochs.put(from, alive.epoch());
 			Node node = new Node(from, alive.host(), 0, alive.tag());
 			if (!node.equals(this.members.put(from, node))) {
 				current.connect(node);
@@ -187,10 +243,18 @@ public final class PubSubOverlay implements Overlay {
 		else if (message instanceof Leaving leaving) {
 			NodeId node = NodeId.of(leaving.node());
 			if (node.equals(current.localNode().id())) {
-				forgetEveryone();
+				// A removal of this node's earlier membership does not end this one.
+				if (!this.left && leaving.epoch() >= this.epoch) {
+					logger.warn("Node {} leaves the cluster: {} removed it", node, from);
+					forgetEveryone();
+				}
 			}
 			else {
-				drop(node);
+				remember(node, leaving.epoch());
+				Long known = this.epochs.get(node);
+				if (known == null || known <= leaving.epoch()) {
+					drop(node);
+				}
 			}
 		}
 	}
@@ -203,10 +267,21 @@ public final class PubSubOverlay implements Overlay {
 		this.left = true;
 		this.members.keySet().forEach(current::disconnect);
 		this.members.clear();
+		this.epochs.clear();
 		current.membersChanged();
 	}
 
+	/** {@code node} is gone up to {@code upTo}; the oldest record makes room. */
+	private void remember(NodeId node, long upTo) {
+		Long before = this.departures.remove(node);
+		this.departures.put(node, (before != null) ? Math.max(before, upTo) : upTo);
+		while (this.departures.size() > DEPARTURES_REMEMBERED) {
+			this.departures.remove(this.departures.keySet().iterator().next());
+		}
+	}
+
 	private void drop(NodeId node) {
+		this.epochs.remove(node);
 		if (this.members.remove(node) != null) {
 			context().disconnect(node);
 			context().membersChanged();
@@ -219,13 +294,19 @@ public final class PubSubOverlay implements Overlay {
 		drop(peer.id());
 	}
 
+	/**
+	 * The others drop a node that left at once, so a graceful shutdown reports it
+	 * {@code LEFT}; a close alone says nothing and is reported {@code UNREACHABLE} after
+	 * the failure timeout, like a crash.
+	 */
+	@Override
+	public boolean leavesOnShutdown() {
+		return true;
+	}
+
 	@Override
 	public void stop() {
-		if (!this.left && this.context != null) {
-			// A node that stops without leaving still tells the others, so they need not
-			// wait for the timeout.
-			this.context.announce(new Leaving(this.context.localNode().name()));
-		}
+		// Nothing to say: stopping is not leaving (see leavesOnShutdown).
 	}
 
 	private OverlayContext context() {

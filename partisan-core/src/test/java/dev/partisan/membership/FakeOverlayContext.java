@@ -15,9 +15,10 @@ import dev.partisan.api.NodeId;
  * What one overlay sees of its node, reduced to records: whom it connects to, what it
  * sends, what it delivers. Sends complete at once, and a task scheduled without delay
  * runs at once (the overlay's thread is the test's); periodic tasks never run, so nothing
- * happens that the test did not ask for.
+ * happens that the test did not ask for. Public for the overlays of other packages (the
+ * pub-sub overlay's announcements are recorded too).
  */
-final class FakeOverlayContext implements OverlayContext {
+public final class FakeOverlayContext implements OverlayContext {
 
 	/** One control message the overlay sent. */
 	record Sent(NodeId peer, ControlMessage message) {
@@ -35,8 +36,31 @@ final class FakeOverlayContext implements OverlayContext {
 
 	private final Random random = new Random(1);
 
-	FakeOverlayContext(Node local) {
+	/** What the overlay announced or published to every node, in order. */
+	public final List<ControlMessage> announced = new ArrayList<>();
+
+	/**
+	 * What {@link #epochNow()} answers: the wall clock when made, unless a test sets it.
+	 */
+	public long epochNow = System.currentTimeMillis() * 1000;
+
+	public FakeOverlayContext(Node local) {
 		this.local = local;
+	}
+
+	@Override
+	public long epochNow() {
+		return this.epochNow;
+	}
+
+	@Override
+	public void announce(ControlMessage message) {
+		this.announced.add(message);
+	}
+
+	@Override
+	public void publish(ControlMessage message) {
+		this.announced.add(message);
 	}
 
 	@Override
@@ -94,7 +118,7 @@ final class FakeOverlayContext implements OverlayContext {
 	}
 
 	/** Runs every periodic task once, as if one period passed. */
-	void runScheduled() {
+	public void runScheduled() {
 		List.copyOf(this.periodic).forEach(Runnable::run);
 	}
 

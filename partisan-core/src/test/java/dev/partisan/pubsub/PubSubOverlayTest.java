@@ -503,6 +503,76 @@ class PubSubOverlayTest {
 		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> assertThat(names(a)).contains("b"));
 	}
 
+	@Test
+	void aRemovedNodeAndOneThatLeftAreReportedLeftStayOutThirtySecondsLaterAndJoinAgain() {
+		List<PartisanNode> cluster = new ArrayList<>();
+		for (String name : List.of("a", "b", "c", "d")) {
+			cluster.add(start(name, this.broker.port(), (b) -> {
+			}));
+		}
+		PartisanNode a = cluster.get(0);
+		PartisanNode b = cluster.get(1);
+		PartisanNode c = cluster.get(2);
+		PartisanNode d = cluster.get(3);
+		awaitMembers(cluster);
+		List<String> seenByA = events(a);
+		List<String> seenByB = events(b);
+
+		a.leave(c.localNode().id()).join();
+		d.leave().join();
+
+		await().atMost(TestNodes.awaitLimit()).untilAsserted(() -> {
+			assertThat(names(a)).containsExactlyInAnyOrder("a", "b");
+			assertThat(names(b)).containsExactlyInAnyOrder("a", "b");
+			assertThat(names(c)).as("c heard of its removal").containsExactly("c");
+			assertThat(names(d)).containsExactly("d");
+			assertThat(seenByA).containsExactlyInAnyOrder("c LEFT", "d LEFT");
+			assertThat(seenByB).containsExactlyInAnyOrder("c LEFT", "d LEFT");
+		});
+		// Six failure timeouts of announcements: neither comes back, nor is reported
+		// again.
+		await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+			assertThat(names(a)).containsExactlyInAnyOrder("a", "b");
+			assertThat(names(b)).containsExactlyInAnyOrder("a", "b");
+			assertThat(names(c)).containsExactly("c");
+			assertThat(names(d)).containsExactly("d");
+			assertThat(seenByA).containsExactlyInAnyOrder("c LEFT", "d LEFT");
+			assertThat(seenByB).containsExactlyInAnyOrder("c LEFT", "d LEFT");
+		});
+
+		c.join(a.localNode()).join();
+		d.join(b.localNode()).join();
+		awaitMembers(cluster);
+	}
+
+	@Test
+	void aNodeClosedWithoutLeavingIsReportedUnreachableNotLeft() {
+		PartisanNode a = start("a", this.broker.port(), (b) -> {
+		});
+		PartisanNode b = start("b", this.broker.port(), (c) -> {
+		});
+		awaitMembers(List.of(a, b));
+		List<String> seenByA = events(a);
+
+		b.close();
+
+		await().atMost(TestNodes.awaitLimit())
+			.untilAsserted(() -> assertThat(seenByA).containsExactly("b UNREACHABLE"));
+		assertThat(a.leavesOnShutdown()).as("a graceful shutdown leaves first, and is reported LEFT").isTrue();
+	}
+
+	/** What {@code node} reports of others going down: "name REASON", in order. */
+	private static List<String> events(PartisanNode node) {
+		List<String> down = new CopyOnWriteArrayList<>();
+		node.addMembershipListener(new MembershipListener() {
+			@Override
+			public void memberDown(Node peer, DownReason reason) {
+				down.add(peer.name() + " " + reason);
+			}
+		});
+		return down;
+	}
+
 	/** Acknowledged messages from a to b, and how often b's handler got each. */
 	private record AckedOrders(PartisanNode sender, PartisanNode receiver, int count,
 			Map<Integer, AtomicInteger> received) {

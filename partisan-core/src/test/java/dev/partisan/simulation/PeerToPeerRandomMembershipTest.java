@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
  * other running members. The suite runs seeds 1–200, the ones the overlay was debugged
  * against; {@link #main} runs others (base seed, count, nodes, operations) and prints
  * each failing schedule: from seeds 5000 and 7000, 3 and 5 of 1,000 schedules of 8 nodes
- * still fail (32 of 10,000 from seed 1), and larger clusters fail more often (1 of 20 schedules of 30 nodes and 60
- * operations).
+ * still fail (32 of 10,000 from seed 1), and larger clusters fail more often (1 of 20
+ * schedules of 30 nodes and 60 operations).
  */
 class PeerToPeerRandomMembershipTest {
 
