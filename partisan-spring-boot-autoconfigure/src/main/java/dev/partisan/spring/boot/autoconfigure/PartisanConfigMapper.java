@@ -164,10 +164,17 @@ final class PartisanConfigMapper {
 		return allowed.toString();
 	}
 
-	private static String nodeName(PartisanProperties p, @Nullable String applicationName) {
+	/**
+	 * The configured name, else one unique per instance wherever host names are: the
+	 * application name and the host name ({@code kv-pod-7f9c}), else the host name. The
+	 * application name alone would be the same for every replica, which then each see
+	 * only themselves.
+	 */
+	static String nodeName(PartisanProperties p, @Nullable String applicationName) {
 		String name = p.getNode().getName();
 		if (name == null || name.isBlank()) {
-			name = (applicationName != null && !applicationName.isBlank()) ? sanitize(applicationName) : hostName();
+			name = (applicationName != null && !applicationName.isBlank())
+					? sanitize(applicationName) + "-" + hostName() : hostName();
 		}
 		try {
 			return NodeId.of(name).name();
@@ -178,7 +185,7 @@ final class PartisanConfigMapper {
 		}
 	}
 
-	private static String hostName() {
+	static String hostName() {
 		try {
 			return sanitize(InetAddress.getLocalHost().getHostName());
 		}

@@ -566,10 +566,10 @@ public class PartisanProperties {
 	public static class NodeSettings {
 
 		/**
-		 * Node name, unique in the cluster. Defaults to spring.application.name, else the
-		 * host name.
+		 * Node name, unique in the cluster. Defaults to spring.application.name and the
+		 * host name ("kv-host1"), else the host name.
 		 */
-		@SpringOnly("core requires a name; this one falls back to spring.application.name or the host name")
+		@SpringOnly("core requires a name; this one falls back to spring.application.name and the host name")
 		private @Nullable String name;
 
 		/**

@@ -57,6 +57,19 @@ class PartisanAutoConfigurationTests {
 	}
 
 	@Test
+	void leftUnsetTheNodeNameIsTheApplicationNameAndTheHostNameSoReplicasOnOtherHostsDiffer() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PartisanAutoConfiguration.class))
+			.withPropertyValues("spring.application.name=order service", "partisan.node.port=0")
+			.run((context) -> assertThat(context.getBean(Partisan.class).localNode().name())
+				.isEqualTo("order-service-" + PartisanConfigMapper.hostName())
+				.matches("[A-Za-z0-9._-]+"));
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PartisanAutoConfiguration.class))
+			.withPropertyValues("partisan.node.port=0")
+			.run((context) -> assertThat(context.getBean(Partisan.class).localNode().name())
+				.isEqualTo(PartisanConfigMapper.hostName()));
+	}
+
+	@Test
 	void aRunningNodeHoldsANonDaemonKeepAliveThreadUntilTheContextCloses() {
 		AtomicReference<@Nullable Thread> held = new AtomicReference<>();
 		this.runner.withPropertyValues("partisan.node.name=kept").run((context) -> {
@@ -117,7 +130,7 @@ class PartisanAutoConfigurationTests {
 	void thePropertyDefaultsAreTheCoreDefaults() {
 		PartisanConfig fromProperties = PartisanConfigMapper
 			.build(PartisanConfigMapper.toBuilder(new PartisanProperties(), "same", java.util.Map.of()));
-		PartisanConfig core = PartisanConfig.builder("same").build();
+		PartisanConfig core = PartisanConfig.builder("same-" + PartisanConfigMapper.hostName()).build();
 		assertThat(fromProperties.node()).isEqualTo(core.node());
 		assertThat(fromProperties.channels()).isEqualTo(core.channels());
 		assertThat(fromProperties.affinity()).isEqualTo(core.affinity());
