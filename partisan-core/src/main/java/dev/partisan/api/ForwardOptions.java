@@ -81,7 +81,13 @@ public final class ForwardOptions {
 	/**
 	 * Asks for acknowledgement: the sender keeps the message and retransmits it until the
 	 * receiver acknowledges, and the receiver delivers it once (see the README's delivery
-	 * guarantees). Channels configured with {@code ack} acknowledge every message.
+	 * guarantees). The receiver acknowledges after its handler has returned (a request
+	 * handler's: after its reply is sent), not when the message is queued for it: a
+	 * receiver that crashes before then gets the message again from the sender once it
+	 * restarts. So delivery is exactly-once while both nodes stay up (duplicates are
+	 * dropped) and at-least-once across a receiver restart (a message handled just before
+	 * the crash, but not yet acknowledged, is handled again). A handler that throws still
+	 * counts as handled. Channels configured with {@code ack} acknowledge every message.
 	 */
 	public ForwardOptions ack(boolean ack) {
 		return new ForwardOptions(this.channel, this.partitionKey, this.sender, ack, this.causalLabel);

@@ -342,6 +342,13 @@ public final class FullMeshOverlay implements Overlay {
 		}
 	}
 
+	/** A node whose latest entry here is its tombstone: it left or was removed. */
+	@Override
+	public boolean departed(NodeId node) {
+		MemberEntry entry = this.state.get(node);
+		return entry != null && entry.removed();
+	}
+
 	@Override
 	public Set<Node> members() {
 		return derived().members();

@@ -940,6 +940,12 @@ public final class HyParViewOverlay implements Overlay {
 		return this.left.containsKey(node);
 	}
 
+	/** A node this one heard leave or be removed, within the last ten minutes. */
+	@Override
+	public boolean departed(NodeId node) {
+		return hasLeft(node);
+	}
+
 	/**
 	 * Why {@code message} from {@code from} is not taken, or {@code null} when it is: see
 	 * the class comment.

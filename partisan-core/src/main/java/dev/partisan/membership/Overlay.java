@@ -53,6 +53,17 @@ public interface Overlay {
 	}
 
 	/**
+	 * Whether {@code node} left or was removed, as far as this overlay knows, and has not
+	 * joined again since. A watch of a node this one is not connected to (another client,
+	 * a peer outside the active view) fires {@code LEFT} on it rather than
+	 * {@code UNREACHABLE} when its probes go unanswered. False by default. Control thread
+	 * only.
+	 */
+	default boolean departed(NodeId node) {
+		return false;
+	}
+
+	/**
 	 * The member through which to reach {@code destination} when this node has no
 	 * connection to it (a client reaching another client through a server), or
 	 * {@code null} when there is none. Called from any thread: answer from a snapshot.

@@ -183,6 +183,12 @@ public final class PubSubOverlay implements Overlay {
 		return CompletableFuture.completedFuture(null);
 	}
 
+	/** A node whose departure this one remembers and that has not announced since. */
+	@Override
+	public boolean departed(NodeId node) {
+		return this.departures.containsKey(node);
+	}
+
 	@Override
 	public Set<Node> members() {
 		Set<Node> all = new LinkedHashSet<>();

@@ -218,7 +218,7 @@ final class ControlLoop {
 		});
 		Watches nodeWatches = this.watches;
 		if (nodeWatches != null) {
-			nodeWatches.changed(changes);
+			nodeWatches.changed(changes, overlay);
 		}
 	}
 
@@ -241,7 +241,7 @@ final class ControlLoop {
 		evaluate();
 		Watches nodeWatches = this.watches;
 		if (nodeWatches != null) {
-			nodeWatches.probe(this);
+			nodeWatches.probe(this, current.overlay());
 		}
 	}
 

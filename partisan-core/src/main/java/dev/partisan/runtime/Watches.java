@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * (another client of the same server, a peer outside the active view) is probed: a
  * {@linkplain #PROBE probe} call through the overlay's route every heartbeat, the watch
  * firing when one gets no answer within the failure timeout, or when the node leaves the
- * overlay's membership. Control thread only.
+ * overlay's membership. Either way the reason is {@code LEFT} when the overlay knows the
+ * node left or was removed ({@link Overlay#departed}), which it learns from the
+ * membership's own news (a client from its server's gossip, a peer from the flooded
+ * LEAVE), so a watch of a node that leaves fires {@code LEFT} wherever the watcher is.
+ * Control thread only.
  */
 final class Watches {
 
@@ -93,6 +97,10 @@ final class Watches {
 			this.watches.add(watch);
 			return;
 		}
+		if (overlay.departed(watch.node)) {
+			fire(watch, DownReason.LEFT);
+			return;
+		}
 		boolean routed = overlay.nextHop(watch.node) != null;
 		DownReason known = this.tracker.downReason(watch.node);
 		if (known != null && !routed) {
@@ -106,8 +114,11 @@ final class Watches {
 		}
 	}
 
-	/** Fires the watches of the nodes that went down or left the membership. */
-	void changed(MemberTracker.Changes changes) {
+	/**
+	 * Fires the watches of the nodes that went down or left the membership, and of the
+	 * nodes not up here that the overlay now knows departed.
+	 */
+	void changed(MemberTracker.Changes changes, Overlay overlay) {
 		if (this.watches.isEmpty()) {
 			return;
 		}
@@ -116,13 +127,20 @@ final class Watches {
 			fireAll(down.id(), reason);
 		}
 		changes.removed().forEach((node) -> fireAll(node, DownReason.LEFT));
+		Set<NodeId> departed = new HashSet<>();
+		for (Watch watch : this.watches) {
+			if (!this.tracker.up().containsKey(watch.node) && overlay.departed(watch.node)) {
+				departed.add(watch.node);
+			}
+		}
+		departed.forEach((node) -> fireAll(node, DownReason.LEFT));
 	}
 
 	/**
 	 * Probes each watched node that is not up here, one probe in flight per node
 	 * (heartbeat).
 	 */
-	void probe(ControlLoop loop) {
+	void probe(ControlLoop loop, Overlay overlay) {
 		this.watches.removeIf((watch) -> watch.done.get());
 		Set<NodeId> targets = new HashSet<>();
 		for (Watch watch : this.watches) {
@@ -147,7 +165,7 @@ final class Watches {
 				if (cause != null && !(cause instanceof RemoteHandlerException)) {
 					logger.info("Watched node {} did not answer a probe from {}: {}", target, this.self,
 							cause.getMessage());
-					DownReason known = this.tracker.downReason(target);
+					DownReason known = overlay.departed(target) ? DownReason.LEFT : this.tracker.downReason(target);
 					fireAll(target, (known != null) ? known : DownReason.UNREACHABLE);
 				}
 			}));

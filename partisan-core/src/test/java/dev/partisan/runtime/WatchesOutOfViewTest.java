@@ -43,7 +43,7 @@ class WatchesOutOfViewTest {
 		this.watches.add(watch(A), this.overlay);
 
 		this.passive.add(A.id());
-		this.watches.changed(this.tracker.evaluate(Set.of(SELF), (id) -> true, this.passive::contains));
+		this.watches.changed(this.tracker.evaluate(Set.of(SELF), (id) -> true, this.passive::contains), this.overlay);
 
 		assertThat(this.fired).isEmpty();
 	}
@@ -63,7 +63,30 @@ class WatchesOutOfViewTest {
 		this.tracker.evaluate(Set.of(SELF, A), (id) -> true);
 		this.watches.add(watch(A), this.overlay);
 
-		this.watches.changed(this.tracker.evaluate(Set.of(SELF), (id) -> true, this.passive::contains));
+		this.watches.changed(this.tracker.evaluate(Set.of(SELF), (id) -> true, this.passive::contains), this.overlay);
+
+		assertThat(this.fired).containsExactly("a LEFT");
+	}
+
+	@Test
+	void aWatchOfANodeNotConnectedHereFiresLeftOnceTheOverlayHearsItDeparted() {
+		this.passive.add(A.id());
+		this.watches.add(watch(A), this.overlay);
+		this.watches.changed(this.tracker.evaluate(Set.of(SELF), (id) -> true, this.passive::contains), this.overlay);
+		assertThat(this.fired).isEmpty();
+
+		this.passive.remove(A.id());
+		this.departed.add(A.id());
+		this.watches.changed(this.tracker.evaluate(Set.of(SELF), (id) -> true, this.passive::contains), this.overlay);
+
+		assertThat(this.fired).containsExactly("a LEFT");
+	}
+
+	@Test
+	void watchingANodeTheOverlayKnowsDepartedFiresLeftAtOnce() {
+		this.departed.add(A.id());
+
+		this.watches.add(watch(A), this.overlay);
 
 		assertThat(this.fired).containsExactly("a LEFT");
 	}
@@ -72,12 +95,20 @@ class WatchesOutOfViewTest {
 		return Watches.create(node.id(), (DownReason reason) -> this.fired.add(node.name() + " " + reason));
 	}
 
-	/** Knows only who is in its passive view. */
+	/** Who the overlay heard leave. */
+	private final Set<NodeId> departed = new LinkedHashSet<>();
+
+	/** Knows only who is in its passive view, and who it heard leave. */
 	private final Overlay overlay = new Overlay() {
 
 		@Override
 		public boolean outOfView(NodeId node) {
 			return WatchesOutOfViewTest.this.passive.contains(node);
+		}
+
+		@Override
+		public boolean departed(NodeId node) {
+			return WatchesOutOfViewTest.this.departed.contains(node);
 		}
 
 		@Override

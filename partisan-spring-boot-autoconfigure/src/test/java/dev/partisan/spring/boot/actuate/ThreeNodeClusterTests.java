@@ -132,6 +132,8 @@ class ThreeNodeClusterTests {
 	@Order(2)
 	void stoppingANodePublishesAMemberDownEventOnTheOthersAndActuatorShowsWhy() throws Exception {
 		ConfigurableApplicationContext n2 = nodes.get(1);
+		java.util.List<String> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
+		nodes.get(2).getBean(PartisanTemplate.class).watch("n2", (reason) -> watched.add("n2 " + reason));
 		n2.close();
 		for (ConfigurableApplicationContext survivor : List.of(nodes.get(0), nodes.get(2))) {
 			ClusterTestApplication.MembershipEvents events = survivor
@@ -139,6 +141,7 @@ class ThreeNodeClusterTests {
 			await().atMost(LIMIT).untilAsserted(() -> assertThat(events.events).contains("down n2 LEFT"));
 			assertThat(survivor.getBean(Partisan.class).members()).hasSize(2);
 		}
+		await().atMost(LIMIT).untilAsserted(() -> assertThat(watched).as("the template's watch").containsExactly("n2 LEFT"));
 		JsonNode gone = null;
 		for (JsonNode member : get(nodes.get(0), "/actuator/partisan").get("members")) {
 			if (member.get("name").asString().equals("n2")) {
