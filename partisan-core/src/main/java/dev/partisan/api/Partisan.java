@@ -170,10 +170,10 @@ public interface Partisan extends AutoCloseable {
 	 * through the server, a peer outside the active view) by a probe every heartbeat
 	 * interval, which must be answered within the failure timeout. A node that leaves or
 	 * is removed fires {@link DownReason#LEFT} wherever the watcher is, once the overlay
-	 * hears of it (a client from its server, a peer from the flooded leave). A peer-to-peer
-	 * neighbour that only moves to the passive view stays watched. When the node is
-	 * already known down, or is neither up, a member, in the passive view nor reachable,
-	 * it runs at once. Removing the registration cancels the watch.
+	 * hears of it (a client from its server, a peer from the flooded leave). A
+	 * peer-to-peer neighbour that only moves to the passive view stays watched. When the
+	 * node is already known down, or is neither up, a member, in the passive view nor
+	 * reachable, it runs at once. Removing the registration cancels the watch.
 	 * @throws IllegalStateException when the node is not started
 	 * @throws IllegalArgumentException when {@code node} is this node
 	 */
