@@ -224,8 +224,8 @@ final class MembershipSchedule {
 					? new Op(gap, Kind.JOIN, node, seed, Set.of()) : null;
 		}
 		if (roll < 47) {
-			return (state.alive && state.member && this.clock >= state.seedingUntil && this.clock >= state.removalOutAt)
-					? new Op(gap, Kind.LEAVE, node, node, Set.of()) : null;
+			return (state.alive && state.member && this.clock >= state.seedingUntil && this.clock >= state.removalOutAt
+					&& hasContact(node)) ? new Op(gap, Kind.LEAVE, node, node, Set.of()) : null;
 		}
 		if (roll < 59) {
 			int by = this.random.nextInt(size());
@@ -293,6 +293,22 @@ final class MembershipSchedule {
 			State other = state(i);
 			if (i != by && i != removed && other.alive && other.member && other.side == state(by).side
 					&& this.canSeed.test(by, i)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether {@code node} has a running member it connects to, on any side (after a heal
+	 * the others' gossip reaches it, and it answers with its farewell): a client whose
+	 * servers all left or crashed has no one to say its leave to, and a leave nobody
+	 * hears is not one (a server that later joins through another client is told of it as
+	 * a member, as it would be of a crashed one).
+	 */
+	private boolean hasContact(int node) {
+		for (int i = 0; i < size(); i++) {
+			if (i != node && state(i).alive && state(i).member && this.canSeed.test(node, i)) {
 				return true;
 			}
 		}
