@@ -32,14 +32,15 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * Leaving announces {@link Leaving}: the others drop this node at once instead of after
  * the timeout, and it stops announcing until it joins again. Removing another node
  * publishes a {@link Leaving} for it: the others drop it, and it hears its own removal
- * and leaves. Announcements from different nodes are not ordered on the broker, so an
- * announcement the removed node made before it heard may arrive after the removal; each
- * announcement therefore carries the node's <em>epoch</em> (from the incarnation clock,
- * larger at every start and every join), and the others keep a bounded record of who left
- * at which epoch and take back only a later one: a node is re-admitted when it joins
- * again, never by an announcement still in flight from before. Closing a node without
- * leaving is abrupt: the others report it {@code UNREACHABLE} once it has been silent for
- * the failure timeout.
+ * and leaves, announcing its own departure as a leave does (so a node that missed the
+ * removal, having restarted meanwhile, hears it from the removed node). Announcements
+ * from different nodes are not ordered on the broker, so an announcement the removed node
+ * made before it heard may arrive after the removal; each announcement therefore carries
+ * the node's <em>epoch</em> (from the incarnation clock, larger at every start and every
+ * join), and the others keep a bounded record of who left at which epoch and take back
+ * only a later one: a node is re-admitted when it joins again, never by an announcement
+ * still in flight from before. Closing a node without leaving is abrupt: the others
+ * report it {@code UNREACHABLE} once it has been silent for the failure timeout.
  */
 public final class PubSubOverlay implements Overlay {
 
@@ -95,6 +96,15 @@ public final class PubSubOverlay implements Overlay {
 
 	PubSubOverlay(Duration announceInterval) {
 		this.announceInterval = announceInterval;
+	}
+
+	/**
+	 * The overlay alone, announcing every {@code announceInterval}, for a context that
+	 * carries announcements itself (the simulator's); with a broker, use
+	 * {@link #factory}.
+	 */
+	public static Overlay announcingEvery(Duration announceInterval) {
+		return new PubSubOverlay(Objects.requireNonNull(announceInterval, "announceInterval"));
 	}
 
 	/**
@@ -252,7 +262,9 @@ public final class PubSubOverlay implements Overlay {
 				// A removal of this node's earlier membership does not end this one.
 				if (!this.left && leaving.epoch() >= this.epoch) {
 					logger.warn("Node {} leaves the cluster: {} removed it", node, from);
-					forgetEveryone();
+					// Its own departure too, as a leave: a node that missed the removal
+					// (it restarted meanwhile) hears it from the removed node itself.
+					leave();
 				}
 			}
 			else {
@@ -298,6 +310,15 @@ public final class PubSubOverlay implements Overlay {
 	public void onPeerDown(Node peer) {
 		// Silent for the failure timeout: forgotten until it announces itself again.
 		drop(peer.id());
+	}
+
+	/**
+	 * Never heard since it was admitted (an announcement that waited in this node's queue
+	 * while the other crashed): forgotten like a silent one.
+	 */
+	@Override
+	public void onPeerUnreachable(NodeId peer, Throwable cause) {
+		drop(peer);
 	}
 
 	/**

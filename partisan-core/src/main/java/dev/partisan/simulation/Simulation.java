@@ -57,6 +57,11 @@ import tools.jackson.databind.json.JsonMapper;
  * later.</li>
  * <li>A connection opened to a node that is down or across a partition fails: no contact,
  * and {@code onPeerUnreachable} one latency later.</li>
+ * <li>An announcement ({@link OverlayContext#announce}, {@link OverlayContext#publish}:
+ * the pub-sub overlay's, through a broker) reaches every other node one latency later,
+ * each at its own jitter, so two nodes' announcements may arrive in either order; one to
+ * a node across a partition waits for the heal, as it would in that node's queue on the
+ * broker.</li>
  * </ul>
  */
 public final class Simulation {
@@ -98,6 +103,12 @@ public final class Simulation {
 	private final List<MemberEvent> memberEvents = new ArrayList<>();
 
 	private final List<Partition> partitions = new ArrayList<>();
+
+	/** Announcements to nodes across a partition, delivered at the heal. */
+	private final List<Held> held = new ArrayList<>();
+
+	private record Held(SimNode from, SimNode to, ControlMessage message) {
+	}
 
 	private long now;
 
@@ -222,6 +233,10 @@ public final class Simulation {
 	public void heal() {
 		this.partitions.clear();
 		reconnect();
+		List<Held> due = List.copyOf(this.held);
+		this.held.clear();
+		due.forEach((announcement) -> announcement.from()
+			.carry(announcement.to(), announcement.message(), this.latencyNanos));
 	}
 
 	/** Whether a partition is in place. */
@@ -239,12 +254,16 @@ public final class Simulation {
 		if (a == null || b == null || !a.alive || !b.alive) {
 			return false;
 		}
+		return !separated(from, to);
+	}
+
+	private boolean separated(NodeId from, NodeId to) {
 		for (Partition partition : this.partitions) {
 			if (partition.separates(from, to)) {
-				return false;
+				return true;
 			}
 		}
-		return true;
+		return false;
 	}
 
 	/**
@@ -708,6 +727,56 @@ public final class Simulation {
 				});
 			}
 			return CompletableFuture.completedFuture(null);
+		}
+
+		/**
+		 * Sends {@code message} to every other node, as a broker's fanout exchange does:
+		 * each receives it one jittered latency later, or, when a partition separates
+		 * them then, once it heals.
+		 */
+		@Override
+		public void announce(ControlMessage message) {
+			if (!this.alive) {
+				return;
+			}
+			this.messagesSent++;
+			Simulation.this.byType.merge(message.getClass().getSimpleName(), 1L, Long::sum);
+			for (SimNode other : List.copyOf(Simulation.this.nodes.values())) {
+				if (other != this && other.alive) {
+					carry(other, message, latency());
+				}
+			}
+		}
+
+		@Override
+		public void publish(ControlMessage message) {
+			announce(message);
+		}
+
+		/**
+		 * Delivers an announcement after {@code delay}: the broker has it, so it arrives
+		 * even if this node crashed since, but only to the instance it was for (a node
+		 * restarted meanwhile is a new consumer); one that finds a partition between the
+		 * two waits for the heal, after which the held ones arrive in the order they were
+		 * made, one latency later, as one node's announcements do from a queue.
+		 */
+		private void carry(SimNode other, ControlMessage message, long delay) {
+			NodeId from = this.node.id();
+			NodeId peer = other.node.id();
+			Simulation.this.inFlight++;
+			at(Simulation.this.now + delay, () -> {
+				Simulation.this.inFlight--;
+				if (!other.alive || Simulation.this.nodes.get(peer) != other) {
+					return;
+				}
+				if (separated(from, peer)) {
+					Simulation.this.held.add(new Held(this, other, message));
+					return;
+				}
+				Simulation.this.contacts.put(pair(from, peer), Simulation.this.now);
+				other.messagesReceived++;
+				other.run(() -> other.overlay.onControlMessage(from, message));
+			});
 		}
 
 		/** Recomputes up members once the current event is done, as the runtime does. */

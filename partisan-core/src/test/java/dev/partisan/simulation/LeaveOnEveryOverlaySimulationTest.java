@@ -14,6 +14,7 @@ import dev.partisan.membership.ClientServerReach;
 import dev.partisan.membership.FullMeshOverlay;
 import dev.partisan.membership.HyParViewOverlay;
 import dev.partisan.membership.Overlay;
+import dev.partisan.pubsub.PubSubOverlay;
 import dev.partisan.simulation.Simulation.MemberEvent;
 import dev.partisan.simulation.Simulation.SimNode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,13 +23,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One leave contract, checked the same way on full-mesh, client-server and peer-to-peer,
- * on the simulator (which drives the real overlay classes over a jittered network, so
- * messages overtake each other): a node that leaves, or that another removes, is dropped
- * by everyone as {@code LEFT} — never {@code UNREACHABLE} — is still out 30 s (virtual)
- * later, considers itself out, and can join again; a leave issued 0–5 ms after a join
- * converged holds in 200 rounds; two or three nodes leaving at the same instant are all
- * reported {@code LEFT}. Every failure message names the overlay, the seed and the round.
+ * One leave contract, checked the same way on full-mesh, client-server, pub-sub and
+ * peer-to-peer, on the simulator (which drives the real overlay classes over a jittered
+ * network, so messages overtake each other): a node that leaves, or that another removes,
+ * is dropped by everyone as {@code LEFT} — never {@code UNREACHABLE} — is still out 30 s
+ * (virtual) later, considers itself out, and can join again; a leave issued 0–5 ms after
+ * a join converged holds in 200 rounds; two or three nodes leaving at the same instant
+ * are all reported {@code LEFT}. Every failure message names the overlay, the seed and
+ * the round.
  */
 class LeaveOnEveryOverlaySimulationTest {
 
@@ -69,6 +71,17 @@ class LeaveOnEveryOverlaySimulationTest {
 			boolean shouldList(SimNode observer, SimNode member) {
 				return ClientServerReach.SERVER.equals(observer.node().tag())
 						|| ClientServerReach.SERVER.equals(member.node().tag());
+			}
+		},
+
+		/**
+		 * Announcements through a broker (the simulator carries them): a node is a member
+		 * from its start, a join only ends a leave.
+		 */
+		PUB_SUB(Duration.ofSeconds(1)) {
+			@Override
+			Overlay overlay(Node node) {
+				return PubSubOverlay.announcingEvery(Duration.ofMillis(200));
 			}
 		},
 

@@ -182,6 +182,14 @@ final class MembershipSchedule {
 		}
 	}
 
+	/**
+	 * Every node is a member from its start (pub-sub: a node is in the cluster as soon as
+	 * its announcements are heard).
+	 */
+	void allMembersFromTheStart() {
+		this.nodes.forEach((state) -> state.member = true);
+	}
+
 	State state(int node) {
 		return this.nodes.get(node);
 	}

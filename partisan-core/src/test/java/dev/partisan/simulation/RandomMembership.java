@@ -100,6 +100,14 @@ final class RandomMembership {
 			return true;
 		}
 
+		/**
+		 * Whether every node is a member from its start, before any join (pub-sub: the
+		 * announcements alone make the cluster).
+		 */
+		default boolean membersFromTheStart() {
+			return false;
+		}
+
 		/** Virtual time after the last operation within which the membership agrees. */
 		Duration bound();
 
@@ -169,6 +177,12 @@ final class RandomMembership {
 				cluster.removalHeardAfterHeal(), cluster.newsOutAfterHeal());
 		modelOf[0] = model;
 		List<Mark> marks = new ArrayList<>();
+		if (cluster.membersFromTheStart()) {
+			model.allMembersFromTheStart();
+			for (int i = 0; i < n; i++) {
+				marks.add(new Mark(Duration.ZERO, i, Kind.JOIN));
+			}
+		}
 		log.add("seed " + seed + ", " + n + " nodes, schedule:");
 		for (int i = 0; i < operations; i++) {
 			Op op = model.next();
