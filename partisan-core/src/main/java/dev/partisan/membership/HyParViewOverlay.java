@@ -1393,12 +1393,7 @@ public final class HyParViewOverlay implements Overlay {
 		Node removed = this.active.remove(peer);
 		this.epochs.remove(peer);
 		if (removed != null) {
-			this.plumtree.neighborDown(peer);
-			this.formerNeighbours.remove(peer);
-			this.formerNeighbours.add(peer);
-			while (this.formerNeighbours.size() > this.settings.activeMax() + this.settings.passiveMax()) {
-				this.formerNeighbours.remove(this.formerNeighbours.iterator().next());
-			}
+			neighbourGone(peer);
 		}
 		if (removed != null && !(keepConnectionIfPending && this.pendingNeighbors.contains(peer))) {
 			ctx().disconnect(peer);
@@ -1413,10 +1408,24 @@ public final class HyParViewOverlay implements Overlay {
 	 */
 	private CompletableFuture<Void> dropActiveTelling(Node peer, ControlMessage farewell) {
 		if (this.active.remove(peer.id()) != null) {
-			this.plumtree.neighborDown(peer.id());
+			neighbourGone(peer.id());
 		}
 		this.epochs.remove(peer.id());
 		return sendTemporarily(peer, farewell);
+	}
+
+	/**
+	 * A neighbour is no longer one: its broadcast links go, and it is remembered as a
+	 * former neighbour, so that its going is out of view, not a departure (a neighbour
+	 * evicted to make room that a full passive view does not take is still a member).
+	 */
+	private void neighbourGone(NodeId peer) {
+		this.plumtree.neighborDown(peer);
+		this.formerNeighbours.remove(peer);
+		this.formerNeighbours.add(peer);
+		while (this.formerNeighbours.size() > this.settings.activeMax() + this.settings.passiveMax()) {
+			this.formerNeighbours.remove(this.formerNeighbours.iterator().next());
+		}
 	}
 
 	private void addPassive(Node node) {

@@ -64,6 +64,25 @@ class HyParViewOutOfViewTest {
 	}
 
 	@Test
+	void aNeighbourDroppedToMakeRoomStaysOutOfViewWhenAFullPassiveViewLetsItGo() {
+		FakeOverlayContext small = new FakeOverlayContext(A);
+		HyParViewOverlay overlay = new HyParViewOverlay(
+				new HyParViewOverlay.Settings(3, 1, 6, 3, Duration.ofSeconds(10), 3, 4));
+		overlay.start(small);
+		for (Node node : List.of(B, C, D, E)) {
+			overlay.onControlMessage(node.id(), new Join(node, 10));
+		}
+		Node dropped = overlay.passiveView().get(0);
+		Node next = overlay.activeView().stream().filter((node) -> !node.equals(E)).findFirst().orElseThrow();
+
+		// The next neighbour to go takes the passive view's one place.
+		overlay.onControlMessage(next.id(), new Disconnect(next));
+
+		assertThat(overlay.passiveView()).containsExactly(next);
+		assertThat(overlay.outOfView(dropped.id())).as("%s was moved out, it did not leave", dropped.name()).isTrue();
+	}
+
+	@Test
 	void aNeighbourThatLeftIsNotOutOfViewButGone() {
 		this.overlay.onControlMessage(C.id(), new Leave(C, 10, C.id()));
 

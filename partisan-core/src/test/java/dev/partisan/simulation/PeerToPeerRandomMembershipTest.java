@@ -32,11 +32,11 @@ import org.junit.jupiter.api.Test;
  * <p>
  * "Connected" is relative to what the members can know: members that exchanged a message
  * since either last joined or restarted must end up in one overlay, directly or through
- * other running members. The suite runs seeds 1–200, the ones the overlay was debugged
- * against; {@link #main} runs others (base seed, count, nodes, operations) and prints
- * each failing schedule: from seeds 5000 and 7000, 3 and 5 of 1,000 schedules of 8 nodes
- * still fail (32 of 10,000 from seed 1), and larger clusters fail more often (1 of 20
- * schedules of 30 nodes and 60 operations).
+ * other running members. The suite runs seeds 1–200 of eight nodes and 50000–50009 of
+ * thirty; {@link #main} runs others (base seed, count, nodes, operations) and prints each
+ * failing schedule: from seeds 5000 and 7000, 3 and 5 of 1,000 schedules of 8 nodes still
+ * fail (2 of 1,000 from seed 1), and 1 of 100 schedules of 30 nodes and 60 operations
+ * from seed 50000.
  */
 class PeerToPeerRandomMembershipTest {
 
@@ -109,6 +109,11 @@ class PeerToPeerRandomMembershipTest {
 	@Test
 	void runningMembersFormOneSymmetricOverlayAfterTwoHundredRandomSchedulesOfEightNodes() {
 		RandomMembership.runAll(CLUSTER, 1, RandomMembership.DEFAULT_SCHEDULES, 8, 20);
+	}
+
+	@Test
+	void thirtyNodesFormOneSymmetricOverlayAfterLongerRandomSchedules() {
+		RandomMembership.runAll(CLUSTER, 50_000, 10, 30, 60);
 	}
 
 	/** Runs schedules and prints each failing one; exits non-zero if any failed. */
