@@ -141,7 +141,8 @@ class ThreeNodeClusterTests {
 			await().atMost(LIMIT).untilAsserted(() -> assertThat(events.events).contains("down n2 LEFT"));
 			assertThat(survivor.getBean(Partisan.class).members()).hasSize(2);
 		}
-		await().atMost(LIMIT).untilAsserted(() -> assertThat(watched).as("the template's watch").containsExactly("n2 LEFT"));
+		await().atMost(LIMIT)
+			.untilAsserted(() -> assertThat(watched).as("the template's watch").containsExactly("n2 LEFT"));
 		JsonNode gone = null;
 		for (JsonNode member : get(nodes.get(0), "/actuator/partisan").get("members")) {
 			if (member.get("name").asString().equals("n2")) {
