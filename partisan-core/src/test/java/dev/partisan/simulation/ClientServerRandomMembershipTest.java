@@ -45,11 +45,6 @@ class ClientServerRandomMembershipTest {
 		}
 
 		@Override
-		public boolean leftMeansLeft() {
-			return true;
-		}
-
-		@Override
 		public void check(Simulation sim, MembershipSchedule model, Consumer<String> violations) {
 			FullMeshMembershipCheck.check(sim, model, REACH::connects, violations);
 		}

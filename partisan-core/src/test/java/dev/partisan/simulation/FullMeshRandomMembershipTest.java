@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 import dev.partisan.api.Node;
-import dev.partisan.api.NodeId;
 import dev.partisan.membership.FullMeshOverlay;
 import dev.partisan.membership.Overlay;
 import org.junit.jupiter.api.Test;
@@ -26,11 +25,6 @@ class FullMeshRandomMembershipTest {
 	static final RandomMembership.Cluster CLUSTER = new RandomMembership.Cluster() {
 
 		@Override
-		public Node node(int index) {
-			return new Node(NodeId.of(Simulation.name(index)), "sim", 1 + index, null);
-		}
-
-		@Override
 		public Overlay overlay(Node node) {
 			return new FullMeshOverlay(GOSSIP);
 		}
@@ -38,11 +32,6 @@ class FullMeshRandomMembershipTest {
 		@Override
 		public Duration bound() {
 			return BOUND;
-		}
-
-		@Override
-		public boolean leftMeansLeft() {
-			return true;
 		}
 
 		@Override

@@ -50,11 +50,6 @@ class PeerToPeerRandomMembershipTest {
 	static final RandomMembership.Cluster CLUSTER = new RandomMembership.Cluster() {
 
 		@Override
-		public Node node(int index) {
-			return new Node(NodeId.of(Simulation.name(index)), "sim", 1 + index, null);
-		}
-
-		@Override
 		public Overlay overlay(Node node) {
 			return new HyParViewOverlay(SETTINGS);
 		}
@@ -92,11 +87,6 @@ class PeerToPeerRandomMembershipTest {
 		@Override
 		public boolean reaches(Simulation sim, MembershipSchedule model, int by, int removed) {
 			return removalReaches(sim, model, by, removed);
-		}
-
-		@Override
-		public boolean leftMeansLeft() {
-			return true;
 		}
 
 		@Override

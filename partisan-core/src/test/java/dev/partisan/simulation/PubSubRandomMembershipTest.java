@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 import dev.partisan.api.Node;
-import dev.partisan.api.NodeId;
 import dev.partisan.membership.Overlay;
 import dev.partisan.pubsub.PubSubOverlay;
 import org.junit.jupiter.api.Test;
@@ -25,11 +24,6 @@ class PubSubRandomMembershipTest {
 	static final RandomMembership.Cluster CLUSTER = new RandomMembership.Cluster() {
 
 		@Override
-		public Node node(int index) {
-			return new Node(NodeId.of(Simulation.name(index)), "sim", 1 + index, null);
-		}
-
-		@Override
 		public Overlay overlay(Node node) {
 			return PubSubOverlay.announcingEvery(ANNOUNCE);
 		}
@@ -48,11 +42,6 @@ class PubSubRandomMembershipTest {
 		@Override
 		public Duration bound() {
 			return FullMeshRandomMembershipTest.BOUND;
-		}
-
-		@Override
-		public boolean leftMeansLeft() {
-			return true;
 		}
 
 		@Override

@@ -54,8 +54,10 @@ final class RandomMembership {
 	/** What one overlay brings to a run. */
 	interface Cluster {
 
-		/** Node {@code index}, with its tag. */
-		Node node(int index);
+		/** Node {@code index}, with its tag (none by default). */
+		default Node node(int index) {
+			return new Node(NodeId.of(Simulation.name(index)), "sim", 1 + index, null);
+		}
 
 		/** A fresh overlay for {@code node} (at its start and every restart). */
 		Overlay overlay(Node node);
@@ -113,9 +115,12 @@ final class RandomMembership {
 
 		/**
 		 * Whether {@code LEFT} is reported only for nodes that left or were removed (else
-		 * also for view changes, but still never for a crashed node).
+		 * also for view changes, but still never for a crashed node); every overlay now
+		 * does.
 		 */
-		boolean leftMeansLeft();
+		default boolean leftMeansLeft() {
+			return true;
+		}
 
 		/**
 		 * Adds to {@code violations} what does not hold of the membership once the bound
