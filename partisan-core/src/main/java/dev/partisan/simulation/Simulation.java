@@ -52,9 +52,10 @@ import tools.jackson.databind.json.JsonMapper;
  * overlay and a larger incarnation; nodes still connected to its name reach the new
  * instance one latency later, as a transport redialling would.</li>
  * <li>{@link #partition} / {@link #heal}: messages between the two sides are dropped
- * (those in flight too); each side loses contact with the other after the detection
- * delay, as a silent peer is detected; after a heal, contact comes back one latency
- * later.</li>
+ * (those in flight too), except those sent over a connection that is still up, which
+ * arrive after a heal that comes before the connection is declared lost, as TCP's would;
+ * each side loses contact with the other after the detection delay, as a silent peer is
+ * detected; after a heal, contact comes back one latency later.</li>
  * <li>A connection opened to a node that is down or across a partition fails: no contact,
  * and {@code onPeerUnreachable} one latency later.</li>
  * <li>An announcement ({@link OverlayContext#announce}, {@link OverlayContext#publish}:
@@ -107,7 +108,11 @@ public final class Simulation {
 	/** Announcements to nodes across a partition, delivered at the heal. */
 	private final List<Held> held = new ArrayList<>();
 
-	private record Held(SimNode from, SimNode to, ControlMessage message) {
+	/**
+	 * A message held by a partition: an announcement (on the broker), or one sent over a
+	 * connection that still lived when it met the partition (in TCP's buffers).
+	 */
+	private record Held(SimNode from, SimNode to, ControlMessage message, boolean overConnection) {
 	}
 
 	private long now;
@@ -235,8 +240,14 @@ public final class Simulation {
 		reconnect();
 		List<Held> due = List.copyOf(this.held);
 		this.held.clear();
-		due.forEach((announcement) -> announcement.from()
-			.carry(announcement.to(), announcement.message(), this.latencyNanos));
+		for (Held message : due) {
+			// A connection declared lost meanwhile (the partition outlasted detection)
+			// took what it held with it.
+			if (!message.overConnection()
+					|| (message.from().alive && message.from().isConnected(message.to().node.id()))) {
+				message.from().carry(message.to(), message.message(), this.latencyNanos);
+			}
+		}
 	}
 
 	/** Whether a partition is in place. */
@@ -724,6 +735,14 @@ public final class Simulation {
 						other.messagesReceived++;
 						other.run(() -> other.overlay.onControlMessage(from, message));
 					}
+					else if (other.alive && this.alive && Simulation.this.nodes.get(peer) == other
+							&& separated(from, peer) && isConnected(peer)) {
+						// TCP keeps what it could not deliver across a partition while
+						// the
+						// connection lives: it arrives after a heal that comes before the
+						// connection is declared lost.
+						Simulation.this.held.add(new Held(this, other, message, true));
+					}
 				});
 			}
 			return CompletableFuture.completedFuture(null);
@@ -770,7 +789,7 @@ public final class Simulation {
 					return;
 				}
 				if (separated(from, peer)) {
-					Simulation.this.held.add(new Held(this, other, message));
+					Simulation.this.held.add(new Held(this, other, message, false));
 					return;
 				}
 				Simulation.this.contacts.put(pair(from, peer), Simulation.this.now);
