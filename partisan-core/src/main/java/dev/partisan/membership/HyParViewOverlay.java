@@ -589,7 +589,7 @@ public final class HyParViewOverlay implements Overlay {
 	 */
 	@Override
 	public boolean outOfView(NodeId node) {
-		return !this.out && !this.active.containsKey(node) && !hasLeft(node)
+		return !this.out && !this.active.containsKey(node) && !departed(node)
 				&& (this.passive.containsKey(node) || this.formerNeighbours.contains(node));
 	}
 
@@ -935,15 +935,13 @@ public final class HyParViewOverlay implements Overlay {
 		return false;
 	}
 
-	/** Whether {@code node} is remembered as having left. */
-	private boolean hasLeft(NodeId node) {
-		return this.left.containsKey(node);
-	}
-
-	/** A node this one heard leave or be removed, within the last ten minutes. */
+	/**
+	 * Whether {@code node} is remembered as having left or been removed (for ten minutes
+	 * after this node heard of it).
+	 */
 	@Override
 	public boolean departed(NodeId node) {
-		return hasLeft(node);
+		return this.left.containsKey(node);
 	}
 
 	/**
@@ -1089,7 +1087,7 @@ public final class HyParViewOverlay implements Overlay {
 	}
 
 	private void onShuffle(NodeId from, Shuffle shuffle) {
-		if (shuffle.origin().id().equals(self().id()) || hasLeft(shuffle.origin().id())) {
+		if (shuffle.origin().id().equals(self().id()) || departed(shuffle.origin().id())) {
 			return;
 		}
 		for (Leave leave : shuffle.left().subList(0, Math.min(LEAVES_GOSSIPED, shuffle.left().size()))) {
@@ -1201,7 +1199,7 @@ public final class HyParViewOverlay implements Overlay {
 		List<Node> evictFirst = (sent != null) ? new ArrayList<>(sent) : new ArrayList<>();
 		for (Node node : received) {
 			if (node.id().equals(self().id()) || this.active.containsKey(node.id())
-					|| this.passive.containsKey(node.id()) || hasLeft(node.id())) {
+					|| this.passive.containsKey(node.id()) || departed(node.id())) {
 				continue;
 			}
 			if (this.passive.size() >= this.settings.passiveMax()) {
@@ -1275,7 +1273,7 @@ public final class HyParViewOverlay implements Overlay {
 
 	/** Remembers a node lost to a failure, to try again later (see {@link #lost}). */
 	private void loseContact(Node node) {
-		if (this.out || hasLeft(node.id())) {
+		if (this.out || departed(node.id())) {
 			return;
 		}
 		Retry before = this.lost.remove(node.id());
@@ -1300,7 +1298,7 @@ public final class HyParViewOverlay implements Overlay {
 		}
 		for (Retry retry : List.copyOf(this.lost.values())) {
 			NodeId id = retry.node().id();
-			if (hasLeft(id) || this.active.containsKey(id)) {
+			if (departed(id) || this.active.containsKey(id)) {
 				this.lost.remove(id);
 			}
 			else if (retry.dueRound() <= this.rounds) {
@@ -1430,7 +1428,7 @@ public final class HyParViewOverlay implements Overlay {
 
 	private void addPassive(Node node) {
 		if (node.id().equals(self().id()) || this.active.containsKey(node.id()) || this.passive.containsKey(node.id())
-				|| hasLeft(node.id())) {
+				|| departed(node.id())) {
 			return;
 		}
 		if (this.passive.size() >= this.settings.passiveMax()) {
