@@ -3,6 +3,8 @@ package dev.partisan.demo.lasp;
 import dev.partisan.api.Partisan;
 import dev.partisan.demo.lasp.ads.Replica;
 import dev.partisan.demo.lasp.core.LaspNode;
+import dev.partisan.demo.lasp.sync.AdUpdateCodec;
+import dev.partisan.spring.boot.autoconfigure.PartisanConfigCustomizer;
 
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +26,15 @@ class LaspConfiguration {
 	@Bean
 	LaspNode laspNode(Replica replica, LaspProperties properties) {
 		return new LaspNode(replica, properties.ads(), properties.threshold());
+	}
+
+	/**
+	 * The state each node sends every round travels in its compact binary form
+	 * ({@link AdUpdateCodec}), not as JSON.
+	 */
+	@Bean
+	PartisanConfigCustomizer adUpdateCodec() {
+		return (builder) -> builder.codec(new AdUpdateCodec());
 	}
 
 	/**

@@ -37,6 +37,9 @@ final class SortedCounts extends AbstractMap<String, Long> {
 
 	private final long[] counts;
 
+	/** {@link #sum()}, or -1 before it is first asked for. */
+	private volatile long sum = -1;
+
 	private SortedCounts(String[] replicas, long[] counts) {
 		this.replicas = replicas;
 		this.counts = counts;
@@ -87,16 +90,42 @@ final class SortedCounts extends AbstractMap<String, Long> {
 		return (n == replicas.length) ? new SortedCounts(replicas, values) : null;
 	}
 
+	/**
+	 * Entries that are known to be in strict replica order and positive, as a reader that
+	 * checked them builds them; the arrays are taken, not copied.
+	 */
+	static SortedCounts ofChecked(String[] replicas, long[] counts) {
+		return new SortedCounts(replicas, counts);
+	}
+
+	/** The replicas, in order; the caller must not change the array. */
+	String[] replicas() {
+		return this.replicas;
+	}
+
+	/** The counts, in replica order; the caller must not change the array. */
+	long[] counts() {
+		return this.counts;
+	}
+
 	/** {@code replica}'s count; zero when it has none. */
 	long countOf(String replica) {
 		int at = Arrays.binarySearch(this.replicas, replica);
 		return (at >= 0) ? this.counts[at] : 0;
 	}
 
+	/**
+	 * The sum of the counts, worked out once: every view and every merge on a server asks
+	 * whether the threshold is reached.
+	 */
 	long sum() {
-		long sum = 0;
-		for (long count : this.counts) {
-			sum += count;
+		long sum = this.sum;
+		if (sum < 0) {
+			sum = 0;
+			for (long count : this.counts) {
+				sum += count;
+			}
+			this.sum = sum;
 		}
 		return sum;
 	}
@@ -230,7 +259,11 @@ final class SortedCounts extends AbstractMap<String, Long> {
 
 	/**
 	 * The entrywise maximum of two counters over the same replicas: no comparison of
-	 * names, and the result shares {@code a}'s replicas (both are immutable).
+	 * names, and the result shares {@code b}'s replicas (both are immutable). A replica
+	 * merges what it receives as {@code b}, and a reader shares one array among all the
+	 * states it reads with the same replicas, so taking {@code b}'s makes a replica's
+	 * array that very one, and its next merges recognise the same replicas by identity
+	 * instead of comparing a thousand names.
 	 */
 	private static SortedCounts maxOfSameReplicas(SortedCounts a, SortedCounts b) {
 		long[] x = a.counts;
@@ -247,11 +280,15 @@ final class SortedCounts extends AbstractMap<String, Long> {
 		if (bCovers) {
 			return b;
 		}
-		long[] max = new long[x.length];
+		// A clone is not zeroed first, as a new array is: one pass over memory less, on
+		// the merge every node makes with every state it receives.
+		long[] max = y.clone();
 		for (int i = 0; i < x.length; i++) {
-			max[i] = Math.max(x[i], y[i]);
+			if (x[i] > max[i]) {
+				max[i] = x[i];
+			}
 		}
-		return new SortedCounts(a.replicas, max);
+		return new SortedCounts(b.replicas, max);
 	}
 
 	/**

@@ -5,23 +5,21 @@ import java.util.WeakHashMap;
 
 import dev.partisan.demo.lasp.core.AdUpdate;
 import dev.partisan.demo.lasp.crdt.AdState;
+import dev.partisan.demo.lasp.sync.AdUpdateCodec;
 import dev.partisan.demo.lasp.sync.StateSync;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
-import dev.partisan.wire.JacksonPayloadCodec;
-import dev.partisan.wire.TypeAllowList;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.AbstractByteBufAllocator;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledHeapByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 
 /**
  * Turns a state update into the bytes a real node writes for it — a DATA frame on the
- * {@code crdt} channel to the {@code lasp-state} handler, its payload the update as JSON
- * through core's own {@link JacksonPayloadCodec} — and back.
+ * {@code crdt} channel to the {@code lasp-state} handler, its payload written by the
+ * demo's own {@link AdUpdateCodec} — and back.
  *
  * <p>
  * Two caches keep the simulation affordable without changing a byte. A node sends the
@@ -33,39 +31,10 @@ import io.netty.buffer.UnpooledHeapByteBuf;
  */
 final class FrameCodecs {
 
-	private final JacksonPayloadCodec codec = new JacksonPayloadCodec(new TypeAllowList().allow(AdUpdate.class));
+	private final AdUpdateCodec codec = new AdUpdateCodec();
 
-	/**
-	 * The size of the frame last written for the ad being encoded: the next state of an
-	 * ad is about as large, so its payload buffer starts there instead of growing from
-	 * 256 bytes by doubling, a copy each time (a tenth of a 1,024-node run went there).
-	 */
-	private int sizeHint;
-
-	/** Unpooled heap buffers, a payload's first one {@link #sizeHint} large. */
-	private final ByteBufAllocator alloc = new AbstractByteBufAllocator(false) {
-
-		@Override
-		public ByteBuf buffer() {
-			return heapBuffer(Math.max(256, FrameCodecs.this.sizeHint));
-		}
-
-		@Override
-		protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-			return new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
-		}
-
-		@Override
-		protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-			return newHeapBuffer(initialCapacity, maxCapacity);
-		}
-
-		@Override
-		public boolean isDirectBufferPooled() {
-			return false;
-		}
-
-	};
+	/** Heap buffers: the frames end up as arrays. */
+	private final ByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
 
 	/** Decoded frames, by array identity (arrays do not override equals). */
 	private final Map<byte[], AdUpdate> decoded = new WeakHashMap<>();
@@ -80,7 +49,7 @@ final class FrameCodecs {
 	}
 
 	/**
-	 * The frame {@code sender} writes for {@code update}: length prefix, header and JSON
+	 * The frame {@code sender} writes for {@code update}: length prefix, header and
 	 * payload, as {@link FrameCodec#encode} writes it. (Not counted: the 32-byte MAC a
 	 * cluster secret appends to each frame, TCP/IP headers.)
 	 */
@@ -90,11 +59,10 @@ final class FrameCodecs {
 		if (last == update.state() && frame != null) {
 			return frame;
 		}
-		this.sizeHint = (frame != null) ? frame.length : 0;
 		ByteBuf payload = this.codec.encode(update, this.alloc);
 		Frame out = Frame.of(FrameKind.DATA, 0, StateSync.CHANNEL, sender)
 			.withAddress("", StateSync.STATE)
-			.withCodec(JacksonPayloadCodec.ID, this.codec.typeName(update))
+			.withCodec(AdUpdateCodec.ID, this.codec.typeName(update))
 			.withPayload(payload);
 		ByteBuf encoded = FrameCodec.encode(this.alloc, out);
 		try {

@@ -99,6 +99,9 @@ final class ScaleRun {
 
 	private final Map<NodeId, LaspNode> lasp = new HashMap<>();
 
+	/** Node ids by name: made once, not checked against the name rules per frame. */
+	private final Map<String, NodeId> ids = new HashMap<>();
+
 	private long views;
 
 	ScaleRun(Topology topology, int size, ScaleSettings settings) {
@@ -212,7 +215,7 @@ final class ScaleRun {
 		app.open();
 		node.repeat(this.settings.syncInterval(), () -> app.round(neighbours(node), (neighbour, update) -> {
 			byte[] frame = this.codecs.encode(name, update, cache);
-			node.sendFrame(NodeId.of(neighbour), frame);
+			node.sendFrame(this.ids.computeIfAbsent(neighbour, NodeId::of), frame);
 		}));
 		if (viewer) {
 			Random random = new Random(this.settings.seed() * 31 + name.hashCode());

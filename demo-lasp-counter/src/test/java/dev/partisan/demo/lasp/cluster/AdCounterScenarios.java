@@ -11,6 +11,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.partisan.demo.lasp.cluster.TestCluster.Response;
+import dev.partisan.demo.lasp.sync.AdUpdateCodec;
+import dev.partisan.runtime.PartisanConfig;
 import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +66,14 @@ abstract class AdCounterScenarios {
 	void stopCluster() {
 		if (this.cluster != null) {
 			this.cluster.close();
+		}
+	}
+
+	@Test
+	void everyNodeSendsItsStateInTheDemosBinaryCodecNotAsJson() {
+		for (String name : List.of("s1", "s2", "c1", "c2", "c3")) {
+			assertThat(this.cluster.bean(name, PartisanConfig.class).codecs())
+				.anySatisfy((codec) -> assertThat(codec).isInstanceOf(AdUpdateCodec.class));
 		}
 	}
 
