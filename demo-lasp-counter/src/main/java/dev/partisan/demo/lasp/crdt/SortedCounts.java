@@ -292,8 +292,9 @@ final class SortedCounts extends AbstractMap<String, Long> {
 	}
 
 	/**
-	 * Replica order. Names read from JSON are mostly the very same strings (the parser
-	 * canonicalizes names), so identity decides most comparisons without reading them.
+	 * Replica order. Names read from the wire are mostly the very same strings
+	 * ({@link AdStateFormat} keeps one string per id, and JSON's parser canonicalizes
+	 * names), so identity decides most comparisons without reading them.
 	 */
 	private static int order(String x, String y) {
 		return (x == y) ? 0 : x.compareTo(y);

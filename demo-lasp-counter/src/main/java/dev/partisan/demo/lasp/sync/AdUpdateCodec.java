@@ -11,11 +11,12 @@ import io.netty.buffer.Unpooled;
 /**
  * The payload codec of the state every node sends each round: an {@link AdUpdate} in
  * {@link AdStateFormat}'s compact binary form instead of JSON. A state is a counter entry
- * per client, so its size is what the overlays are compared on; as JSON an entry took
- * about twenty bytes, here about four, closer to the Erlang term format the papers' Lasp
- * sent. Registered on every node of the demo (see {@code LaspConfiguration}); the frame
- * carries the codec's id, so a node without it refuses the state with a codec error
- * rather than misreading it. Other payloads (a stopping node's whole replica) stay JSON.
+ * per client, so its size is what the overlays are compared on, and reading and writing
+ * it is most of a node's work: as JSON an entry took about twenty bytes, here about ten,
+ * and a state over replica ids the reader knows is read without reading an id. Registered
+ * on every node of the demo (see {@code LaspConfiguration}); the frame carries the
+ * codec's id, so a node without it refuses the state with a codec error rather than
+ * misreading it. Other payloads (a stopping node's whole replica) stay JSON.
  */
 public final class AdUpdateCodec implements PayloadCodec {
 
