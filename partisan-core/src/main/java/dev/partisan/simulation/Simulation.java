@@ -401,11 +401,6 @@ public final class Simulation {
 			return this.a.hashCode() * 0x9E3779B1 + Integer.rotateLeft(this.b.hashCode(), 16);
 		}
 
-		@Override
-		public boolean equals(@Nullable Object other) {
-			return other instanceof Pair pair && this.a.equals(pair.a) && this.b.equals(pair.b);
-		}
-
 	}
 
 	public Map<String, Long> messagesByType() {

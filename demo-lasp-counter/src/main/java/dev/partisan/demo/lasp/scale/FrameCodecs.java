@@ -10,11 +10,12 @@ import dev.partisan.demo.lasp.sync.StateSync;
 import dev.partisan.wire.Frame;
 import dev.partisan.wire.FrameCodec;
 import dev.partisan.wire.FrameKind;
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 
 /**
  * Turns a state update into the bytes a real node writes for it — a DATA frame on the
@@ -33,8 +34,29 @@ final class FrameCodecs {
 
 	private final AdUpdateCodec codec = new AdUpdateCodec();
 
-	/** Heap buffers: the frames end up as arrays. */
-	private final ByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
+	/**
+	 * Heap buffers only, even where {@link FrameCodec#encode} asks for direct ones (as it
+	 * does for a socket): the frames end up as arrays, and an unpooled direct buffer per
+	 * frame would be allocated and freed outside the heap for nothing.
+	 */
+	private final ByteBufAllocator alloc = new AbstractByteBufAllocator(false) {
+
+		@Override
+		protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+			return new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
+		}
+
+		@Override
+		protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+			return newHeapBuffer(initialCapacity, maxCapacity);
+		}
+
+		@Override
+		public boolean isDirectBufferPooled() {
+			return false;
+		}
+
+	};
 
 	/** Decoded frames, by array identity (arrays do not override equals). */
 	private final Map<byte[], AdUpdate> decoded = new WeakHashMap<>();
